@@ -1,0 +1,1 @@
+"""The affectserve HTTP API and command line."""

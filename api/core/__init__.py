@@ -1,0 +1,1 @@
+"""Settings and the job store, shared by the API and the worker."""

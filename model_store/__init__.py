@@ -1,0 +1,1 @@
+"""Model code, model cards, TorchServe handlers, training and archive building."""

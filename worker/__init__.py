@@ -1,0 +1,1 @@
+"""The affectserve worker: reads recordings, computes features, calls the models."""

@@ -1,0 +1,1 @@
+"""Features computed from preprocessed signals, shared by training and serving."""
