@@ -1,0 +1,233 @@
+"""The ``train`` command: cross-validate, choose settings, train, write weights and card.
+
+``affectserve train maet --dataset seed --data-dir DIR --protocol leave-one-clip-out``
+
+1. read the data set and make every window's inputs with the card's recipe;
+2. cross-validate every combination of the listed settings (comma-separated values,
+   e.g. ``--lr 1e-3,3e-4 --epochs 20,40``) under the protocol's folds, trials never
+   split;
+3. train the final model on all trials with the best setting, save its ``state_dict``
+   under ``model_store/weights/<model>.pt`` and record the weights' checksum, the
+   data, the protocol and the cross-validated accuracy in the model card.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from model_store.cards import CARDS_DIR, WEIGHTS_DIR, Metric, ModelCard, Training, file_sha256
+from model_store.training.crossval import Builder, LossFactory, Score, search
+from model_store.training.datasets import LOADERS, load_dataset
+from model_store.training.loop import TrainConfig, fit, seed_everything
+from model_store.training.protocols import PROTOCOLS, inner_split, make_folds
+from model_store.training.samples import Samples, build_samples
+
+
+def _numbers(kind: type) -> object:
+    def parse(text: str) -> list:
+        return [kind(value) for value in text.split(",") if value]
+
+    return parse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the ``train`` command's arguments to ``parser``."""
+    parser.add_argument("model", help="model name (its card in model_store/cards)")
+    parser.add_argument("--dataset", required=True, choices=sorted(LOADERS))
+    parser.add_argument("--data-dir", required=True, type=Path, help="the data set's folder")
+    parser.add_argument("--protocol", required=True, choices=sorted(PROTOCOLS))
+    parser.add_argument("--task", help="label scheme of rated data sets (valence, arousal, ...)")
+    parser.add_argument("--epochs", type=_numbers(int), default=[50], help="e.g. 20,40,80")
+    parser.add_argument("--lr", type=_numbers(float), default=[1e-3])
+    parser.add_argument("--weight-decay", type=_numbers(float), default=[1e-2])
+    parser.add_argument("--batch-size", type=_numbers(int), default=[64])
+    parser.add_argument(
+        "--loss-param",
+        action="append",
+        default=[],
+        metavar="NAME=V1,V2",
+        help="a keyword of the model's loss and the values to try (repeatable)",
+    )
+    parser.add_argument(
+        "--val-trials",
+        type=int,
+        default=0,
+        help="training trials held out per fold to select the epoch (0: fixed epochs)",
+    )
+    parser.add_argument("--patience", type=int, default=0, help="early-stopping patience")
+    parser.add_argument("--folds", type=int, default=5, help="folds of trial-kfold")
+    parser.add_argument(
+        "--train-trials", type=int, help="subject-dependent: first N trials train"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--card", type=Path, help="card JSON to read and update")
+    parser.add_argument("--weights-dir", type=Path, default=WEIGHTS_DIR)
+    parser.add_argument("--checkpoint-dir", type=Path, help="per-epoch checkpoints of the final fit")
+    parser.add_argument("--resume", action="store_true", help="resume the final fit")
+    parser.add_argument(
+        "--cv-only", action="store_true", help="cross-validate only; write no weights"
+    )
+    return parser
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``train`` on an ``argparse`` subcommand set (``affectserve train``)."""
+    parser = subparsers.add_parser("train", help="train a model and record its metrics")
+    add_arguments(parser)
+    parser.set_defaults(func=lambda args: run(args))
+    return parser
+
+
+def _loss_options(pairs: list[str]) -> dict[str, list[float]]:
+    out = {}
+    for pair in pairs:
+        name, _, values = pair.partition("=")
+        out[name] = [float(v) for v in values.split(",")]
+    return out
+
+
+def default_builder(card: ModelCard) -> object:
+    """Build the card's model with `model_store.models.build_model`."""
+    from model_store.models import build_model
+
+    return build_model(card)
+
+
+def default_loss_factory(card: ModelCard) -> LossFactory:
+    """The model's training loss from `model_store.losses`, given its keywords."""
+    from model_store.losses import training_loss
+
+    return lambda **weights: training_loss(card, **weights)
+
+
+def _summary(samples: Samples, dataset: str, data_dir: Path) -> str:
+    subjects = {t.subject for t in samples.trials}
+    sessions = {(t.subject, t.session) for t in samples.trials}
+    return (
+        f"{dataset} from {data_dir.name}/: {len(subjects)} subject(s), {len(sessions)} "
+        f"session(s), {len(samples.trials)} trials, {len(samples)} windows"
+    )
+
+
+def _setting_text(settings: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in settings.items())
+
+
+def _metrics(best: Score, card: ModelCard, data: str, protocol: str, n_tried: int) -> list[Metric]:
+    chosen = f"best of {n_tried} settings by this cross-validation ({_setting_text(best.settings)})"
+    folds = ", ".join(f"{a:.3f}" for a in best.fold_accuracy)
+    confusion = json.dumps(best.confusion.tolist())
+    return [
+        Metric(
+            name="accuracy_mean_over_folds",
+            value=round(best.mean_accuracy, 4),
+            dataset=data,
+            protocol=protocol,
+            note=f"std {best.std_accuracy:.3f}; per fold: {folds}; {chosen}",
+        ),
+        Metric(
+            name="accuracy_pooled",
+            value=round(best.pooled_accuracy, 4),
+            dataset=data,
+            protocol=protocol,
+            note=f"confusion matrix (rows true, columns predicted, {card.labels}): {confusion}",
+        ),
+    ]
+
+
+def run(args: argparse.Namespace, builder: Builder | None = None, loss_factory: LossFactory | None = None) -> ModelCard:
+    """Run the ``train`` command; return the updated card."""
+    card_path = args.card or CARDS_DIR / f"{args.model}.json"
+    card = ModelCard.model_validate_json(card_path.read_text())
+    builder = builder or default_builder
+    loss_factory = loss_factory or default_loss_factory(card)
+    options = {} if args.task is None else {"task": args.task}
+    dataset = load_dataset(args.dataset, args.data_dir, **options)
+    samples = build_samples(card, dataset)
+    data = _summary(samples, args.dataset, args.data_dir)
+    folds = make_folds(
+        args.protocol, samples.trials, n_train=args.train_trials, n_folds=args.folds, seed=args.seed
+    )
+    protocol = f"{args.protocol} ({len(folds)} folds over trials)"
+    print(f"{data}; {protocol}", file=sys.stderr)
+    base = TrainConfig(patience=args.patience, seed=args.seed)
+    grid_options = {
+        "lr": args.lr,
+        "weight_decay": args.weight_decay,
+        "batch_size": args.batch_size,
+        **_loss_options(args.loss_param),
+    }
+    scores = search(
+        card, samples, folds, base, grid_options, args.epochs, builder, loss_factory, args.val_trials
+    )
+    for s in scores:
+        print(
+            f"mean {s.mean_accuracy:.4f} ± {s.std_accuracy:.4f}  pooled {s.pooled_accuracy:.4f}  "
+            f"{_setting_text(s.settings)}",
+            file=sys.stderr,
+        )
+    best = scores[0]
+    metrics = _metrics(best, card, data, protocol, len(scores))
+    if args.cv_only:
+        return card.model_copy(update={"metrics": metrics})
+
+    settings = dict(best.settings)
+    fields = set(TrainConfig.__dataclass_fields__)
+    # epochs is None when each fold selected its own on validation trials: then the
+    # final fit selects it the same way, within the largest epoch count
+    train_kw = {k: v for k, v in settings.items() if k in fields and v is not None}
+    config = replace(base, **{"epochs": max(args.epochs), **train_kw})
+    loss_fn = loss_factory(**{k: v for k, v in settings.items() if k not in fields})
+    all_trials = list(range(len(samples.trials)))
+    fit_ids, val_ids = inner_split(samples.trials, all_trials, args.val_trials, args.seed)
+    seed_everything(args.seed)
+    model = builder(card)
+    if args.checkpoint_dir is not None:
+        args.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+    checkpoint = args.checkpoint_dir / f"{card.name}.pt" if args.checkpoint_dir else None
+    history = fit(
+        model,
+        samples.select(fit_ids),
+        config,
+        val=samples.select(val_ids) if val_ids else None,
+        loss_fn=loss_fn,
+        checkpoint=checkpoint,
+        resume=args.resume,
+        desc="final",
+    )
+    import torch
+
+    args.weights_dir.mkdir(parents=True, exist_ok=True)
+    weights = args.weights_dir / f"{card.name}.pt"
+    torch.save(model.state_dict(), weights)
+    final = f"final model: all {len(samples.trials)} trials, {history.best_epoch} epochs"
+    note = (
+        f"{final}, {_setting_text({k: v for k, v in settings.items() if k != 'epochs'})}, "
+        f"seed {args.seed}. Settings chosen among {len(scores)} by the cross-validation, "
+        "so its accuracy is slightly optimistic."
+    )
+    updated = card.model_copy(
+        update={
+            "weights": weights.name,
+            "weights_sha256": file_sha256(weights),
+            "seed": args.seed,
+            "training": Training(
+                dataset=data, protocol=protocol, command=card.training.command, note=note
+            ),
+            "metrics": metrics,
+        }
+    )
+    card_path.write_text(updated.model_dump_json(indent=2) + "\n")
+    print(f"wrote {weights} and {card_path}", file=sys.stderr)
+    return updated
+
+
+def train_main(argv: list[str] | None = None) -> None:
+    """``python -m model_store.training`` / ``affectserve train``."""
+    parser = add_arguments(argparse.ArgumentParser(prog="affectserve train", description=__doc__))
+    run(parser.parse_args(argv))
+

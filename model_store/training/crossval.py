@@ -1,0 +1,153 @@
+"""Cross-validation over a protocol's folds, and the choice of settings by it."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+from torch import nn
+
+from model_store.cards import ModelCard
+from model_store.training.loop import LossFn, TrainConfig, fit, seed_everything
+from model_store.training.protocols import Fold, inner_split
+from model_store.training.samples import Samples
+
+Builder = Callable[[ModelCard], nn.Module]
+LossFactory = Callable[..., LossFn]
+
+
+@dataclass(frozen=True)
+class FoldRun:
+    """Test targets of one fold and the predicted classes after every epoch."""
+
+    name: str
+    targets: NDArray[np.int64]
+    predictions: list[NDArray[np.int64]]
+    best_epoch: int
+
+
+@dataclass(frozen=True)
+class Score:
+    """Cross-validated accuracy of one setting.
+
+    Attributes
+    ----------
+    settings : dict
+        Optimisation and loss settings, with ``epochs`` the epoch count scored (None
+        when each fold's epoch was selected on its inner validation trials).
+    fold_accuracy : list of float
+        Test accuracy of each fold.
+    pooled_accuracy : float
+        Accuracy over the test windows of all folds together.
+    confusion : array, shape (n_classes, n_classes)
+        Pooled counts, rows true class, columns predicted class.
+    """
+
+    settings: dict[str, float | int | None]
+    fold_accuracy: list[float]
+    pooled_accuracy: float
+    confusion: NDArray[np.int64]
+
+    @property
+    def mean_accuracy(self) -> float:
+        """Mean of the folds' accuracies."""
+        return float(np.mean(self.fold_accuracy))
+
+    @property
+    def std_accuracy(self) -> float:
+        """Standard deviation of the folds' accuracies."""
+        return float(np.std(self.fold_accuracy))
+
+
+def run_folds(
+    card: ModelCard,
+    samples: Samples,
+    folds: list[Fold],
+    config: TrainConfig,
+    builder: Builder,
+    loss_fn: LossFn,
+    val_trials: int = 0,
+) -> list[FoldRun]:
+    """Train a fresh, identically seeded model per fold; record test predictions."""
+    runs = []
+    for k, fold in enumerate(folds):
+        fit_ids, val_ids = inner_split(samples.trials, fold.train, val_trials, config.seed + k)
+        seed_everything(config.seed)
+        model = builder(card)
+        test = samples.select(fold.test)
+        history = fit(
+            model,
+            samples.select(fit_ids),
+            config,
+            val=samples.select(val_ids) if val_ids else None,
+            watch={"test": test},
+            loss_fn=loss_fn,
+            desc=f"fold {k + 1}/{len(folds)}",
+        )
+        runs.append(FoldRun(fold.name, test.targets, history.predictions["test"], history.best_epoch))
+    return runs
+
+
+def score(runs: list[FoldRun], n_classes: int, epochs: int | None) -> Score:
+    """Accuracy after ``epochs`` epochs in every fold (None: each fold's selected epoch)."""
+    preds = [run.predictions[(epochs or run.best_epoch) - 1] for run in runs]
+    targets = np.concatenate([run.targets for run in runs])
+    pooled = np.concatenate(preds)
+    confusion = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(confusion, (targets, pooled), 1)
+    return Score(
+        settings={"epochs": epochs},
+        fold_accuracy=[float(np.mean(p == run.targets)) for p, run in zip(preds, runs, strict=True)],
+        pooled_accuracy=float(np.mean(pooled == targets)),
+        confusion=confusion,
+    )
+
+
+def grid(options: dict[str, list[float | int]]) -> list[dict[str, float | int]]:
+    """Every combination of the listed values, in the order given."""
+    keys = list(options)
+    return [dict(zip(keys, values, strict=True)) for values in itertools.product(*options.values())]
+
+
+def search(
+    card: ModelCard,
+    samples: Samples,
+    folds: list[Fold],
+    base: TrainConfig,
+    options: dict[str, list[float | int]],
+    epochs: list[int],
+    builder: Builder,
+    loss_factory: LossFactory,
+    val_trials: int = 0,
+) -> list[Score]:
+    """Cross-validate every setting of ``options`` x ``epochs``.
+
+    ``options`` holds lists of `TrainConfig` fields (``lr``, ``weight_decay``,
+    ``batch_size``) and loss keywords (passed to ``loss_factory``). Epoch counts are
+    scored from one run of ``max(epochs)`` epochs per fold (the learning rate is
+    constant, so stopping earlier gives the same model); with ``val_trials`` the
+    epoch is instead selected per fold on inner validation trials.
+
+    Returns
+    -------
+    scores : list of Score
+        Best first (mean fold accuracy, then pooled accuracy, then fewer epochs).
+    """
+    fields = set(TrainConfig.__dataclass_fields__)
+    scores = []
+    for setting in grid(options):
+        train_kw = {k: v for k, v in setting.items() if k in fields}
+        loss_kw = {k: v for k, v in setting.items() if k not in fields}
+        config = replace(base, epochs=max(epochs), **train_kw)
+        loss_fn = loss_factory(**loss_kw)
+        runs = run_folds(card, samples, folds, config, builder, loss_fn, val_trials)
+        for n in [None] if val_trials else sorted(set(epochs)):
+            result = score(runs, len(card.labels), n)
+            scores.append(replace(result, settings={**setting, "epochs": n}))
+    return sorted(
+        scores,
+        key=lambda s: (-s.mean_accuracy, -s.pooled_accuracy, s.settings["epochs"] or 0),
+    )
