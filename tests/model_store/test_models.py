@@ -1,0 +1,146 @@
+"""Tests of the five model implementations built from their cards."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from model_store.cards import load_card
+from model_store.models import build_model
+from model_store.models.maet import MAET
+
+BATCH = 3
+
+
+def n_params(model: torch.nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in model.parameters())
+
+
+def window_shapes(name: str) -> dict[str, tuple[int, ...]]:
+    """Per-window input shapes of model ``name``: the card's inputs (MAET adds ``eye``)."""
+    card = load_card(name)
+    shapes = {spec.name: tuple(spec.shape) for spec in card.inputs}
+    if name == "maet":
+        shapes.setdefault("eye", (card.architecture["eye_dim"],))
+    return shapes
+
+
+def make_inputs(name: str, names: tuple[str, ...], batch: int = BATCH) -> dict[str, torch.Tensor]:
+    """Random float inputs of model ``name`` for the inputs ``names``."""
+    shapes = window_shapes(name)
+    gen = torch.Generator().manual_seed(1)
+    return {key: torch.randn(batch, *shapes[key], generator=gen) for key in names}
+
+
+# every input combination a model accepts; the first is the full one
+COMBINATIONS = {
+    "maet": [("eeg", "eye"), ("eeg",), ("eye",)],
+}
+MODELS = sorted(COMBINATIONS)
+
+
+@pytest.mark.parametrize(
+    ("name", "names"), [(m, c) for m in MODELS for c in COMBINATIONS[m]], ids=str
+)
+def test_output_shape(name: str, names: tuple[str, ...]) -> None:
+    card = load_card(name)
+    model = build_model(card).eval()
+    with torch.no_grad():
+        logits = model(**make_inputs(name, names))
+    assert logits.shape == (BATCH, len(card.labels))
+    assert torch.isfinite(logits).all()
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_build_is_seeded(name: str) -> None:
+    card = load_card(name)
+    first, second = build_model(card), build_model(card)
+    for (key, a), b in zip(first.state_dict().items(), second.state_dict().values(), strict=True):
+        assert torch.equal(a, b), key
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_gradients_reach_every_parameter(name: str) -> None:
+    model = build_model(load_card(name)).train()
+    loss = sum(
+        model(**make_inputs(name, names, batch=4)).square().sum() for names in COMBINATIONS[name]
+    )
+    loss.backward()
+    missing = [
+        key for key, p in model.named_parameters() if p.grad is None or not p.grad.abs().sum() > 0
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_eval_is_deterministic_and_state_dict_round_trips(name: str) -> None:
+    card = load_card(name)
+    model = build_model(card).eval()
+    inputs = make_inputs(name, COMBINATIONS[name][0])
+    with torch.no_grad():
+        first, second = model(**inputs), model(**inputs)
+    assert torch.equal(first, second)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(card.seed + 1)
+        other = type(model)(**card.architecture).eval()
+    with torch.no_grad():
+        assert not torch.allclose(other(**inputs), first)
+        other.load_state_dict(model.state_dict())
+        assert torch.equal(other(**inputs), first)
+
+
+def test_maet_parameter_count_matches_spec() -> None:
+    # spec 3.2: 139.5 k with 7 classes (139,541 exactly), 141.2 k with a 19-domain head
+    assert n_params(MAET(n_classes=7)) == 139_541
+    assert n_params(MAET(n_classes=7, num_domains=19)) == 139_541 + 1_683
+    assert abs(n_params(MAET(n_classes=7)) - 139_500) / 139_500 < 0.02
+    # the SEED card's 3-class heads: 3 x (32 x 4) fewer weights and biases
+    assert n_params(build_model(load_card("maet"))) == 139_541 - 3 * 4 * 33
+
+
+def test_maet_embedding_makes_five_gated_views() -> None:
+    model = MAET().eval()
+    x = torch.randn(2, 310)
+    tokens = model.embed["eeg"](x)
+    assert tokens.shape == (2, 5, 32)
+    # without the gate all five views are the same vector
+    torch.nn.init.zeros_(model.embed["eeg"].gate.weight)
+    torch.nn.init.zeros_(model.embed["eeg"].gate.bias)
+    tokens = model.embed["eeg"](x)
+    assert torch.allclose(tokens, tokens[:, :1].expand_as(tokens))
+
+
+def test_maet_multimodal_fusion_weights_cls_tokens() -> None:
+    model = MAET().eval()
+    inputs = make_inputs("maet", ("eeg", "eye"))
+    # the fusion score decides how the two CLS tokens are weighted
+    with torch.no_grad():
+        both = model(**inputs)
+        model.fusion_score.mul_(1e4)
+        sharp = model(**inputs)
+    assert not torch.allclose(both, sharp)
+    # the EEG-only path never touches the shared (mixed) expert
+    with torch.no_grad():
+        eeg_only = model(eeg=inputs["eeg"])
+        model.blocks[2].mix.fc2.weight.mul_(3.0)
+        assert torch.equal(model(eeg=inputs["eeg"]), eeg_only)
+        assert not torch.allclose(model(**inputs), sharp)
+
+
+def test_maet_domain_head_reverses_gradients() -> None:
+    model = MAET(num_domains=4)
+    x = torch.randn(4, 310)
+    grads = []
+    for alpha in (0.0, 1.0):
+        model.zero_grad()
+        out = model.forward_train(eeg=x, grl_alpha=alpha)
+        assert out["logits"].shape == (4, 3)
+        assert out["domain_logits"].shape == (4, 4)
+        out["domain_logits"].sum().backward()
+        grads.append(model.embed["eeg"].value.weight.grad.clone())
+        assert model.domain_head[0].weight.grad.abs().sum() > 0
+    assert torch.equal(grads[0], torch.zeros_like(grads[0]))
+    assert grads[1].abs().sum() > 0
+    with pytest.raises(ValueError, match="at least one"):
+        model()
