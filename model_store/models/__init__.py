@@ -12,9 +12,11 @@ from torch import nn
 
 from model_store.cards import ModelCard
 from model_store.models.maet import MAET
+from model_store.models.strnn import STRNN
 
 REGISTRY: dict[str, type[nn.Module]] = {
     "maet": MAET,
+    "strnn": STRNN,
 }
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from model_store.cards import load_card
+from model_store.cards import load_card, montage_channels, reference
 from model_store.models import build_model
 from model_store.models.maet import MAET
+from model_store.models.strnn import STRNN
 
 BATCH = 3
 
@@ -36,6 +37,7 @@ def make_inputs(name: str, names: tuple[str, ...], batch: int = BATCH) -> dict[s
 # every input combination a model accepts; the first is the full one
 COMBINATIONS = {
     "maet": [("eeg", "eye"), ("eeg",), ("eye",)],
+    "strnn": [("eeg",)],
 }
 MODELS = sorted(COMBINATIONS)
 
@@ -144,3 +146,77 @@ def test_maet_domain_head_reverses_gradients() -> None:
     assert grads[1].abs().sum() > 0
     with pytest.raises(ValueError, match="at least one"):
         model()
+
+
+def test_strnn_parameter_count_matches_spec() -> None:
+    # spec 4.3: ~11.1 k (LibEER layout, T = 9, 3 classes); concatenated heads save 3
+    assert n_params(STRNN(sum_temporal_heads=True)) == 11_099
+    assert n_params(build_model(load_card("strnn"))) == 11_096
+    assert abs(11_096 - 11_100) / 11_100 < 0.02
+
+
+def reference_spatial_states(
+    model: STRNN, x: torch.Tensor, direction: int, corner: tuple[int, int]
+) -> torch.Tensor:
+    """Slow node-by-node spatial RNN of one direction, visiting cells from ``corner``."""
+    rows = [row.split() for row in reference()["grids"]["seed62_9x9"]["rows"]]
+    channels = montage_channels("seed62")
+    where = {name: (r, c) for r, row in enumerate(rows) for c, name in enumerate(row)}
+    dr, dc = (1 if corner[0] == 0 else -1), (1 if corner[1] == 0 else -1)
+    sp = model.spatial
+    u, w = sp.input_weight[direction], sp.recurrent_weight[direction]
+    b = sp.input_bias[direction] + sp.recurrent_bias[direction] + sp.bias[direction]
+    states: dict[tuple[int, int], torch.Tensor] = {}
+    order = sorted(where.values(), key=lambda rc: (dr * rc[0], dc * rc[1]))
+    for r, c in order:
+        if rows[r][c] == ".":
+            continue
+        agg = sum(
+            (
+                states.get(n, torch.zeros(x.shape[0], w.shape[0]))
+                for n in [(r, c - dc), (r - dr, c - dc), (r - dr, c)]
+            ),
+        )
+        feat = x[:, channels.index(rows[r][c])]
+        states[(r, c)] = torch.relu(feat @ u.t() + agg @ w.t() + b)
+    return torch.stack([states[where[ch]] for ch in channels], dim=1)
+
+
+def test_strnn_spatial_rnn_matches_node_by_node_traversal() -> None:
+    model = STRNN().eval()
+    x = torch.randn(2, 62, 5)
+    with torch.no_grad():
+        fast = model.spatial._states(x)
+        for direction, corner in enumerate([(0, 0), (0, 8), (8, 0), (8, 8)]):
+            slow = reference_spatial_states(model, x, direction, corner)
+            torch.testing.assert_close(fast[direction], slow)
+        # the LibEER quirk repeats the top-left neighbourhood in the fourth direction
+        quirk = STRNN(libeer_direction4=True).eval()
+        quirk.load_state_dict(model.state_dict())
+        quirk_states = quirk.spatial._states(x)
+        torch.testing.assert_close(quirk_states[:3], fast[:3])
+        torch.testing.assert_close(quirk_states[3], reference_spatial_states(model, x, 3, (0, 0)))
+        assert not torch.allclose(quirk_states[3], fast[3])
+
+
+def test_strnn_grid_mapping_follows_reference_grid() -> None:
+    model = STRNN()
+    channels = montage_channels("seed62")
+    # FP1 sits in row 0, column 3; CB2 in row 8, column 6 of the 9 x 9 grid
+    assert int(model.spatial.positions[channels.index("FP1")]) == 3
+    assert int(model.spatial.positions[channels.index("CB2")]) == 8 * 9 + 6
+    assert int(model.spatial.occupied.sum()) == 62
+
+
+def test_strnn_summed_heads_flag() -> None:
+    summed = STRNN(sum_temporal_heads=True).eval()
+    eeg = torch.randn(2, 9, 62, 5)
+    with torch.no_grad():
+        forward_q = summed.temporal[0](summed.spatial(eeg.flatten(0, 1)).view(2, 9, -1))
+        torch.nn.init.zeros_(summed.heads[1].weight)
+        torch.nn.init.zeros_(summed.heads[1].bias)
+        torch.testing.assert_close(summed(eeg), summed.heads[0](forward_q))
+    assert len(STRNN().heads) == 1
+    assert STRNN().heads[0].in_features == 10
+    assert [p.shape for p in STRNN().spatial_projections()] == [(10, 62)] * 4
+    assert [p.shape for p in STRNN().temporal_projections()] == [(5, 9)] * 2
