@@ -11,10 +11,12 @@ import torch
 from torch import nn
 
 from model_store.cards import ModelCard
+from model_store.models.emotionclip import EmotionCLIP
 from model_store.models.maet import MAET
 from model_store.models.strnn import STRNN
 
 REGISTRY: dict[str, type[nn.Module]] = {
+    "emotionclip": EmotionCLIP,
     "maet": MAET,
     "strnn": STRNN,
 }

