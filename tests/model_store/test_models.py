@@ -9,6 +9,7 @@ from model_store.cards import load_card, montage_channels, reference
 from model_store.models import build_model
 from model_store.models.emotionclip import EmotionCLIP
 from model_store.models.maet import MAET
+from model_store.models.rtcan1d import RTCAN1D, piecewise
 from model_store.models.strnn import STRNN
 
 BATCH = 3
@@ -39,6 +40,7 @@ def make_inputs(name: str, names: tuple[str, ...], batch: int = BATCH) -> dict[s
 COMBINATIONS = {
     "emotionclip": [("eeg",)],
     "maet": [("eeg", "eye"), ("eeg",), ("eye",)],
+    "rtcan1d": [("eda", "music"), ("eda",)],
     "strnn": [("eeg",)],
 }
 MODELS = sorted(COMBINATIONS)
@@ -67,10 +69,18 @@ def test_build_is_seeded(name: str) -> None:
 @pytest.mark.parametrize("name", MODELS)
 def test_gradients_reach_every_parameter(name: str) -> None:
     model = build_model(load_card(name)).train()
-    loss = sum(
-        model(**make_inputs(name, names, batch=4)).square().sum() for names in COMBINATIONS[name]
-    )
-    loss.backward()
+
+    def loss() -> torch.Tensor:
+        outputs = (model(**make_inputs(name, names, batch=2)) for names in COMBINATIONS[name])
+        return sum(out.square().sum() for out in outputs)
+
+    # one SGD step first: zero-initialised gates (RTCAN-1D's non-local output BN) block
+    # every gradient behind them until they have moved once
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-6)
+    loss().backward()
+    optimizer.step()
+    optimizer.zero_grad()
+    loss().backward()
     missing = [
         key for key, p in model.named_parameters() if p.grad is None or not p.grad.abs().sum() > 0
     ]
@@ -296,3 +306,61 @@ def test_text_encoder_embeds_card_prompts() -> None:
     assert float(cos.fill_diagonal_(0).max()) < 0.99
     happy = encode_texts(["I am feeling very happy and cheerful today"])[0]
     assert int((embeddings @ happy).argmax()) == card.labels.index("positive")
+
+
+def test_rtcan1d_parameter_count_matches_spec() -> None:
+    # spec 2.2: PMEmo full model ~2.04 M (1.86 M in the 7269 -> 256 layer), DEAP ~0.40 M
+    model = build_model(load_card("rtcan1d"))
+    assert model.eda_dim == 896
+    assert n_params(model) == 2_034_602
+    assert n_params(model.classifier[0]) == 7269 * 256 + 256
+    assert abs(n_params(model) - 2_040_000) / 2_040_000 < 0.02
+    deap = RTCAN1D(music_dim=0, block_attention=False)
+    assert abs(n_params(deap) - 400_000) / 400_000 < 0.02
+
+
+def test_rtcan1d_nonlocal_starts_as_identity_and_splits_pieces() -> None:
+    model = RTCAN1D().eval()
+    x = torch.randn(2, 64, 1250)
+    with torch.no_grad():
+        torch.testing.assert_close(model.non_local(x), x)
+        model.non_local.out[1].weight.fill_(1.0)
+        three = piecewise(model.non_local, x, 3)
+        four = piecewise(model.non_local, x, 4)
+        # pieces are independent: changing the last third leaves the first third alone
+        x2 = x.clone()
+        x2[..., 900:] += 1.0
+        torch.testing.assert_close(piecewise(model.non_local, x2, 3)[..., :417], three[..., :417])
+        assert not torch.allclose(piecewise(model.non_local, x2, 1)[..., :417], three[..., :417])
+    assert not torch.allclose(three, four)
+    quirk = RTCAN1D(nonlocal_pieces=4).eval()
+    quirk.load_state_dict(model.state_dict())
+    eda = torch.randn(2, 3, 2500)
+    with torch.no_grad():
+        assert not torch.allclose(quirk(eda), model(eda))
+
+
+def test_rtcan1d_output_activation_flags() -> None:
+    model = RTCAN1D().eval()
+    eda = make_inputs("rtcan1d", ("eda",))["eda"]
+    with torch.no_grad():
+        logits = model(eda)
+        for flag, expected in (("softmax", logits.softmax(-1)), ("relu", logits.relu())):
+            quirk = RTCAN1D(output_activation=flag).eval()
+            quirk.load_state_dict(model.state_dict())
+            torch.testing.assert_close(quirk(eda), expected)
+
+
+def test_rtcan1d_missing_music_is_the_training_mean() -> None:
+    model = RTCAN1D().eval()
+    inputs = make_inputs("rtcan1d", ("eda", "music"))
+    mean, std = torch.randn(6373), torch.rand(6373) + 0.5
+    model.set_music_stats(mean, std)
+    with torch.no_grad():
+        imputed = model(eda=inputs["eda"])
+        at_mean = model(eda=inputs["eda"], music=mean.expand(BATCH, -1))
+        with_music = model(**inputs)
+    torch.testing.assert_close(imputed, at_mean)
+    assert not torch.allclose(with_music, imputed)
+    assert torch.equal(model.state_dict()["music_mean"], mean)
+    assert RTCAN1D(music_dim=0)(torch.randn(2, 3, 2500)).shape == (2, 2)
