@@ -19,7 +19,7 @@ import scipy.fft
 from numpy.typing import NDArray
 
 #: Samples processed per FFT block (channels x padded length), to bound memory.
-_BLOCK_SAMPLES = 1 << 22
+_BLOCK_SAMPLES = 1 << 20
 
 
 def _squared_response(
