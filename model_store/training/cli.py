@@ -20,9 +20,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from model_store.cards import CARDS_DIR, WEIGHTS_DIR, Metric, ModelCard, Training, file_sha256
+from model_store.training import objectives
 from model_store.training.crossval import Builder, LossFactory, Score, search
 from model_store.training.datasets import LOADERS, load_dataset
 from model_store.training.loop import TrainConfig, fit, seed_everything
+from model_store.training.objectives import build_for_training
 from model_store.training.protocols import PROTOCOLS, inner_split, make_folds
 from model_store.training.samples import Samples, build_samples
 
@@ -60,13 +62,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     )
     parser.add_argument("--patience", type=int, default=0, help="early-stopping patience")
     parser.add_argument("--folds", type=int, default=5, help="folds of trial-kfold")
+    parser.add_argument("--train-trials", type=int, help="subject-dependent: first N trials train")
     parser.add_argument(
-        "--train-trials", type=int, help="subject-dependent: first N trials train"
+        "--sample-every", type=int, default=1, help="fit on every n-th sample of each trial"
     )
+    parser.add_argument("--threads", type=int, help="torch CPU threads")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--card", type=Path, help="card JSON to read and update")
     parser.add_argument("--weights-dir", type=Path, default=WEIGHTS_DIR)
-    parser.add_argument("--checkpoint-dir", type=Path, help="per-epoch checkpoints of the final fit")
+    parser.add_argument(
+        "--checkpoint-dir", type=Path, help="per-epoch checkpoints of the final fit"
+    )
     parser.add_argument("--resume", action="store_true", help="resume the final fit")
     parser.add_argument(
         "--cv-only", action="store_true", help="cross-validate only; write no weights"
@@ -90,20 +96,6 @@ def _loss_options(pairs: list[str]) -> dict[str, list[float]]:
     return out
 
 
-def default_builder(card: ModelCard) -> object:
-    """Build the card's model with `model_store.models.build_model`."""
-    from model_store.models import build_model
-
-    return build_model(card)
-
-
-def default_loss_factory(card: ModelCard) -> LossFactory:
-    """The model's training loss from `model_store.losses`, given its keywords."""
-    from model_store.losses import training_loss
-
-    return lambda **weights: training_loss(card, **weights)
-
-
 def _summary(samples: Samples, dataset: str, data_dir: Path) -> str:
     subjects = {t.subject for t in samples.trials}
     sessions = {(t.subject, t.session) for t in samples.trials}
@@ -118,7 +110,9 @@ def _setting_text(settings: dict) -> str:
 
 
 def _metrics(best: Score, card: ModelCard, data: str, protocol: str, n_tried: int) -> list[Metric]:
-    chosen = f"best of {n_tried} settings by this cross-validation ({_setting_text(best.settings)})"
+    chosen = (
+        f"best of {n_tried} settings by this cross-validation ({_setting_text(best.settings)})"
+    )
     folds = ", ".join(f"{a:.3f}" for a in best.fold_accuracy)
     confusion = json.dumps(best.confusion.tolist())
     return [
@@ -139,22 +133,34 @@ def _metrics(best: Score, card: ModelCard, data: str, protocol: str, n_tried: in
     ]
 
 
-def run(args: argparse.Namespace, builder: Builder | None = None, loss_factory: LossFactory | None = None) -> ModelCard:
+def run(
+    args: argparse.Namespace,
+    builder: Builder | None = None,
+    loss_factory: LossFactory | None = None,
+) -> ModelCard:
     """Run the ``train`` command; return the updated card."""
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     card_path = args.card or CARDS_DIR / f"{args.model}.json"
     card = ModelCard.model_validate_json(card_path.read_text())
-    builder = builder or default_builder
-    loss_factory = loss_factory or default_loss_factory(card)
+    builder = builder or build_for_training
+    loss_factory = loss_factory or objectives.loss_factory(card)
     options = {} if args.task is None else {"task": args.task}
     dataset = load_dataset(args.dataset, args.data_dir, **options)
     samples = build_samples(card, dataset)
     data = _summary(samples, args.dataset, args.data_dir)
     folds = make_folds(
-        args.protocol, samples.trials, n_train=args.train_trials, n_folds=args.folds, seed=args.seed
+        args.protocol,
+        samples.trials,
+        n_train=args.train_trials,
+        n_folds=args.folds,
+        seed=args.seed,
     )
     protocol = f"{args.protocol} ({len(folds)} folds over trials)"
     print(f"{data}; {protocol}", file=sys.stderr)
-    base = TrainConfig(patience=args.patience, seed=args.seed)
+    base = TrainConfig(patience=args.patience, seed=args.seed, sample_every=args.sample_every)
     grid_options = {
         "lr": args.lr,
         "weight_decay": args.weight_decay,
@@ -162,7 +168,15 @@ def run(args: argparse.Namespace, builder: Builder | None = None, loss_factory: 
         **_loss_options(args.loss_param),
     }
     scores = search(
-        card, samples, folds, base, grid_options, args.epochs, builder, loss_factory, args.val_trials
+        card,
+        samples,
+        folds,
+        base,
+        grid_options,
+        args.epochs,
+        builder,
+        loss_factory,
+        args.val_trials,
     )
     for s in scores:
         print(
@@ -230,4 +244,3 @@ def train_main(argv: list[str] | None = None) -> None:
     """``python -m model_store.training`` / ``affectserve train``."""
     parser = add_arguments(argparse.ArgumentParser(prog="affectserve train", description=__doc__))
     run(parser.parse_args(argv))
-

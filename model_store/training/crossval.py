@@ -87,7 +87,9 @@ def run_folds(
             loss_fn=loss_fn,
             desc=f"fold {k + 1}/{len(folds)}",
         )
-        runs.append(FoldRun(fold.name, test.targets, history.predictions["test"], history.best_epoch))
+        runs.append(
+            FoldRun(fold.name, test.targets, history.predictions["test"], history.best_epoch)
+        )
     return runs
 
 
@@ -100,7 +102,9 @@ def score(runs: list[FoldRun], n_classes: int, epochs: int | None) -> Score:
     np.add.at(confusion, (targets, pooled), 1)
     return Score(
         settings={"epochs": epochs},
-        fold_accuracy=[float(np.mean(p == run.targets)) for p, run in zip(preds, runs, strict=True)],
+        fold_accuracy=[
+            float(np.mean(p == run.targets)) for p, run in zip(preds, runs, strict=True)
+        ],
         pooled_accuracy=float(np.mean(pooled == targets)),
         confusion=confusion,
     )
@@ -109,7 +113,9 @@ def score(runs: list[FoldRun], n_classes: int, epochs: int | None) -> Score:
 def grid(options: dict[str, list[float | int]]) -> list[dict[str, float | int]]:
     """Every combination of the listed values, in the order given."""
     keys = list(options)
-    return [dict(zip(keys, values, strict=True)) for values in itertools.product(*options.values())]
+    return [
+        dict(zip(keys, values, strict=True)) for values in itertools.product(*options.values())
+    ]
 
 
 def search(

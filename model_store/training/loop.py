@@ -21,7 +21,11 @@ from tqdm import tqdm
 
 from model_store.training.samples import Samples
 
-LossFn = Callable[[nn.Module, dict[str, torch.Tensor], torch.Tensor, float], torch.Tensor]
+LossFn = Callable[
+    [nn.Module, dict[str, torch.Tensor], torch.Tensor, torch.Tensor, float], torch.Tensor
+]
+"""``loss_fn(model, inputs, targets, domains, progress)``: ``domains`` numbers the
+training subjects 0..D-1 (for domain-adversarial terms), ``progress`` is in [0, 1)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,9 @@ class TrainConfig:
         Stop after this many epochs without a better validation accuracy (0: never).
     seed : int
         Seeds the weights' initialisation, the batch order and dropout.
+    sample_every : int
+        Fit on every n-th sample of each trial only (overlapping stacks of windows
+        are nearly duplicates); evaluation always uses every sample.
     """
 
     epochs: int = 50
@@ -50,6 +57,7 @@ class TrainConfig:
     weight_decay: float = 1e-2
     patience: int = 0
     seed: int = 0
+    sample_every: int = 1
 
 
 @dataclass
@@ -71,7 +79,11 @@ def seed_everything(seed: int) -> None:
 
 
 def cross_entropy_loss(
-    model: nn.Module, inputs: dict[str, torch.Tensor], targets: torch.Tensor, progress: float
+    model: nn.Module,
+    inputs: dict[str, torch.Tensor],
+    targets: torch.Tensor,
+    domains: torch.Tensor,
+    progress: float,
 ) -> torch.Tensor:
     """Cross-entropy of the model's logits (the loss of models without extra terms)."""
     return nn.functional.cross_entropy(model(**inputs), targets)
@@ -123,8 +135,8 @@ def fit(
         restored to the epoch of best validation accuracy; without, the last epoch.
     watch : dict of str to Samples, optional
         Sets whose predicted classes are recorded after every epoch (test folds).
-    loss_fn : callable
-        ``loss_fn(model, inputs, targets, progress)`` with ``progress`` in [0, 1).
+    loss_fn : LossFn
+        The training loss.
     checkpoint : Path or None
         Saved after every epoch (model, optimiser, RNG states, history).
     resume : bool
@@ -137,7 +149,9 @@ def fit(
     history : History
     """
     generator = torch.Generator().manual_seed(config.seed)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
     history = History(predictions={name: [] for name in watch or {}})
     best_state, best_key, start = copy.deepcopy(model.state_dict()), (-1.0, 0.0), 0
     if resume and checkpoint is not None and checkpoint.is_file():
@@ -147,9 +161,15 @@ def fit(
         generator.set_state(state["generator"])
         torch.set_rng_state(state["torch_rng"])
         history, best_state, best_key, start = (
-            state["history"], state["best_state"], state["best_key"], state["epoch"]
+            state["history"],
+            state["best_state"],
+            state["best_key"],
+            state["epoch"],
         )
+    train = train.every(config.sample_every)
     targets = torch.from_numpy(train.targets)
+    subjects = [train.trials[i].subject for i in train.trial_index]
+    domains = torch.from_numpy(np.unique(subjects, return_inverse=True)[1].astype(np.int64))
     n_batches = max(1, -(-len(train) // config.batch_size))
     bar = tqdm(range(start, config.epochs), desc=desc, unit="epoch", leave=False)
     for epoch in bar:
@@ -159,7 +179,7 @@ def fit(
         for b in range(n_batches):
             index = order[b * config.batch_size : (b + 1) * config.batch_size]
             progress = (epoch + b / n_batches) / config.epochs
-            loss = loss_fn(model, _tensors(train, index), targets[index], progress)
+            loss = loss_fn(model, _tensors(train, index), targets[index], domains[index], progress)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -192,7 +212,11 @@ def fit(
                 },
                 checkpoint,
             )
-        if val is not None and config.patience and epoch + 1 - history.best_epoch >= config.patience:
+        if (
+            val is not None
+            and config.patience
+            and epoch + 1 - history.best_epoch >= config.patience
+        ):
             break
     if val is not None:
         model.load_state_dict(best_state)

@@ -57,15 +57,26 @@ def leave_one_clip_out(trials: list[Trial], **_: object) -> list[Fold]:
 
 
 def trial_kfold(trials: list[Trial], n_folds: int = 5, seed: int = 0, **_: object) -> list[Fold]:
-    """Per subject-session: trials shuffled (seeded) and cut into ``n_folds`` groups."""
+    """Per subject-session: trials dealt into ``n_folds`` test groups, class by class.
+
+    Each class's trials are shuffled (seeded) and dealt round-robin, continuing where
+    the previous class stopped, so every fold tests a balanced set of classes (SEED's
+    9 clips in 3 folds: one clip of each class per fold).
+    """
     rng = np.random.default_rng(seed)
     folds = []
     for (subject, session), ids in _recordings(trials).items():
-        order = rng.permutation(ids)
-        for k, test in enumerate(np.array_split(order, n_folds)):
-            test_ids = sorted(int(i) for i in test)
-            train = [i for i in ids if i not in test_ids]
-            folds.append(Fold(f"subject {subject} session {session} fold {k + 1}", train, test_ids))
+        groups: list[list[int]] = [[] for _ in range(n_folds)]
+        dealt = 0
+        for label in sorted({trials[i].label for i in ids}):
+            for i in rng.permutation([i for i in ids if trials[i].label == label]):
+                groups[dealt % n_folds].append(int(i))
+                dealt += 1
+        for k, test in enumerate(groups):
+            train = [i for i in ids if i not in test]
+            folds.append(
+                Fold(f"subject {subject} session {session} fold {k + 1}", train, sorted(test))
+            )
     return folds
 
 

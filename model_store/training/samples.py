@@ -45,7 +45,16 @@ class Samples:
 
     def select(self, trial_ids: list[int] | NDArray[np.int64]) -> Samples:
         """The samples of the trials ``trial_ids`` (indices into ``trials``)."""
-        mask = np.isin(self.trial_index, np.asarray(trial_ids))
+        return self._masked(np.isin(self.trial_index, np.asarray(trial_ids)))
+
+    def every(self, n: int) -> Samples:
+        """Every ``n``-th sample of each trial, from its first (fewer overlapping stacks)."""
+        if n <= 1:
+            return self
+        first = np.searchsorted(self.trial_index, self.trial_index)  # trials are contiguous
+        return self._masked((np.arange(len(self)) - first) % n == 0)
+
+    def _masked(self, mask: NDArray[np.bool_]) -> Samples:
         return Samples(
             inputs={name: x[mask] for name, x in self.inputs.items()},
             targets=self.targets[mask],
@@ -79,11 +88,12 @@ def recipe_tail(spec: InputSpec, signal: Signal) -> list[RecipeStep]:
                 f"input {spec.name!r} uses the {bands!r} band table but the data set's "
                 f"features use {signal.bands!r}"
             )
-    if spec.window_s is not None and signal.window_s not in (None, spec.window_s):
-        raise ValueError(
-            f"input {spec.name!r} uses {spec.window_s} s windows but the data set's "
-            f"features use {signal.window_s} s windows"
-        )
+        length = step.params.get("length_s") if step.step == "windows" else None
+        if length is not None and signal.window_s is not None and length != signal.window_s:
+            raise ValueError(
+                f"input {spec.name!r} uses {length} s windows but the data set's "
+                f"features use {signal.window_s} s windows"
+            )
     if spec.montage is not None and signal.montage not in (None, spec.montage):
         raise ValueError(
             f"input {spec.name!r} expects the {spec.montage!r} montage but the data set's "

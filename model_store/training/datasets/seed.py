@@ -105,7 +105,9 @@ def load_seed_iv(data_dir: Path) -> DataSet:
     dataset : DataSet
         One trial per clip, classes ``neutral``, ``sad``, ``fear``, ``happy``.
     """
-    root = data_dir / "eeg_feature_smooth" if (data_dir / "eeg_feature_smooth").is_dir() else data_dir
+    root = (
+        data_dir / "eeg_feature_smooth" if (data_dir / "eeg_feature_smooth").is_dir() else data_dir
+    )
     trials = []
     for session, session_labels in SEED_IV_SESSION_LABELS.items():
         for path in sorted((root / str(session)).glob("*.mat")):
