@@ -1,0 +1,41 @@
+"""``/v1/recordings``: upload a recording and see what was read from it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, UploadFile, status
+
+from api.core.store import Recording
+from api.deps import SessionDep, SettingsDep
+from api.schemas import ErrorBody, RecordingRead
+from api.uploads import recording_read, store_upload
+
+router = APIRouter(prefix="/v1/recordings", tags=["recordings"])
+
+ERRORS = {
+    413: {"model": ErrorBody, "description": "The upload is over the size limit."},
+    422: {"model": ErrorBody, "description": "The file is not a readable recording."},
+}
+
+
+@router.post(
+    "",
+    operation_id="recordings-create",
+    status_code=status.HTTP_201_CREATED,
+    responses=ERRORS,
+)
+def create_recording(
+    file: UploadFile, settings: SettingsDep, session: SessionDep
+) -> RecordingRead:
+    """Upload an EDF/BDF recording; answers what its header says and which models it feeds."""
+    return recording_read(store_upload(file.file, file.filename, settings, session))
+
+
+@router.get(
+    "/{recording_id}", operation_id="recordings-get", responses={404: {"model": ErrorBody}}
+)
+def get_recording(recording_id: str, session: SessionDep) -> RecordingRead:
+    """An uploaded recording's header and the models it can feed."""
+    recording = session.get(Recording, recording_id)
+    if recording is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no recording with id {recording_id}")
+    return recording_read(recording)
