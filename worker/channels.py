@@ -318,8 +318,7 @@ def apply_montage_mapping(raw: mne.io.BaseRaw, mapping: MontageMapping) -> mne.i
             data[row] = raw.get_data(picks=[raw.ch_names.index(source)])[0]
     positions = standard_positions()
     types = [
-        "eeg" if normalize_channel_name(name) in positions else "misc"
-        for name in mapping.channels
+        "eeg" if normalize_channel_name(name) in positions else "misc" for name in mapping.channels
     ]
     info = mne.create_info(mapping.channels, raw.info["sfreq"], types)
     out = mne.io.RawArray(data, info, first_samp=raw.first_samp, verbose="error")
