@@ -133,3 +133,35 @@ def replace_bytes(path: Path, old: bytes, new: bytes) -> None:
     raw = path.read_bytes()
     assert raw.count(old) == 1
     path.write_bytes(raw.replace(old, new))
+
+
+def write_mat73(path: Path, variables: dict[str, np.ndarray | str | list[str]]) -> Path:
+    """Write a MATLAB v7.3 file as MATLAB does: HDF5 after a 512-byte text block.
+
+    Numeric arrays are stored transposed (MATLAB is column-major), text as
+    ``uint16`` char arrays, lists of text as cell arrays of references.
+    """
+    import h5py
+
+    with h5py.File(path, "w", userblock_size=512) as fid:
+        refs = fid.create_group("#refs#")
+        for name, value in variables.items():
+            if isinstance(value, str):
+                _char(fid, name, value)
+            elif isinstance(value, list):
+                cells = [_char(refs, f"{name}{i}", text).ref for i, text in enumerate(value)]
+                item = fid.create_dataset(name, data=np.array([cells]).T, dtype=h5py.ref_dtype)
+                item.attrs["MATLAB_class"] = np.bytes_("cell")
+            else:
+                array = np.asarray(value, dtype=np.float64)
+                item = fid.create_dataset(name, data=np.atleast_2d(array).T)
+                item.attrs["MATLAB_class"] = np.bytes_("double")
+    with open(path, "r+b") as fid:
+        fid.write(b"MATLAB 7.3 MAT-file, Platform: GLNXA64, Created by: tests".ljust(128))
+    return path
+
+
+def _char(group, name: str, text: str):
+    item = group.create_dataset(name, data=np.array([[ord(c)] for c in text], dtype=np.uint16))
+    item.attrs["MATLAB_class"] = np.bytes_("char")
+    return item
