@@ -61,10 +61,11 @@ def normalize_channel_name(name: str) -> str:
 
 
 def _standard_montage() -> mne.channels.DigMontage:
-    builtin = mne.channels.get_builtin_montages()
-    return mne.channels.make_standard_montage(
-        "colin27_1005" if "colin27_1005" in builtin else "standard_1005"
-    )
+    # MNE 1.13 renamed the 10-05 template 'standard_1005' to 'colin27_1005'.
+    try:
+        return mne.channels.make_standard_montage("colin27_1005")
+    except ValueError:
+        return mne.channels.make_standard_montage("standard_1005")
 
 
 @cache
