@@ -285,7 +285,7 @@ def read_edf_header(path: Path, fmt: str) -> RecordingHeader:
             layout.samples_per_record[i] / layout.record_s for i in layout.signal_indices
         ],
         duration_s=float(recorded_s + sum(gap.duration_s for gap in layout.gaps)),
-        n_annotations=len(raw.annotations),
+        n_annotations=len(_annotations(path, raw, layout)),
         warnings=notes,
         gaps=list(layout.gaps),
     )
@@ -341,13 +341,23 @@ def _with_gaps(raw: mne.io.BaseRaw, layout: EdfLayout, max_gap_s: float) -> mne.
             stop = min(start + _CHUNK_SAMPLES, last)
             data[:, start + shift : stop + shift] = raw.get_data(start=start, stop=stop)
     out = mne.io.RawArray(data, raw.info, verbose="error")
+    annotations = _annotations(raw.filenames[0], raw, layout)
     out.set_annotations(
-        raw.annotations
+        annotations
         + mne.Annotations(
             onset=[gap.onset_s for gap in layout.gaps],
             duration=[gap.duration_s for gap in layout.gaps],
             description=["BAD_ACQ_SKIP"] * len(layout.gaps),
-            orig_time=raw.annotations.orig_time,
+            orig_time=annotations.orig_time,
         )
     )
     return out
+
+
+def _annotations(path: Path, raw: mne.io.BaseRaw, layout: EdfLayout) -> mne.Annotations:
+    """The file's annotations; MNE's Raw drops those past the joined EDF+D records."""
+    if not layout.gaps:
+        return raw.annotations
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return mne.read_annotations(path)

@@ -108,12 +108,15 @@ def header_layout(path: Path) -> tuple[int, list[int], int]:
     return header_bytes, samples, 3 if raw[:1] == b"\xff" else 2
 
 
-def rewrite_record_onsets(path: Path, onsets: list[float]) -> None:
+def rewrite_record_onsets(
+    path: Path, onsets: list[float], events: dict[int, tuple[float, str]] | None = None
+) -> None:
     """Make an EDF+ file discontinuous: give record ``k`` the start time ``onsets[k]``.
 
     The last signal must be the annotation signal edfio writes, with room for the
     new time stamps (write the file with a long annotation); each record's
-    annotation block is replaced by its time-keeping annotation alone.
+    annotation block is replaced by its time-keeping annotation, followed by
+    ``events[k] = (onset_s, text)`` when given.
     """
     header_bytes, samples, width = header_layout(path)
     record_bytes = sum(samples) * width
@@ -123,6 +126,9 @@ def rewrite_record_onsets(path: Path, onsets: list[float]) -> None:
         for record, onset in enumerate(onsets):
             fid.seek(header_bytes + (record + 1) * record_bytes - block)
             stamp = f"+{onset:g}\x14\x14\x00".encode()
+            if record in (events or {}):
+                event_onset, text = events[record]
+                stamp += f"+{event_onset:g}\x14{text}\x14\x00".encode()
             assert len(stamp) <= block, "no room for the time stamp"
             fid.write(stamp.ljust(block, b"\x00"))
 

@@ -24,7 +24,7 @@ from worker.io import Gap, UnreadableRecordingError, read_header, read_raw
 LABELS = ["Fp1", "Fp2", "Cz", "EOG left"]
 SFREQ = 256.0
 #: A long annotation, so that every record's annotation block has room for new time stamps.
-ROOM = [(0.0, None, "room for a time stamp")]
+ROOM = [(0.0, None, "room for a time stamp and an event")]
 
 
 @pytest.fixture
@@ -182,9 +182,10 @@ def test_edf_plus_d_reports_and_keeps_gaps(tmp_path: Path) -> None:
     data = sine_signals(2, 100.0, 6.0)
     path = write_edf(tmp_path / "gappy.edf", data, 100.0, ["C3", "C4"], annotations=ROOM)
     # Records 0-2 at 0, 1, 2 s; records 3-5 resume at 7.5 s: a 4.5-s gap at 3 s.
-    rewrite_record_onsets(path, [0, 1, 2, 7.5, 8.5, 9.5])
+    rewrite_record_onsets(path, [0, 1, 2, 7.5, 8.5, 9.5], {4: (9.0, "after gap")})
     header = read_header(path)
     assert header.gaps == [Gap(onset_s=3.0, duration_s=4.5)]
+    assert header.n_annotations == 1
     assert header.duration_s == 10.5
     assert any("discontinuous" in note for note in header.warnings)
     raw = read_raw(path)
@@ -193,8 +194,9 @@ def test_edf_plus_d_reports_and_keeps_gaps(tmp_path: Path) -> None:
     np.testing.assert_allclose(values[:, :300], data[:, :300] * 1e-6, atol=2e-8)
     np.testing.assert_array_equal(values[:, 300:750], 0.0)
     np.testing.assert_allclose(values[:, 750:], data[:, 300:] * 1e-6, atol=2e-8)
-    skips = raw.annotations[raw.annotations.description == "BAD_ACQ_SKIP"]
-    np.testing.assert_allclose([skips.onset[0], skips.duration[0]], [3.0, 4.5])
+    assert list(raw.annotations.description) == ["BAD_ACQ_SKIP", "after gap"]
+    np.testing.assert_allclose(raw.annotations.onset, [3.0, 9.0])
+    np.testing.assert_allclose(raw.annotations.duration, [4.5, 0.0])
 
 
 def test_edf_plus_d_refuses_huge_gaps(tmp_path: Path) -> None:
