@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 import mne
 import numpy as np
@@ -19,6 +20,7 @@ import numpy as np
 from worker.channels import classify_channels
 from worker.io.base import Gap, RecordingHeader, UnreadableRecordingError
 
+_Number = TypeVar("_Number", int, float)
 _ANNOTATION_LABELS = ("EDF Annotations", "BDF Annotations")
 _RECORD_ONSET = re.compile(rb"^([+-]\d+(?:\.\d*)?)\x14\x14")
 #: Samples filled per read when a discontinuous recording is laid out with its gaps.
@@ -77,7 +79,7 @@ class EdfLayout:
         return [i for i, label in enumerate(self.labels) if label not in _ANNOTATION_LABELS]
 
 
-def _number(raw: bytes, field_name: str, kind: type[int] | type[float]) -> int | float:
+def _number(raw: bytes, field_name: str, kind: type[_Number]) -> _Number:
     text = raw.decode("latin-1").strip()
     try:
         return kind(text)
@@ -123,11 +125,11 @@ def read_edf_layout(path: Path, fmt: str) -> EdfLayout:
                 f"the file ends inside the EDF/BDF header ({size} bytes): it was cut short; "
                 "upload the complete file"
             )
-        header_bytes = int(_number(main[184:192], "number of bytes in header", int))
+        header_bytes = _number(main[184:192], "number of bytes in header", int)
         reserved = main[192:236].decode("latin-1")
-        n_declared = int(_number(main[236:244], "number of data records", int))
-        record_s = float(_number(main[244:252], "duration of a data record", float))
-        n_signals = int(_number(main[252:256], "number of signals", int))
+        n_declared = _number(main[236:244], "number of data records", int)
+        record_s = _number(main[244:252], "duration of a data record", float)
+        n_signals = _number(main[252:256], "number of signals", int)
         if n_signals < 1 or header_bytes != 256 * (n_signals + 1):
             raise UnreadableRecordingError(
                 f"the EDF/BDF header declares {n_signals} signals and {header_bytes} header "
@@ -144,7 +146,7 @@ def read_edf_layout(path: Path, fmt: str) -> EdfLayout:
     ]
     offset = n_signals * (16 + 80 + 8 + 8 + 8 + 8 + 8 + 80)
     samples = [
-        int(_number(raw, "samples per record", int))
+        _number(raw, "samples per record", int)
         for raw in _fixed_fields(signal_block[offset:], n_signals, 8)
     ]
     layout = EdfLayout(
@@ -167,11 +169,8 @@ def read_edf_layout(path: Path, fmt: str) -> EdfLayout:
             "it holds no signal data; export the recording again"
         )
     n_records, notes = _count_records(layout, size, n_declared)
-    layout = EdfLayout(**{**layout.__dict__, "n_records": n_records, "warnings": notes})
-    if layout.discontinuous:
-        gaps = _record_gaps(path, layout)
-        layout = EdfLayout(**{**layout.__dict__, "gaps": gaps})
-    return layout
+    layout = replace(layout, n_records=n_records, warnings=notes)
+    return replace(layout, gaps=_record_gaps(path, layout)) if layout.discontinuous else layout
 
 
 def _count_records(layout: EdfLayout, size: int, n_declared: int) -> tuple[int, list[str]]:

@@ -372,7 +372,8 @@ def _matrix_plan(path: Path, options: dict[str, Any]) -> MatrixPlan:
     if len(candidates) != 1:
         listed = ", ".join(f"{v.name} {'x'.join(map(str, v.shape))}" for v in candidates)
         raise UnreadableRecordingError(
-            "the MAT file holds no channels x samples matrix"
+            "the MAT file holds no channels x samples matrix (nor an EEGLAB, FieldTrip, SEED "
+            "or DEAP layout); save the signals as one 2-D numeric variable"
             if not candidates
             else f"the MAT file holds several matrices ({listed}): name the one to read "
             "with the 'variable' upload option"

@@ -193,3 +193,10 @@ def test_mat73_cut_short(tmp_path: Path, signals: np.ndarray) -> None:
     path.write_bytes(path.read_bytes()[:4000])
     with pytest.raises(UnreadableRecordingError, match="cut short"):
         read_header(path)
+
+
+def test_mat_without_signals_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "settings.mat"
+    scipy.io.savemat(path, {"gain": 2.0, "name": "session 1"})
+    with pytest.raises(UnreadableRecordingError, match="holds no channels x samples matrix"):
+        read_header(path)
