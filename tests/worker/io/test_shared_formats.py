@@ -12,7 +12,7 @@ from tests.worker.io.format_expectations import (
     format_cases,
     mne_expectation,
 )
-from worker.io import UnreadableRecordingError, read_header, read_raw
+from worker.io import UnreadableRecordingError, read_features, read_header, read_raw
 
 CASES = format_cases()
 READABLE = [case for case in CASES if case.mne_reader is not None]
@@ -58,3 +58,31 @@ def test_known_facts_of_the_files() -> None:
     assert {"eeg", "ecg"} <= set(chtypes.channel_types)
     assert read_header(FORMATS_DIR / "test.bdf").channel_types[-1] == "stim"
     assert read_header(FORMATS_DIR / "test.edf").n_annotations == 5
+
+
+SEED_DIR = FORMATS_DIR.parent / "seed-one-session"
+
+
+@pytest.mark.skipif(not SEED_DIR.is_dir(), reason=f"{SEED_DIR} is absent")
+def test_seed_session_features_match_the_flat_copy() -> None:
+    """The SEED file's DE features, flattened channel-major, equal the README's flat copy."""
+    path = SEED_DIR / "seed_subject_session_clips_1-9.mat"
+    header = read_header(path)
+    assert (header.kind, header.n_trials, header.duration_s) == ("features", 9, 2010.0)
+    features = read_features(path)
+    assert [array.shape[1] for array in features.arrays] == [
+        235,
+        233,
+        206,
+        238,
+        185,
+        195,
+        237,
+        216,
+        265,
+    ]
+    flat = np.load(SEED_DIR / "seed_subject_session_clips_1-9.npz")
+    windows = np.vstack(
+        [array.transpose(1, 0, 2).reshape(array.shape[1], -1) for array in features.arrays]
+    )
+    np.testing.assert_allclose(windows, flat["X"], atol=1e-6)
