@@ -7,7 +7,8 @@ trial files (SEED ``ExtractedFeatures``, DEAP preprocessed). Every failure raise
 
 Upload ``options`` (all optional): ``sfreq`` (Hz) and ``ch_names`` for a plain MAT
 matrix that lacks them, ``variable`` (which MAT variable), ``unit`` (of a plain
-matrix: ``'V'``, ``'mV'``, ``'uV'``, ``'nV'``), ``feature`` (SEED feature name),
+matrix, default ``'uV'``, or of a FieldTrip struct, default ``'V'``: one of
+``'V'``, ``'mV'``, ``'uV'``, ``'nV'``), ``feature`` (SEED feature name),
 ``window_s`` (SEED window, s), ``max_gap_s`` (EDF+D: longest total gap filled, s).
 ``companions`` maps the original names of the other uploaded files (an EEGLAB
 ``.fdt``) to where they are stored.
@@ -136,7 +137,7 @@ def read_header(
     if layout == "eeglab":
         return eeglab.read_eeglab_header(path, companions)
     if layout == "fieldtrip":
-        return fieldtrip.read_fieldtrip_header(path, options.get("variable"))
+        return fieldtrip.read_fieldtrip_header(path, options)
     if layout in ("seed-features", "deap-preprocessed"):
         return mat.read_feature_header(path, layout, options)
     return _checked(mat.read_matrix_header, path, options)
@@ -170,7 +171,7 @@ def read_raw(
     if layout == "eeglab":
         return eeglab.read_eeglab_raw(path, companions)
     if layout == "fieldtrip":
-        return fieldtrip.read_fieldtrip_raw(path, options.get("variable"))
+        return fieldtrip.read_fieldtrip_raw(path, options)
     if layout in ("seed-features", "deap-preprocessed"):
         raise UnreadableRecordingError(
             f"the file holds {layout} (features or cut trials), not a continuous recording; "

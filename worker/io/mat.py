@@ -344,6 +344,22 @@ def read_mat_features(path: Path, layout: str, options: dict[str, Any]) -> Featu
     )
 
 
+def unit_scale(options: dict[str, Any], default: str) -> float:
+    """Factor from the ``unit`` upload option (or ``default``) to volts.
+
+    Raises
+    ------
+    UnreadableRecordingError
+        For a unit other than V, mV, uV (µV) or nV.
+    """
+    unit = str(options.get("unit", default))
+    if unit not in _UNITS:
+        raise UnreadableRecordingError(
+            f"unknown unit {unit!r}: give the 'unit' option as one of {', '.join(_UNITS)}"
+        )
+    return _UNITS[unit]
+
+
 @dataclass(frozen=True)
 class MatrixPlan:
     """How a plain matrix becomes a recording: which variable, orientation, names, rate."""
@@ -396,18 +412,13 @@ def _matrix_plan(path: Path, options: dict[str, Any]) -> MatrixPlan:
             f"{len(ch_names)} channel names were given but the matrix '{matrix.name}' is "
             f"{rows} x {cols}: give one name per channel"
         )
-    unit = str(options.get("unit", "uV"))
-    if unit not in _UNITS:
-        raise UnreadableRecordingError(
-            f"unknown unit {unit!r}: give the 'unit' option as one of {', '.join(_UNITS)}"
-        )
     transpose = len(ch_names) != rows
     return MatrixPlan(
         variable=matrix.name,
         transpose=transpose,
         ch_names=ch_names,
         sfreq=float(np.asarray(sfreq).ravel()[0]),
-        scale=_UNITS[unit],
+        scale=unit_scale(options, "uV"),
         n_times=rows if transpose else cols,
     )
 

@@ -163,7 +163,11 @@ def test_fieldtrip_raw_struct(tmp_path: Path, signals: np.ndarray) -> None:
     header = read_header(path)
     assert (header.format, header.channel_names, header.sfreq) == ("fieldtrip", NAMES, SFREQ)
     assert header.channel_types == ["eeg", "eeg", "eeg", "gsr"]
+    assert "suggests they are stored in µV or mV" in header.warnings[0]
     np.testing.assert_allclose(read_raw(path).get_data(), signals)
+    in_microvolts = {"unit": "uV"}
+    assert read_header(path, options=in_microvolts).warnings == []
+    np.testing.assert_allclose(read_raw(path, options=in_microvolts).get_data(), signals * 1e-6)
 
 
 def test_fieldtrip_with_several_trials_is_refused(tmp_path: Path, signals: np.ndarray) -> None:
