@@ -219,3 +219,20 @@ def test_reader_matches_mne(edf: Path) -> None:
     ours = read_raw(edf)
     theirs = mne.io.read_raw_edf(edf, preload=True, verbose="error")
     np.testing.assert_array_equal(ours.get_data(), theirs.get_data())
+
+
+def test_unfinished_biosemi_recording(tmp_path: Path) -> None:
+    """BioSemi writes -1 records until stopped; a crash leaves a partial last record."""
+    path = write_edf(
+        tmp_path / "rec.bdf", sine_signals(2, 512.0, 6.0), 512.0, ["Cz", "Pz"], bdf=True
+    )
+    set_field(path, "n_records", "-1")
+    path.write_bytes(path.read_bytes()[:-700])
+    header = read_header(path)
+    assert header.duration_s == 5.0
+    assert "inferred from the file size" in header.warnings[0]
+    assert "form no complete data record" in header.warnings[1]
+    raw = read_raw(path)
+    np.testing.assert_allclose(
+        raw.get_data(), sine_signals(2, 512.0, 6.0)[:, :2560] * 1e-6, atol=1e-10
+    )
