@@ -15,8 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import h5py
 import mne
 import numpy as np
+import scipy.io
 
 from worker.channels import classify_channels
 from worker.io.base import RecordingHeader, UnreadableRecordingError
@@ -26,16 +28,12 @@ from worker.io.mat import is_hdf5
 def _data_file_name(path: Path) -> str | None:
     """Name of the ``.fdt`` a ``.set`` refers to, or None when data are embedded."""
     if is_hdf5(path):
-        import h5py
-
         with h5py.File(path, "r") as fid:
             group = fid.get("EEG", fid)
             item = group.get("data")
             if item is None or item.attrs.get("MATLAB_class", b"") != b"char":
                 return None
             return "".join(map(chr, np.asarray(item).ravel()))
-    import scipy.io
-
     content = scipy.io.loadmat(path, squeeze_me=True, struct_as_record=False)
     eeg = content.get("EEG")
     data = getattr(eeg, "data", None) if eeg is not None else content.get("data")
