@@ -43,6 +43,8 @@ class Recording(Base):
     path: Mapped[str] = mapped_column(Text)
     format: Mapped[str] = mapped_column(String(16))
     header: Mapped[dict[str, Any]] = mapped_column(JSON)
+    companions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
