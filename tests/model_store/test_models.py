@@ -417,3 +417,14 @@ def test_aimstf_similarity_weights() -> None:
     expected = 1 - torch.softmax(torch.tensor([1.0, -1.0]), dim=0)
     torch.testing.assert_close(weights, expected.expand(2, 2))
     assert bool((weights[:, 1] > weights[:, 0]).all())
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_card_is_consistent_with_its_model(name: str) -> None:
+    card = load_card(name)
+    assert card.architecture["n_classes"] == len(card.labels)
+    assert card.weights is None
+    assert card.weights_sha256 is None
+    assert card.training.command.startswith(f"affectserve train {name} --dataset ")
+    assert "--data-dir PATH --protocol " in card.training.command
+    assert "No trained weights are shipped yet" in card.training.note
