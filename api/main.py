@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.core.config import get_settings
 from api.routes import health, jobs, models, recordings
+from worker.channels import standard_positions
 
 MULTIPART_OVERHEAD = 1 << 20
 
@@ -17,6 +18,7 @@ def create_app() -> FastAPI:
     """Build the application and check the settings."""
     settings = get_settings()
     settings.ensure_dirs()
+    standard_positions()
     app = FastAPI(
         title="affectserve",
         version="0.1.0",
