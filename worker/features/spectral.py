@@ -36,7 +36,10 @@ def band_power(
     power : array, shape (..., n_bands)
         Band power in the signal's unit squared (e.g. V²).
     """
-    n_times = windows.shape[-1]
+    x = np.asarray(windows)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+    n_times = x.shape[-1]
     n_fft = n_times if n_fft is None else max(n_fft, n_times)
     freqs = np.fft.rfftfreq(n_fft, d=1.0 / sfreq)
     masks = np.stack([(freqs >= lo) & (freqs <= hi) for lo, hi in bands.values()])
@@ -46,9 +49,9 @@ def band_power(
                 f"band {lo}-{hi} Hz holds no FFT bin for windows of {n_times} samples "
                 f"at {sfreq} Hz; use longer windows"
             )
-    taper = np.hanning(n_times).astype(windows.dtype)
+    taper = np.hanning(n_times).astype(x.dtype)
     n_bins = int(np.flatnonzero(masks.any(axis=0))[-1]) + 1
-    spectrum = scipy.fft.rfft(windows * taper, n=n_fft, axis=-1)[..., :n_bins]
+    spectrum = scipy.fft.rfft(x * taper, n=n_fft, axis=-1)[..., :n_bins]
     periodogram = spectrum.real**2 + spectrum.imag**2
     weights = masks[:, :n_bins] / (masks.sum(axis=1, keepdims=True) * np.sum(taper**2))
     return (periodogram @ weights.T.astype(periodogram.dtype)).astype(np.float64)

@@ -60,6 +60,9 @@ def test_resampling_down_and_up_keeps_a_sine_and_the_dtype():
     assert y.dtype == np.float32
     assert y.shape == (4000,)
     np.testing.assert_allclose(y, np.sin(2 * np.pi * 10 * np.arange(4000) / 200.0), atol=1e-3)
+    single = filter_resample(x.astype(np.float64), SFREQ, new_sfreq=200.0, dtype=np.float32)
+    assert single.dtype == np.float32
+    np.testing.assert_allclose(single, y, atol=1e-5)
     up = filter_resample(np.sin(2 * np.pi * 5 * np.arange(2560) / 128.0), 128.0, new_sfreq=200.0)
     assert up.shape == (4000,)
     np.testing.assert_allclose(
