@@ -183,7 +183,7 @@ def fit(
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            total += float(loss) * len(index)
+            total += float(loss.detach()) * len(index)
         history.train_loss.append(total / len(train))
         for name, samples in (watch or {}).items():
             history.predictions[name].append(predict(model, samples).argmax(1))

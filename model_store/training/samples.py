@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from model_store.cards import InputSpec, ModelCard, RecipeStep, montage_channels
+from model_store.cards import InputSpec, ModelCard, montage_channels
 from model_store.training.datasets.base import DataSet, Signal, Trial
 from worker.channels import map_channels
-from worker.recipe import Stream, run_recipe
+from worker.recipe import Stream, recipe_tail, run_recipe
 
 
 @dataclass(frozen=True)
@@ -63,45 +63,6 @@ class Samples:
         )
 
 
-def recipe_tail(spec: InputSpec, signal: Signal) -> list[RecipeStep]:
-    """The steps of ``spec.recipe`` that still have to run on ``signal``.
-
-    Raises
-    ------
-    ValueError
-        When the signal's features were made differently from the card's recipe
-        (another stage, band table, window length or montage).
-    """
-    if signal.stage is None:
-        return list(spec.recipe)
-    names = [step.step for step in spec.recipe]
-    if signal.stage not in names:
-        raise ValueError(
-            f"input {spec.name!r} is computed by the steps {names}, which never produce "
-            f"the data set's {signal.stage!r} features"
-        )
-    done = names.index(signal.stage) + 1
-    for step in spec.recipe[:done]:
-        bands = step.params.get("bands")
-        if bands is not None and signal.bands is not None and bands != signal.bands:
-            raise ValueError(
-                f"input {spec.name!r} uses the {bands!r} band table but the data set's "
-                f"features use {signal.bands!r}"
-            )
-        length = step.params.get("length_s") if step.step == "windows" else None
-        if length is not None and signal.window_s is not None and length != signal.window_s:
-            raise ValueError(
-                f"input {spec.name!r} uses {length} s windows but the data set's "
-                f"features use {signal.window_s} s windows"
-            )
-    if spec.montage is not None and signal.montage not in (None, spec.montage):
-        raise ValueError(
-            f"input {spec.name!r} expects the {spec.montage!r} montage but the data set's "
-            f"features are in {signal.montage!r}"
-        )
-    return list(spec.recipe[done:])
-
-
 def _select_channels(spec: InputSpec, signal: Signal) -> Stream:
     """The signal's channels in the order of the card's montage."""
     if spec.montage is None or signal.channels is None:
@@ -134,7 +95,7 @@ def trial_inputs(card: ModelCard, trial: Trial) -> dict[str, NDArray[np.float32]
                     f"{trial.trial} of subject {trial.subject} lacks"
                 )
             continue
-        steps = recipe_tail(spec, signal)
+        steps = recipe_tail(spec, signal.stage, signal.bands, signal.window_s, signal.montage)
         data = run_recipe(_select_channels(spec, signal), steps).data
         if data.ndim == 1:  # one vector per trial (a song's music features)
             data = data[np.newaxis]

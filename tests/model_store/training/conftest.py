@@ -22,6 +22,14 @@ def seed_features(rng: np.random.Generator, n_windows: int, label: int) -> np.nd
     return x
 
 
+@pytest.fixture(autouse=True)
+def one_torch_thread() -> None:
+    """Tiny models run fastest on one thread (the machine's cores are shared)."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
 @pytest.fixture
 def seed_dir(tmp_path: Path) -> Path:
     """SEED ``ExtractedFeatures`` layout: 3 subject-sessions of 6 clips."""

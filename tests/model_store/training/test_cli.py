@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from model_store.cards import CARDS_DIR, ModelCard, file_sha256
+from model_store.models import build_model
+from model_store.training.cli import train_main
+
+
+def _train(seed_dir: Path, out: Path, *extra: str) -> ModelCard:
+    card_path = out / "maet.json"
+    if not card_path.exists():
+        shutil.copy(CARDS_DIR / "maet.json", card_path)
+    train_main(
+        [
+            "maet",
+            "--dataset", "seed",
+            "--data-dir", str(seed_dir),
+            "--protocol", "subject-dependent",
+            "--train-trials", "4",
+            "--epochs", "1,2",
+            "--batch-size", "32",
+            "--card", str(card_path),
+            "--weights-dir", str(out / "weights"),
+            "--checkpoint-dir", str(out / "checkpoints"),
+            *extra,
+        ]
+    )  # fmt: skip
+    return ModelCard.model_validate_json(card_path.read_text())
+
+
+def test_train_writes_weights_and_card(seed_dir: Path, tmp_path: Path) -> None:
+    card = _train(seed_dir, tmp_path)
+    weights = tmp_path / "weights" / "maet.pt"
+    assert card.weights == "maet.pt"
+    assert card.weights_sha256 == file_sha256(weights)
+    assert card.training.dataset.startswith(
+        "seed from ExtractedFeatures/: 2 subject(s), 3 session(s)"
+    )
+    assert "18 trials, 195 windows" in card.training.dataset
+    assert card.training.protocol == "subject-dependent (3 folds over trials)"
+    names = [m.name for m in card.metrics]
+    assert names == ["accuracy_mean_over_folds", "accuracy_pooled"]
+    for metric in card.metrics:
+        assert 0.0 <= metric.value <= 1.0
+        assert (metric.dataset, metric.protocol) == (card.training.dataset, card.training.protocol)
+    # the pooled confusion matrix counts every test window once: clips 5 and 6 of 3 sessions
+    confusion = json.loads(card.metrics[1].note.split(": ", 1)[1])
+    assert sum(map(sum, confusion)) == 3 * (13 + 10)
+    assert card.metrics[1].value == pytest.approx(
+        sum(confusion[i][i] for i in range(3)) / 69, abs=1e-4
+    )
+    model = build_model(card)
+    model.load_state_dict(torch.load(weights, weights_only=True))
+    assert (tmp_path / "checkpoints" / "maet.pt").is_file()
+
+
+def test_train_is_reproducible(seed_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = _train(seed_dir, tmp_path / "a")
+    second = _train(seed_dir, tmp_path / "b")
+    assert first.weights_sha256 == second.weights_sha256
+    assert first.metrics == second.metrics
+
+
+def test_cv_only_writes_nothing(seed_dir: Path, tmp_path: Path) -> None:
+    card = _train(seed_dir, tmp_path, "--cv-only")
+    assert card == ModelCard.model_validate_json((CARDS_DIR / "maet.json").read_text())
+    assert not (tmp_path / "weights").exists()
