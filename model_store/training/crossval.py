@@ -21,11 +21,11 @@ LossFactory = Callable[..., LossFn]
 
 @dataclass(frozen=True)
 class FoldRun:
-    """Test targets of one fold and the predicted classes after every epoch."""
+    """Test targets of one fold and the predicted classes by epoch number."""
 
     name: str
     targets: NDArray[np.int64]
-    predictions: list[NDArray[np.int64]]
+    predictions: dict[int, NDArray[np.int64]]
     best_epoch: int
 
 
@@ -70,8 +70,12 @@ def run_folds(
     builder: Builder,
     loss_fn: LossFn,
     val_trials: int = 0,
+    watch_epochs: list[int] | None = None,
 ) -> list[FoldRun]:
-    """Train a fresh, identically seeded model per fold; record test predictions."""
+    """Train a fresh, identically seeded model per fold; record test predictions.
+
+    Test predictions are kept after the epochs ``watch_epochs`` (None: every epoch).
+    """
     runs = []
     for k, fold in enumerate(folds):
         fit_ids, val_ids = inner_split(samples.trials, fold.train, val_trials, config.seed + k)
@@ -84,6 +88,7 @@ def run_folds(
             config,
             val=samples.select(val_ids) if val_ids else None,
             watch={"test": test},
+            watch_epochs=watch_epochs,
             loss_fn=loss_fn,
             desc=f"fold {k + 1}/{len(folds)}",
         )
@@ -95,7 +100,7 @@ def run_folds(
 
 def score(runs: list[FoldRun], n_classes: int, epochs: int | None) -> Score:
     """Accuracy after ``epochs`` epochs in every fold (None: each fold's selected epoch)."""
-    preds = [run.predictions[(epochs or run.best_epoch) - 1] for run in runs]
+    preds = [run.predictions[epochs or run.best_epoch] for run in runs]
     targets = np.concatenate([run.targets for run in runs])
     pooled = np.concatenate(preds)
     confusion = np.zeros((n_classes, n_classes), dtype=np.int64)
@@ -149,7 +154,8 @@ def search(
         loss_kw = {k: v for k, v in setting.items() if k not in fields}
         config = replace(base, epochs=max(epochs), **train_kw)
         loss_fn = loss_factory(**loss_kw)
-        runs = run_folds(card, samples, folds, config, builder, loss_fn, val_trials)
+        watch = None if val_trials else epochs
+        runs = run_folds(card, samples, folds, config, builder, loss_fn, val_trials, watch)
         for n in [None] if val_trials else sorted(set(epochs)):
             result = score(runs, len(card.labels), n)
             scores.append(replace(result, settings={**setting, "epochs": n}))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,7 +66,7 @@ class History:
 
     train_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
-    predictions: dict[str, list[NDArray[np.int64]]] = field(default_factory=dict)
+    predictions: dict[str, dict[int, NDArray[np.int64]]] = field(default_factory=dict)
     best_epoch: int = 0
 
 
@@ -115,6 +115,7 @@ def fit(
     config: TrainConfig,
     val: Samples | None = None,
     watch: dict[str, Samples] | None = None,
+    watch_epochs: Collection[int] | None = None,
     loss_fn: LossFn = cross_entropy_loss,
     checkpoint: Path | None = None,
     resume: bool = False,
@@ -134,7 +135,9 @@ def fit(
         Inner validation samples (training trials held out). With them the model is
         restored to the epoch of best validation accuracy; without, the last epoch.
     watch : dict of str to Samples, optional
-        Sets whose predicted classes are recorded after every epoch (test folds).
+        Sets whose predicted classes are recorded, by epoch number (test folds).
+    watch_epochs : collection of int, optional
+        Epoch numbers (from 1) after which ``watch`` is predicted; None: every epoch.
     loss_fn : LossFn
         The training loss.
     checkpoint : Path or None
@@ -152,7 +155,7 @@ def fit(
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
-    history = History(predictions={name: [] for name in watch or {}})
+    history = History(predictions={name: {} for name in watch or {}})
     best_state, best_key, start = copy.deepcopy(model.state_dict()), (-1.0, 0.0), 0
     if resume and checkpoint is not None and checkpoint.is_file():
         state = torch.load(checkpoint, weights_only=False)
@@ -185,8 +188,9 @@ def fit(
             optimizer.step()
             total += float(loss.detach()) * len(index)
         history.train_loss.append(total / len(train))
-        for name, samples in (watch or {}).items():
-            history.predictions[name].append(predict(model, samples).argmax(1))
+        if watch_epochs is None or epoch + 1 in watch_epochs:
+            for name, samples in (watch or {}).items():
+                history.predictions[name][epoch + 1] = predict(model, samples).argmax(1)
         postfix = {"loss": f"{history.train_loss[-1]:.4f}"}
         if val is not None:
             history.val_accuracy.append(accuracy(model, val))
