@@ -80,6 +80,43 @@ def trial_kfold(trials: list[Trial], n_folds: int = 5, seed: int = 0, **_: objec
     return folds
 
 
+def per_subject_trial_split(
+    trials: list[Trial], train_fraction: float = 0.5, seed: int = 0, **_: object
+) -> list[Fold]:
+    """Per subject-session: one seeded random ``train_fraction`` of the trials trains.
+
+    AIMSTF-SSFF's "cross-experiment" protocol with one split shared by training and
+    testing (the released code drew two, which overlap).
+    """
+    rng = np.random.default_rng(seed)
+    folds = []
+    for (subject, session), ids in _recordings(trials).items():
+        order = [int(i) for i in rng.permutation(ids)]
+        k = round(train_fraction * len(ids))
+        folds.append(
+            Fold(f"subject {subject} session {session}", sorted(order[:k]), sorted(order[k:]))
+        )
+    return folds
+
+
+def subject_kfold(
+    trials: list[Trial], n_folds: int = 10, seed: int = 0, **_: object
+) -> list[Fold]:
+    """Subjects shuffled (seeded) and cut into ``n_folds`` groups, each the test set once."""
+    subjects = [
+        str(s)
+        for s in np.random.default_rng(seed).permutation(sorted({t.subject for t in trials}))
+    ]
+    folds = []
+    for k, group in enumerate(np.array_split(np.array(subjects, dtype=object), n_folds)):
+        held = set(group)
+        test = [i for i, t in enumerate(trials) if t.subject in held]
+        if test:
+            train = [i for i, t in enumerate(trials) if t.subject not in held]
+            folds.append(Fold(f"subjects fold {k + 1}", train, test))
+    return folds
+
+
 def leave_one_subject_out(trials: list[Trial], **_: object) -> list[Fold]:
     """Each subject's trials are the test set once; all other subjects train."""
     subjects = sorted({t.subject for t in trials})
@@ -112,6 +149,8 @@ PROTOCOLS: dict[str, Callable[..., list[Fold]]] = {
     "subject-dependent": subject_dependent,
     "leave-one-clip-out": leave_one_clip_out,
     "trial-kfold": trial_kfold,
+    "per-subject-trial-split": per_subject_trial_split,
+    "subject-kfold": subject_kfold,
     "leave-one-subject-out": leave_one_subject_out,
     "cross-session": cross_session,
 }

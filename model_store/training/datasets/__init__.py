@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from model_store.training.datasets.base import DataSet, Signal, Trial
+from model_store.training.datasets.ratings import load_amigos, load_deap, load_mahnob_hci
 from model_store.training.datasets.seed import load_seed, load_seed_iv, load_seed_vii
 
 __all__ = ["LOADERS", "DataSet", "Signal", "Trial", "load_dataset"]
@@ -14,6 +15,9 @@ LOADERS: dict[str, Callable[..., DataSet]] = {
     "seed": load_seed,
     "seed-iv": load_seed_iv,
     "seed-vii": load_seed_vii,
+    "deap": load_deap,
+    "mahnob-hci": load_mahnob_hci,
+    "amigos": load_amigos,
 }
 
 
