@@ -123,8 +123,9 @@ def class_index(card: ModelCard, dataset: DataSet) -> dict[str, int]:
 def build_samples(card: ModelCard, dataset: DataSet) -> Samples:
     """All windows of all trials of ``dataset``, as the model ``card`` takes them.
 
-    Every input of one trial must give the same number of windows; a trial too short
-    for one window (or one sequence of windows) is left out.
+    Every input of one trial must give the same number of windows, or one row that
+    then goes with each window; a trial too short for one window (or one sequence
+    of windows) is left out.
     """
     index = class_index(card, dataset)
     inputs: dict[str, list[NDArray[np.float32]]] = {}
@@ -137,10 +138,14 @@ def build_samples(card: ModelCard, dataset: DataSet) -> Samples:
             if "shorter than one" not in str(err):
                 raise
             continue
-        counts = {len(x) for x in arrays.values()}
-        if len(counts) != 1:
-            raise ValueError(f"inputs of one trial give different window counts: {counts}")
-        n = counts.pop()
+        n = max(len(x) for x in arrays.values())
+        if {len(x) for x in arrays.values()} - {1, n}:
+            raise ValueError(
+                f"inputs of one trial give different window counts: "
+                f"{ {name: len(x) for name, x in arrays.items()} }"
+            )
+        # a one-row input (a song's music features) goes with every window
+        arrays = {name: np.repeat(x, n, axis=0) if len(x) < n else x for name, x in arrays.items()}
         for name, x in arrays.items():
             inputs.setdefault(name, []).append(x)
         targets.append(np.full(n, index[trial.label], dtype=np.int64))

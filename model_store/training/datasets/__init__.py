@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from model_store.training.datasets.base import DataSet, Signal, Trial
+from model_store.training.datasets.pmemo import load_pmemo
 from model_store.training.datasets.ratings import load_amigos, load_deap, load_mahnob_hci
 from model_store.training.datasets.seed import load_seed, load_seed_iv, load_seed_vii
 
@@ -18,6 +19,7 @@ LOADERS: dict[str, Callable[..., DataSet]] = {
     "deap": load_deap,
     "mahnob-hci": load_mahnob_hci,
     "amigos": load_amigos,
+    "pmemo": load_pmemo,
 }
 
 
