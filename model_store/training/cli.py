@@ -105,6 +105,30 @@ def _summary(samples: Samples, dataset: str, data_dir: Path) -> str:
     )
 
 
+def _command(args: argparse.Namespace) -> str:
+    """The ``affectserve train`` command line that reproduces this run."""
+
+    def joined(values: list) -> str:
+        return ",".join(str(v) for v in values)
+
+    parts = [
+        f"affectserve train {args.model} --dataset {args.dataset} --data-dir {args.data_dir}",
+        f"--protocol {args.protocol} --epochs {joined(args.epochs)} --lr {joined(args.lr)}",
+        f"--weight-decay {joined(args.weight_decay)} --batch-size {joined(args.batch_size)}",
+    ]
+    parts += [f"--loss-param {pair}" for pair in args.loss_param]
+    optional = {
+        "--task": args.task,
+        "--folds": args.folds if "kfold" in args.protocol else None,
+        "--train-trials": args.train_trials,
+        "--val-trials": args.val_trials or None,
+        "--patience": args.patience or None,
+        "--sample-every": args.sample_every if args.sample_every > 1 else None,
+    }
+    parts += [f"{flag} {value}" for flag, value in optional.items() if value is not None]
+    return " ".join([*parts, f"--seed {args.seed}"])
+
+
 def _setting_text(settings: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in settings.items())
 
@@ -222,7 +246,7 @@ def run(
     note = (
         f"{final}, {_setting_text({k: v for k, v in settings.items() if k != 'epochs'})}, "
         f"seed {args.seed}. Settings chosen among {len(scores)} by the cross-validation, "
-        "so its accuracy is slightly optimistic."
+        f"so its accuracy is slightly optimistic. Reproduce: {_command(args)}"
     )
     updated = card.model_copy(
         update={

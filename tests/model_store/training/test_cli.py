@@ -58,6 +58,7 @@ def test_train_writes_weights_and_card(seed_dir: Path, tmp_path: Path) -> None:
     model = build_model(card)
     model.load_state_dict(torch.load(weights, weights_only=True))
     assert (tmp_path / "checkpoints" / "maet.pt").is_file()
+    assert "Reproduce: affectserve train maet --dataset seed" in card.training.note
 
 
 def test_train_is_reproducible(seed_dir: Path, tmp_path: Path) -> None:
