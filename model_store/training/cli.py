@@ -28,6 +28,8 @@ from model_store.training.objectives import build_for_training
 from model_store.training.protocols import PROTOCOLS, inner_split, make_folds
 from model_store.training.samples import Samples, build_samples
 
+TRAINED_FIELDS = ("training", "metrics", "weights", "weights_sha256", "seed")
+
 
 def _numbers(kind: type) -> object:
     def parse(text: str) -> list:
@@ -66,6 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument(
         "--sample-every", type=int, default=1, help="fit on every n-th sample of each trial"
     )
+    parser.add_argument("--clip-norm", type=float, default=0.0, help="gradient norm clip")
     parser.add_argument("--threads", type=int, help="torch CPU threads")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--card", type=Path, help="card JSON to read and update")
@@ -124,9 +127,29 @@ def _command(args: argparse.Namespace) -> str:
         "--val-trials": args.val_trials or None,
         "--patience": args.patience or None,
         "--sample-every": args.sample_every if args.sample_every > 1 else None,
+        "--clip-norm": args.clip_norm or None,
     }
     parts += [f"{flag} {value}" for flag, value in optional.items() if value is not None]
     return " ".join([*parts, f"--seed {args.seed}"])
+
+
+def card_json(value: object, indent: int = 0, width: int = 99) -> str:
+    """JSON in the cards' layout: nested containers on one line where they fit."""
+    flat = json.dumps(value, ensure_ascii=False)
+    if not isinstance(value, dict | list) or not value:
+        return flat
+    children = list(value.values()) if isinstance(value, dict) else value
+    nested = any(isinstance(c, dict | list) and len(c) > 2 for c in children)
+    if indent > 0 and not nested and indent + len(flat) + 12 <= width:
+        return flat
+    pad = " " * (indent + 2)
+    if isinstance(value, dict):
+        items = [
+            f"{pad}{json.dumps(k)}: {card_json(v, indent + 2, width)}" for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+    items = [f"{pad}{card_json(v, indent + 2, width)}" for v in value]
+    return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
 
 
 def _setting_text(settings: dict) -> str:
@@ -184,7 +207,12 @@ def run(
     )
     protocol = f"{args.protocol} ({len(folds)} folds over trials)"
     print(f"{data}; {protocol}", file=sys.stderr)
-    base = TrainConfig(patience=args.patience, seed=args.seed, sample_every=args.sample_every)
+    base = TrainConfig(
+        patience=args.patience,
+        seed=args.seed,
+        clip_norm=args.clip_norm,
+        sample_every=args.sample_every,
+    )
     grid_options = {
         "lr": args.lr,
         "weight_decay": args.weight_decay,
@@ -259,7 +287,11 @@ def run(
             "metrics": metrics,
         }
     )
-    card_path.write_text(updated.model_dump_json(indent=2) + "\n")
+    # rewrite only what training decides, keeping the rest of the file as it is
+    raw = json.loads(card_path.read_text())
+    fresh = updated.model_dump(mode="json")
+    raw.update({key: fresh[key] for key in TRAINED_FIELDS})
+    card_path.write_text(card_json(raw) + "\n")
     print(f"wrote {weights} and {card_path}", file=sys.stderr)
     return updated
 

@@ -46,6 +46,8 @@ class TrainConfig:
         Stop after this many epochs without a better validation accuracy (0: never).
     seed : int
         Seeds the weights' initialisation, the batch order and dropout.
+    clip_norm : float
+        Clip the gradients' global norm to this value (0: no clipping).
     sample_every : int
         Fit on every n-th sample of each trial only (overlapping stacks of windows
         are nearly duplicates); evaluation always uses every sample.
@@ -57,6 +59,7 @@ class TrainConfig:
     weight_decay: float = 1e-2
     patience: int = 0
     seed: int = 0
+    clip_norm: float = 0.0
     sample_every: int = 1
 
 
@@ -185,6 +188,8 @@ def fit(
             loss = loss_fn(model, _tensors(train, index), targets[index], domains[index], progress)
             optimizer.zero_grad()
             loss.backward()
+            if config.clip_norm:
+                nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)
             optimizer.step()
             total += float(loss.detach()) * len(index)
         history.train_loss.append(total / len(train))

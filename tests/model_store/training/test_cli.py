@@ -9,7 +9,7 @@ import torch
 
 from model_store.cards import CARDS_DIR, ModelCard, file_sha256
 from model_store.models import build_model
-from model_store.training.cli import train_main
+from model_store.training.cli import card_json, train_main
 
 
 def _train(seed_dir: Path, out: Path, *extra: str) -> ModelCard:
@@ -74,3 +74,9 @@ def test_cv_only_writes_nothing(seed_dir: Path, tmp_path: Path) -> None:
     card = _train(seed_dir, tmp_path, "--cv-only")
     assert card == ModelCard.model_validate_json((CARDS_DIR / "maet.json").read_text())
     assert not (tmp_path / "weights").exists()
+
+
+def test_card_json_keeps_the_cards_layout() -> None:
+    for name in ("maet", "strnn", "emotionclip"):
+        text = (CARDS_DIR / f"{name}.json").read_text()
+        assert card_json(json.loads(text)) + "\n" == text
