@@ -84,3 +84,23 @@ def test_inner_split_covers_classes_and_keeps_them_in_training() -> None:
     _, val_all = inner_split(trials, [0, 1, 2, 3, 4], 5, seed=0)
     assert len(val_all) == 2
     assert inner_split(trials, train, 0, seed=0) == (train, [])
+
+
+def test_per_subject_trial_split_is_one_shared_split() -> None:
+    trials = _trials(subjects=2)
+    folds = make_folds("per-subject-trial-split", trials, seed=3)
+    assert len(folds) == 2
+    _check_disjoint(folds)
+    for fold in folds:
+        assert len(fold.train) == 4 and len(fold.test) == 5  # round(0.5 * 9) = 4
+    assert folds == make_folds("per-subject-trial-split", trials, seed=3)
+
+
+def test_subject_kfold_holds_whole_subjects_out() -> None:
+    trials = _trials(subjects=5)
+    folds = make_folds("subject-kfold", trials, n_folds=2, seed=0)
+    assert len(folds) == 2
+    held = [{trials[i].subject for i in f.test} for f in folds]
+    assert sorted(len(h) for h in held) == [2, 3] and not held[0] & held[1]
+    for fold, subjects in zip(folds, held, strict=True):
+        assert not subjects & {trials[i].subject for i in fold.train}
