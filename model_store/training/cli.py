@@ -80,6 +80,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument(
         "--cv-only", action="store_true", help="cross-validate only; write no weights"
     )
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="with --cv-only: add the cross-validated metrics to the card (weights kept)",
+    )
     return parser
 
 
@@ -152,6 +157,17 @@ def card_json(value: object, indent: int = 0, width: int = 99) -> str:
     return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
 
 
+def _protocol_detail(args: argparse.Namespace) -> str:
+    """The protocol's parameters, as words (empty when it has none)."""
+    if args.protocol == "subject-dependent":
+        return f"first {args.train_trials or '60 % of'} trials of each session train, "
+    if args.protocol in ("trial-kfold", "subject-kfold"):
+        return f"k={args.folds}, "
+    if args.protocol == "per-subject-trial-split":
+        return "a seeded half of each session's trials train, "
+    return ""
+
+
 def _setting_text(settings: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in settings.items())
 
@@ -205,7 +221,7 @@ def run(
         n_folds=args.folds,
         seed=args.seed,
     )
-    protocol = f"{args.protocol} ({len(folds)} folds over trials)"
+    protocol = f"{args.protocol} ({_protocol_detail(args)}{len(folds)} folds over trials)"
     print(f"{data}; {protocol}", file=sys.stderr)
     base = TrainConfig(
         patience=args.patience,
@@ -239,7 +255,11 @@ def run(
     best = scores[0]
     metrics = _metrics(best, card, data, protocol, len(scores))
     if args.cv_only:
-        return card.model_copy(update={"metrics": metrics})
+        kept = [m for m in card.metrics if m.protocol != protocol or m.dataset != data]
+        updated = card.model_copy(update={"metrics": [*kept, *metrics]})
+        if args.record:
+            _write_card(card_path, updated)
+        return updated
 
     settings = dict(best.settings)
     fields = set(TrainConfig.__dataclass_fields__)
@@ -287,13 +307,17 @@ def run(
             "metrics": metrics,
         }
     )
-    # rewrite only what training decides, keeping the rest of the file as it is
-    raw = json.loads(card_path.read_text())
-    fresh = updated.model_dump(mode="json")
-    raw.update({key: fresh[key] for key in TRAINED_FIELDS})
-    card_path.write_text(card_json(raw) + "\n")
+    _write_card(card_path, updated)
     print(f"wrote {weights} and {card_path}", file=sys.stderr)
     return updated
+
+
+def _write_card(path: Path, card: ModelCard) -> None:
+    """Rewrite only what training decides, keeping the rest of the file as it is."""
+    raw = json.loads(path.read_text())
+    fresh = card.model_dump(mode="json")
+    raw.update({key: fresh[key] for key in TRAINED_FIELDS})
+    path.write_text(card_json(raw) + "\n")
 
 
 def train_main(argv: list[str] | None = None) -> None:

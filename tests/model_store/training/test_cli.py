@@ -43,7 +43,9 @@ def test_train_writes_weights_and_card(seed_dir: Path, tmp_path: Path) -> None:
         "seed from ExtractedFeatures/: 2 subject(s), 3 session(s)"
     )
     assert "18 trials, 195 windows" in card.training.dataset
-    assert card.training.protocol == "subject-dependent (3 folds over trials)"
+    assert card.training.protocol == (
+        "subject-dependent (first 4 trials of each session train, 3 folds over trials)"
+    )
     names = [m.name for m in card.metrics]
     assert names == ["accuracy_mean_over_folds", "accuracy_pooled"]
     for metric in card.metrics:
@@ -74,6 +76,15 @@ def test_cv_only_writes_nothing(seed_dir: Path, tmp_path: Path) -> None:
     card = _train(seed_dir, tmp_path, "--cv-only")
     assert card == ModelCard.model_validate_json((CARDS_DIR / "maet.json").read_text())
     assert not (tmp_path / "weights").exists()
+
+
+def test_record_adds_another_protocols_metrics(seed_dir: Path, tmp_path: Path) -> None:
+    trained = _train(seed_dir, tmp_path)
+    card = _train(seed_dir, tmp_path, "--cv-only", "--record", "--train-trials", "3")
+    assert card.weights_sha256 == trained.weights_sha256
+    assert len(card.metrics) == 4
+    assert card.metrics[:2] == trained.metrics
+    assert "first 3 trials" in card.metrics[2].protocol
 
 
 def test_card_json_keeps_the_cards_layout() -> None:
