@@ -89,11 +89,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Register ``train`` on an ``argparse`` subcommand set (``affectserve train``)."""
+    """Register ``train`` on an ``argparse`` subcommand set (``affectserve train``).
+
+    The parsed namespace's ``run(args)`` trains and returns the exit status 0.
+    """
     parser = subparsers.add_parser("train", help="train a model and record its metrics")
     add_arguments(parser)
-    parser.set_defaults(func=lambda args: run(args))
+    parser.set_defaults(run=_run_command)
     return parser
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    run(args)
+    return 0
 
 
 def _loss_options(pairs: list[str]) -> dict[str, list[float]]:

@@ -9,7 +9,7 @@ import torch
 
 from model_store.cards import CARDS_DIR, ModelCard, file_sha256
 from model_store.models import build_model
-from model_store.training.cli import card_json, train_main
+from model_store.training.cli import add_parser, card_json, train_main
 
 
 def _train(seed_dir: Path, out: Path, *extra: str) -> ModelCard:
@@ -91,3 +91,20 @@ def test_card_json_keeps_the_cards_layout() -> None:
     for name in ("maet", "strnn", "emotionclip"):
         text = (CARDS_DIR / f"{name}.json").read_text()
         assert card_json(json.loads(text)) + "\n" == text
+
+
+def test_add_parser_registers_train() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="affectserve")
+    add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(
+        ["train", "strnn", "--dataset", "seed", "--data-dir", "x", "--protocol", "trial-kfold"]
+    )
+    assert (args.model, args.protocol, args.epochs, args.lr) == (
+        "strnn",
+        "trial-kfold",
+        [50],
+        [1e-3],
+    )
+    assert callable(args.run)
