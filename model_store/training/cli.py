@@ -302,7 +302,7 @@ def run(
     note = (
         f"{final}, {_setting_text({k: v for k, v in settings.items() if k != 'epochs'})}, "
         f"seed {args.seed}. Settings chosen among {len(scores)} by the cross-validation, "
-        f"so its accuracy is slightly optimistic. Reproduce: {_command(args)}"
+        f"so its accuracy is slightly optimistic. Reproduce: {_command(args)}."
     )
     updated = card.model_copy(
         update={
