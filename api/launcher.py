@@ -1,7 +1,9 @@
 """``affectserve up``: start the API, a Celery worker and the model server together.
 
-Each service runs as a child process in its own process group. Ctrl-C or SIGTERM stops
-every group (SIGTERM, then SIGKILL after a grace period), so nothing is left behind.
+Each service runs as a child process in its own process group. A worker or model server
+that dies is started again (a few times); the API's exit stops everything. Ctrl-C or
+SIGTERM stops every group (SIGTERM, then SIGKILL after a grace period), so nothing is
+left behind.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from api.core.config import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GRACE_S = 20.0
+MAX_RESTARTS = 5
 
 
 @dataclass
@@ -166,36 +169,64 @@ def wait_models_ready(settings: Settings, models: list[str], timeout_s: float = 
         raise RuntimeError(f"TorchServe did not get {pending} ready in {timeout_s:.0f} s")
 
 
+@dataclass
+class Child:
+    """A supervised process and how to start it again."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    restart: bool
+    process: subprocess.Popen[bytes]
+    restarts: int = 0
+
+
 class Supervisor:
     """Child processes, each in its own process group, stopped together."""
 
     def __init__(self) -> None:
-        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.children: list[Child] = []
 
-    def start(self, name: str, command: list[str], env: dict[str, str]) -> None:
-        """Start ``command`` as a new session (process group)."""
+    def start(
+        self, name: str, command: list[str], env: dict[str, str], restart: bool = False
+    ) -> None:
+        """Start ``command`` as a new session (process group).
+
+        With ``restart``, `check` starts it again when it dies (up to `MAX_RESTARTS`).
+        """
         process = subprocess.Popen(command, env=env, start_new_session=True)
-        self.children.append((name, process))
+        self.children.append(Child(name, command, env, restart, process))
         print(f"affectserve: started {name} (pid {process.pid})", flush=True)
 
-    def first_exit(self) -> str | None:
-        """Name of a child that has exited, if any."""
-        for name, process in self.children:
-            if process.poll() is not None:
-                return name
+    def check(self) -> str | None:
+        """Restart dead restartable children; the name of one that cannot be, if any."""
+        for child in self.children:
+            code = child.process.poll()
+            if code is None:
+                continue
+            if not child.restart or child.restarts >= MAX_RESTARTS:
+                return child.name
+            _signal_group(child.process, signal.SIGKILL)
+            child.restarts += 1
+            child.process = subprocess.Popen(child.command, env=child.env, start_new_session=True)
+            print(
+                f"affectserve: {child.name} exited ({code}); started again (pid "
+                f"{child.process.pid}, restart {child.restarts} of {MAX_RESTARTS})",
+                flush=True,
+            )
         return None
 
     def stop(self) -> None:
         """SIGTERM every group, wait, then SIGKILL what is left."""
-        for _, process in reversed(self.children):
-            _signal_group(process, signal.SIGTERM)
+        for child in reversed(self.children):
+            _signal_group(child.process, signal.SIGTERM)
         deadline = time.monotonic() + GRACE_S
-        for _, process in self.children:
+        for child in self.children:
             with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        for _, process in self.children:
-            _signal_group(process, signal.SIGKILL)
-            process.wait()
+                child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        for child in self.children:
+            _signal_group(child.process, signal.SIGKILL)
+            child.process.wait()
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
@@ -232,6 +263,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
                 "torchserve",
                 torchserve_command(settings, models, ARCHIVES_DIR),
                 torchserve_env(settings, launch.env),
+                restart=True,
             )
             wait_models_ready(settings, models)
         supervisor.start(
@@ -253,6 +285,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
                 f"affectserve-{os.getpid()}@%h",
             ],
             launch.env,
+            restart=True,
         )
         supervisor.start(
             "api",
@@ -261,7 +294,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
         )
         print(f"affectserve: serving on http://{host}:{port} (Ctrl-C stops)", flush=True)
         while not stopping:
-            exited = supervisor.first_exit()
+            exited = supervisor.check()
             if exited is not None:
                 print(f"affectserve: {exited} exited; stopping everything", flush=True)
                 return 1

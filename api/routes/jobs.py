@@ -17,7 +17,7 @@ from api.deps import CeleryDep, SessionDep, SettingsDep
 from api.schemas import ErrorBody, JobCreate, JobList, JobOptions, JobProgress, JobRead, JobResult
 from api.uploads import store_upload
 from model_store.cards import ModelCard, card_names, load_card
-from worker.celery_app import RUN_JOB_TASK
+from worker.celery_app import send_job
 from worker.feeding import check_feed
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -113,13 +113,7 @@ def enqueue(body: JobCreate, session: Session, settings: Settings, celery: Any) 
     session.add(job)
     session.commit()
     try:
-        celery.send_task(
-            RUN_JOB_TASK,
-            args=[job.id],
-            task_id=job.id,
-            queue=settings.queue,
-            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
-        )
+        send_job(celery, job.id, settings.queue)
     except Exception as err:
         session.delete(job)
         session.commit()
