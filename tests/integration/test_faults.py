@@ -23,7 +23,9 @@ pytestmark = pytest.mark.integration
 
 LONG_S = 180.0
 NO_PERSISTENCE = ("--save", "", "--appendonly", "no")
+FAST_QUEUE = "faults"
 FAST = {
+    "AFFECTSERVE_QUEUE": FAST_QUEUE,
     "AFFECTSERVE_VISIBILITY_TIMEOUT_S": "4",
     "AFFECTSERVE_HEARTBEAT_S": "0.5",
     "AFFECTSERVE_SWEEP_INTERVAL_S": "1",
@@ -140,6 +142,22 @@ def _windows(service: Service, job_id: str) -> int:
     return len(result["recordings"][0]["models"]["maet"]["windows"])
 
 
+def _wait_model_ready(service: Service, model: str, timeout_s: float = 180) -> None:
+    """Wait until the (restarted) TorchServe has a READY worker for ``model``."""
+    config = (service.data_dir / "torchserve" / "config.properties").read_text()
+    management = config.split("management_address=")[1].split()[0]
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            workers = httpx.get(f"{management}/models/{model}", timeout=5).json()[0]["workers"]
+        except (httpx.HTTPError, ValueError, KeyError, IndexError):
+            workers = []
+        if any(w.get("status") == "READY" for w in workers):
+            return
+        time.sleep(1)
+    raise AssertionError(f"{model} not ready again:\n{service.log.read_text()[-4000:]}")
+
+
 def test_worker_killed_mid_job_is_redelivered(
     own_redis: RedisProcess, start_service: Callable[..., Service], long_edf: Path
 ) -> None:
@@ -156,3 +174,50 @@ def test_worker_killed_mid_job_is_redelivered(
     assert _windows(service, job_id) == int(LONG_S)
     assert _child(service, "celery") != worker
     assert "worker exited (-9); started again" in service.log.read_text()
+
+
+def test_torchserve_stopped_mid_job_fails_it_with_a_reason(
+    own_redis: RedisProcess, start_service: Callable[..., Service], long_edf: Path
+) -> None:
+    service = start_service(
+        "torchserve",
+        own_redis.url,
+        **{
+            **FAST,
+            "AFFECTSERVE_BATCH_SIZE": "1",
+            "AFFECTSERVE_MODEL_RETRIES": "2",
+            "AFFECTSERVE_MODEL_BACKOFF_S": "0.2",
+        },
+    )
+    job_id = _submit(service, long_edf)
+    _wait_stage(service, job_id, "inference")
+    os.killpg(_child(service, "torchserve"), signal.SIGKILL)
+    final = service.wait_job(job_id, timeout_s=120)
+    assert final["state"] == "failed", final
+    assert "could not be reached" in final["error"]
+    assert final["error"].endswith("gave up after 3 attempts")
+    _wait_model_ready(service, "maet")
+    again = service.wait_job(_job(service, final["recording_ids"][0]), timeout_s=180)
+    assert again["state"] == "succeeded", again
+    assert _windows(service, again["id"]) == int(LONG_S)
+
+
+def test_redis_restart_loses_no_queued_job(
+    own_redis: RedisProcess, start_service: Callable[..., Service], long_edf: Path
+) -> None:
+    import redis
+
+    service = start_service("inprocess", own_redis.url, **FAST)
+    running = _submit(service, long_edf)
+    _wait_stage(service, running, "features")
+    recording = httpx.get(f"{service.url}/v1/jobs/{running}", timeout=10).json()
+    queued = [_job(service, recording["recording_ids"][0]) for _ in range(2)]
+    broker = redis.Redis.from_url(own_redis.url)
+    assert broker.llen(FAST_QUEUE) == 2
+    own_redis.kill()
+    own_redis.start()
+    assert broker.llen(FAST_QUEUE) == 0
+    finals = [service.wait_job(job_id, timeout_s=240) for job_id in [running, *queued]]
+    assert [job["state"] for job in finals] == ["succeeded"] * 3, finals
+    assert [_windows(service, job_id) for job_id in [running, *queued]] == [int(LONG_S)] * 3
+    assert "its message was lost; sending it again" in service.log.read_text()
