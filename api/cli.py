@@ -1,4 +1,4 @@
-"""The ``affectserve`` command: ``up``, ``build-models`` and ``train``."""
+"""The ``affectserve`` command: ``up``, ``build-models``, ``cleanup`` and ``keys``."""
 
 from __future__ import annotations
 
@@ -23,6 +23,22 @@ def _build_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cleanup(args: argparse.Namespace) -> int:
+    from api.core.config import Settings
+    from api.core.retention import cleanup
+    from api.core.store import session_factory
+
+    settings = Settings(**({"retention_days": args.days} if args.days else {}))
+    if settings.retention_days is None:
+        print("no retention set: pass --days or set AFFECTSERVE_RETENTION_DAYS")
+        return 2
+    settings.ensure_dirs()
+    with session_factory(settings.store_url)() as session:
+        report = cleanup(session, settings)
+    print(f"deleted {report.jobs} jobs, {report.recordings} recordings, {report.files} files")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line parser."""
     main = argparse.ArgumentParser(
@@ -39,6 +55,11 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("models", nargs="*", help="model names (default: all)")
     build.add_argument("--export-dir", type=Path, default=None)
     build.set_defaults(run=_build_models)
+    clean = commands.add_parser(
+        "cleanup", help="delete finished jobs, results and unused uploads past the retention"
+    )
+    clean.add_argument("--days", type=float, default=None, help="retention in days")
+    clean.set_defaults(run=_cleanup)
     return main
 
 

@@ -7,7 +7,8 @@ in each worker's main process, every ``sweep_interval_s``:
 - sends again each ``queued`` job whose message the broker does not hold, and each
   ``running`` job whose heartbeat stopped and whose message is gone (its next delivery
   takes it over and counts an attempt);
-- fails ``running`` jobs with no heartbeat for ``stale_job_s`` (the sweeper).
+- fails ``running`` jobs with no heartbeat for ``stale_job_s`` (the sweeper);
+- deletes what is older than ``retention_days``, when set.
 
 Sending a job twice is harmless (see `worker.pipeline.claim`).
 """
@@ -23,6 +24,7 @@ from celery import Celery
 from sqlalchemy import select
 
 from api.core.config import Settings
+from api.core.retention import cleanup
 from api.core.store import Job, session_factory, sweep_stale
 from worker.celery_app import send_job
 
@@ -98,9 +100,11 @@ def lost_job_ids(settings: Settings, held: set[str]) -> list[str]:
 
 
 def reconcile(settings: Settings, app: Celery) -> tuple[list[str], list[str]]:
-    """One pass: re-send lost jobs, fail stale ones; returns (re-sent ids, failed ids)."""
+    """One pass: re-send lost jobs, fail stale ones, apply the retention; returns (re-sent
+    ids, failed ids)."""
     with session_factory(settings.store_url)() as session:
         failed = sweep_stale(session, settings.stale_job_s)
+        cleanup(session, settings)
     for job_id in failed:
         logger.warning("job %s failed by the sweeper: no heartbeat", job_id)
     held = broker_job_ids(settings)

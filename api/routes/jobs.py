@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from api.core import retention
 from api.core.config import Settings
 from api.core.store import ACTIVE_STATES, Job, Recording, list_jobs, update_job
 from api.deps import CeleryDep, SessionDep, SettingsDep
@@ -247,8 +248,5 @@ def delete_job(job_id: str, session: SessionDep) -> Response:
     if job.state in ACTIVE_STATES:
         job = update_job(session, job_id, state="cancelled") or job
         return Response(job_read(job).model_dump_json(), media_type="application/json")
-    if job.result_path:
-        Path(job.result_path).unlink(missing_ok=True)
-    session.delete(job)
-    session.commit()
+    retention.delete_job(session, job)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, UploadFile, status
+from fastapi import APIRouter, HTTPException, Response, UploadFile, status
 
-from api.core.store import Recording
+from api.core import retention
+from api.core.store import ACTIVE_STATES, Recording
 from api.deps import SessionDep, SettingsDep
 from api.schemas import ErrorBody, RecordingRead
 from api.uploads import recording_read, store_upload
@@ -39,3 +40,26 @@ def get_recording(recording_id: str, session: SessionDep) -> RecordingRead:
     if recording is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no recording with id {recording_id}")
     return recording_read(recording)
+
+
+@router.delete(
+    "/{recording_id}",
+    operation_id="recordings-delete",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={
+        404: {"model": ErrorBody},
+        409: {"model": ErrorBody, "description": "A queued or running job reads it."},
+    },
+)
+def delete_recording(recording_id: str, session: SessionDep) -> Response:
+    """Delete an uploaded recording and its file."""
+    recording = session.get(Recording, recording_id)
+    if recording is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no recording with id {recording_id}")
+    if retention.recording_in_use(session, recording_id, ACTIVE_STATES):
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            f"recording {recording_id} is read by a queued or running job; cancel it first",
+        )
+    retention.delete_recording(session, recording)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
