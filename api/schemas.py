@@ -41,6 +41,35 @@ class ModelFeed(BaseModel):
     reason: str = ""
 
 
+class UploadOptions(BaseModel):
+    """Reader options for files that do not carry everything themselves."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sfreq: float | None = Field(
+        default=None, gt=0, description="Sampling rate of a plain MAT matrix, Hz."
+    )
+    ch_names: list[str] | None = Field(
+        default=None, description="Channel names of a plain matrix."
+    )
+    variable: str | None = Field(default=None, description="Which MAT variable holds the data.")
+    unit: Literal["V", "mV", "uV", "nV"] | None = Field(
+        default=None, description="Unit of a plain matrix (default uV) or FieldTrip struct (V)."
+    )
+    feature: str | None = Field(default=None, description="SEED feature name (default de_LDS).")
+    window_s: float | None = Field(default=None, gt=0, description="SEED feature window, s.")
+    max_gap_s: float | None = Field(
+        default=None, ge=0, description="EDF+D: longest total gap filled with flat signal, s."
+    )
+
+
+class GapRead(BaseModel):
+    """A gap in a discontinuous recording."""
+
+    onset_s: float
+    duration_s: float
+
+
 class RecordingRead(BaseModel):
     """An uploaded recording and what was read from its header."""
 
@@ -82,6 +111,11 @@ class RecordingRead(BaseModel):
     duration_s: float
     n_annotations: int
     warnings: list[str]
+    kind: Literal["signals", "features"] = "signals"
+    gaps: list[GapRead] = Field(default_factory=list)
+    feature_keys: list[str] = Field(default_factory=list)
+    n_trials: int = 1
+    companions: list[str] = Field(default_factory=list, description="Names of companion files.")
     models: list[ModelFeed]
     created_at: datetime
 

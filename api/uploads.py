@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import re
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from fastapi import HTTPException, status
 from sqlalchemy.orm import Session
@@ -37,8 +37,13 @@ def too_large(settings: Settings) -> HTTPException:
     )
 
 
-def _spool(source: BinaryIO, settings: Settings) -> tuple[Path, str]:
-    tmp = settings.data_dir / "tmp" / f"{new_id()}.part"
+def _suffix(filename: str | None) -> str:
+    """The client's file extension, lower case, letters and digits only (may be empty)."""
+    return re.sub(r"[^a-z0-9]", "", Path(display_name(filename)).suffix.lower())[:8]
+
+
+def _spool(source: BinaryIO, settings: Settings, filename: str | None) -> tuple[Path, str]:
+    tmp = settings.data_dir / "tmp" / f"{new_id()}.{_suffix(filename) or 'part'}"
     digest = hashlib.sha256()
     size = 0
     with open(tmp, "wb") as out:
@@ -56,10 +61,37 @@ def _spool(source: BinaryIO, settings: Settings) -> tuple[Path, str]:
     return tmp, digest.hexdigest()
 
 
+def _store_companion(
+    source: BinaryIO, filename: str | None, settings: Settings
+) -> tuple[str, str]:
+    spooled, sha256 = _spool(source, settings, filename)
+    name = display_name(filename)
+    suffix = _suffix(filename)
+    path = settings.uploads_dir / (f"{sha256}.{suffix}" if suffix else sha256)
+    spooled.replace(path)
+    return name, str(path)
+
+
 def store_upload(
-    source: BinaryIO, filename: str | None, settings: Settings, session: Session
+    source: BinaryIO,
+    filename: str | None,
+    settings: Settings,
+    session: Session,
+    companions: list[tuple[BinaryIO, str | None]] = (),
+    options: dict[str, Any] | None = None,
 ) -> Recording:
     """Save an uploaded file content-addressed, read its header and record it.
+
+    Parameters
+    ----------
+    source, filename
+        The main file and the client's name for it (display only, never a path).
+    settings, session
+        Settings and the job store session.
+    companions
+        Other files of the same recording (an EEGLAB ``.fdt``), with their names.
+    options
+        Reader options (`UploadOptions`).
 
     Raises
     ------
@@ -67,11 +99,13 @@ def store_upload(
         413 over the size limit, 422 when the file is not a readable recording.
     """
     settings.ensure_dirs()
-    spooled, sha256 = _spool(source, settings)
+    stored = dict(_store_companion(fid, name, settings) for fid, name in companions)
+    options = options or {}
+    spooled, sha256 = _spool(source, settings, filename)
     tmp = spooled
     try:
         tmp = spooled.rename(spooled.with_suffix(f".{detect_format(spooled)}"))
-        header = read_header(tmp)
+        header = read_header(tmp, {k: Path(v) for k, v in stored.items()}, options)
     except UnreadableRecordingError as err:
         tmp.unlink(missing_ok=True)
         raise HTTPException(
@@ -86,6 +120,8 @@ def store_upload(
         path=str(path),
         format=header.format,
         header=header_dict(header),
+        companions=stored,
+        options=options,
     )
     session.add(recording)
     session.commit()
@@ -101,7 +137,12 @@ def model_feeds(header: dict[str, object]) -> list[ModelFeed]:
     """Whether the recording with this stored header can feed each model."""
     feeds = []
     for card in load_cards():
-        check = check_feed(card, list(header["channel_names"]), float(header["duration_s"]))
+        check = check_feed(
+            card,
+            list(header["channel_names"]),
+            float(header["duration_s"]),
+            list(header["channel_types"]),
+        )
         feeds.append(
             ModelFeed(
                 model=card.name,
@@ -120,6 +161,7 @@ def recording_read(recording: Recording) -> RecordingRead:
         filename=recording.filename,
         models=model_feeds(recording.header),
         created_at=recording.created_at,
+        companions=sorted(recording.companions or {}),
         **{k: v for k, v in recording.header.items() if k != "format"},
         format=recording.format,
     )

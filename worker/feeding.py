@@ -12,8 +12,8 @@ import mne
 import numpy as np
 from numpy.typing import NDArray
 
-from model_store.cards import InputSpec, ModelCard, montage_channels
-from worker.channels import map_channels
+from model_store.cards import InputSpec, ModelCard
+from worker.channels import apply_montage_mapping, map_to_montage
 from worker.recipe import Stream, run_recipe
 
 VOLTS_TO_MICROVOLTS = 1e6
@@ -54,14 +54,17 @@ class ModelInputs:
     notes: list[str] = field(default_factory=list)
 
 
-def _missing_channels(spec: InputSpec, channel_names: list[str]) -> list[str]:
-    if spec.montage is None:
-        return []
-    return map_channels(channel_names, montage_channels(spec.montage)).missing
+def check_feed(
+    card: ModelCard,
+    channel_names: list[str],
+    duration_s: float,
+    channel_types: list[str] | None = None,
+) -> FeedCheck:
+    """Decide from a header whether ``card``'s required inputs can be made.
 
-
-def check_feed(card: ModelCard, channel_names: list[str], duration_s: float) -> FeedCheck:
-    """Decide from a header whether ``card``'s required inputs can be made."""
+    A few missing montage channels are allowed: they are interpolated (see
+    `worker.channels.map_to_montage`).
+    """
     for spec in card.inputs:
         if not spec.required:
             continue
@@ -69,14 +72,10 @@ def check_feed(card: ModelCard, channel_names: list[str], duration_s: float) -> 
             return FeedCheck(
                 card.name, False, f"needs a {spec.modality} input, which this upload lacks"
             )
-        missing = _missing_channels(spec, channel_names)
-        if missing:
-            return FeedCheck(
-                card.name,
-                False,
-                f"the recording lacks {len(missing)} of the {spec.montage} channels "
-                f"{card.name} needs: {', '.join(missing)}",
-            )
+        if spec.montage is not None:
+            mapping = map_to_montage(channel_names, spec.montage, ch_types=channel_types)
+            if not mapping.can_feed:
+                return FeedCheck(card.name, False, mapping.message)
         if spec.window_s is not None and duration_s < spec.window_s:
             return FeedCheck(
                 card.name,
@@ -86,25 +85,32 @@ def check_feed(card: ModelCard, channel_names: list[str], duration_s: float) -> 
     return FeedCheck(card.name, True)
 
 
-def eeg_stream(raw: mne.io.BaseRaw, spec: InputSpec) -> Stream:
-    """The montage's channels of ``raw`` in montage order, in µV."""
-    mapping = map_channels(raw.ch_names, montage_channels(spec.montage or ""))
-    if not mapping.complete:
-        raise CannotFeedError(f"missing channels: {', '.join(mapping.missing)}")
-    data = raw.get_data(picks=[int(i) for i in mapping.indices if i is not None])
-    return Stream(data=data * VOLTS_TO_MICROVOLTS, sfreq=float(raw.info["sfreq"]))
+def eeg_stream(raw: mne.io.BaseRaw, spec: InputSpec) -> tuple[Stream, list[str]]:
+    """The montage's channels of ``raw`` in montage order, in µV, and notes.
+
+    Missing channels are interpolated when few enough; the note says which.
+    """
+    mapping = map_to_montage(raw.ch_names, spec.montage or "", ch_types=raw.get_channel_types())
+    if not mapping.can_feed:
+        raise CannotFeedError(mapping.message)
+    mapped = apply_montage_mapping(raw, mapping)
+    notes = [mapping.message] if mapping.interpolated else []
+    stream = Stream(data=mapped.get_data() * VOLTS_TO_MICROVOLTS, sfreq=float(raw.info["sfreq"]))
+    return stream, notes
 
 
 def prepare_inputs(raw: mne.io.BaseRaw, card: ModelCard) -> ModelInputs:
     """Run each required input's recipe on ``raw`` and align the windows."""
-    check = check_feed(card, raw.ch_names, raw.n_times / raw.info["sfreq"])
+    duration_s = raw.n_times / raw.info["sfreq"]
+    check = check_feed(card, raw.ch_names, duration_s, raw.get_channel_types())
     if not check.can_feed:
         raise CannotFeedError(f"{card.name}: {check.reason}")
-    streams = {
-        spec.name: run_recipe(eeg_stream(raw, spec), spec.recipe)
-        for spec in card.inputs
-        if spec.required
-    }
+    streams, notes = {}, []
+    for spec in card.inputs:
+        if spec.required:
+            stream, input_notes = eeg_stream(raw, spec)
+            streams[spec.name] = run_recipe(stream, spec.recipe)
+            notes.extend(input_notes)
     n_windows = min(len(s.data) for s in streams.values())
     first = next(iter(streams.values()))
     window_s = next(s.window_s for s in card.inputs if s.required) or 1.0
@@ -112,4 +118,5 @@ def prepare_inputs(raw: mne.io.BaseRaw, card: ModelCard) -> ModelInputs:
         arrays={name: s.data[:n_windows] for name, s in streams.items()},
         window_starts=np.asarray(first.window_starts)[:n_windows],
         window_s=float(window_s),
+        notes=notes,
     )

@@ -268,7 +268,8 @@ def _run(
         if recording is None:
             raise ValueError(f"recording {recording_id} no longer exists; upload it again")
         progress.advance("reading", 0)
-        raw = read_raw(Path(recording.path))
+        companions = {name: Path(path) for name, path in (recording.companions or {}).items()}
+        raw = read_raw(Path(recording.path), companions, recording.options or {})
         progress.advance("reading")
         models = {}
         for card in cards:

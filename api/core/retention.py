@@ -53,16 +53,22 @@ def recording_in_use(session: Session, recording_id: str, states: tuple[str, ...
     return any(recording_id in ids for ids in jobs)
 
 
+def _recording_files(recording: Recording) -> list[str]:
+    return [recording.path, *(recording.companions or {}).values()]
+
+
 def delete_recording(
     session: Session, recording: Recording, report: CleanupReport | None = None
 ) -> None:
-    """Delete a recording and its file (when no other recording shares it)."""
+    """Delete a recording and its files (those no other recording shares)."""
     report = report or CleanupReport()
-    path = recording.path
+    paths = _recording_files(recording)
     session.delete(recording)
     session.flush()
-    if not session.scalar(select(func.count()).where(Recording.path == path)):
-        _unlink(path, report)
+    shared = {p for other in session.scalars(select(Recording)) for p in _recording_files(other)}
+    for path in paths:
+        if path not in shared:
+            _unlink(path, report)
     report.recordings += 1
     session.commit()
 

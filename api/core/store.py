@@ -7,8 +7,9 @@ ids, so nothing is lost with it: queued jobs can always be sent again, and a del
 that finds its job final, or running with a fresh heartbeat, does nothing.
 
 The schema is versioned in a one-row ``schema_version`` table; `MIGRATIONS` lists the
-statements that take version ``n - 1`` to ``n``. A few ``ALTER TABLE`` statements that
-run the same on SQLite and PostgreSQL do not need Alembic's machinery.
+columns that take version ``n - 1`` to ``n`` (added when missing, so a store made by any
+earlier build catches up). Added columns are all the schema has needed: ``ALTER TABLE ...
+ADD COLUMN`` runs the same on SQLite and PostgreSQL, without Alembic's machinery.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ class Recording(Base):
     path: Mapped[str] = mapped_column(Text)
     format: Mapped[str] = mapped_column(String(16))
     header: Mapped[dict[str, Any]] = mapped_column(JSON)
+    companions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     owner: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
@@ -91,16 +94,24 @@ class Job(Base):
     )
 
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+Column = tuple[str, str, str]
+
+MIGRATIONS: tuple[tuple[Column, ...], ...] = (
     (),
     (
-        "ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
-        "ALTER TABLE jobs ADD COLUMN worker VARCHAR(255)",
-        "ALTER TABLE jobs ADD COLUMN owner VARCHAR(64)",
-        "ALTER TABLE recordings ADD COLUMN owner VARCHAR(64)",
-        "CREATE INDEX ix_jobs_owner ON jobs (owner)",
-        "CREATE INDEX ix_recordings_owner ON recordings (owner)",
+        ("recordings", "companions", "JSON"),
+        ("recordings", "options", "JSON"),
+        ("recordings", "owner", "VARCHAR(64)"),
+        ("jobs", "attempts", "INTEGER NOT NULL DEFAULT 0"),
+        ("jobs", "worker", "VARCHAR(255)"),
+        ("jobs", "owner", "VARCHAR(64)"),
     ),
+)
+"""Per version after the first: the ``(table, column, SQL type)`` it adds."""
+
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_recordings_owner ON recordings (owner)",
+    "CREATE INDEX IF NOT EXISTS ix_jobs_owner ON jobs (owner)",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -140,9 +151,13 @@ def _migrate(connection: Connection) -> None:
     if version is None:
         Base.metadata.create_all(connection)
     else:
-        for statements in MIGRATIONS[version:]:
-            for statement in statements:
-                connection.execute(text(statement))
+        for columns in MIGRATIONS[version:]:
+            for table, column, sql_type in columns:
+                present = {c["name"] for c in inspect(connection).get_columns(table)}
+                if column not in present:
+                    connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
+        for statement in INDEXES:
+            connection.execute(text(statement))
     connection.execute(text("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)"))
     connection.execute(text("DELETE FROM schema_version"))
     connection.execute(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Response, UploadFile, status
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile, status
+from pydantic import ValidationError
 
 from api.core import retention
 from api.core.store import ACTIVE_STATES, Recording
 from api.deps import SessionDep, SettingsDep
-from api.schemas import ErrorBody, RecordingRead
+from api.schemas import ErrorBody, RecordingRead, UploadOptions
 from api.uploads import recording_read, store_upload
 
 router = APIRouter(prefix="/v1/recordings", tags=["recordings"])
@@ -25,10 +28,33 @@ ERRORS = {
     responses=ERRORS,
 )
 def create_recording(
-    file: UploadFile, settings: SettingsDep, session: SessionDep
+    file: Annotated[UploadFile, File(description="The recording: EDF, BDF, MAT or EEGLAB .set.")],
+    settings: SettingsDep,
+    session: SessionDep,
+    companions: Annotated[
+        list[UploadFile] | None,
+        File(description="Companion files of the same recording, e.g. the EEGLAB .fdt."),
+    ] = None,
+    options: Annotated[
+        str | None, Form(description="JSON object of reader options (UploadOptions).")
+    ] = None,
 ) -> RecordingRead:
-    """Upload an EDF/BDF recording; answers what its header says and which models it feeds."""
-    return recording_read(store_upload(file.file, file.filename, settings, session))
+    """Upload a recording; answers what its header says and which models it can feed."""
+    try:
+        parsed = UploadOptions.model_validate_json(options) if options else UploadOptions()
+    except ValidationError as err:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"invalid upload options: {err}"
+        ) from err
+    recording = store_upload(
+        file.file,
+        file.filename,
+        settings,
+        session,
+        companions=[(c.file, c.filename) for c in companions or []],
+        options=parsed.model_dump(exclude_none=True),
+    )
+    return recording_read(recording)
 
 
 @router.get(

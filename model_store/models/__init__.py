@@ -11,11 +11,17 @@ import torch
 from torch import nn
 
 from model_store.cards import ModelCard
+from model_store.models.aimstf_ssff import AIMSTFSSFF
+from model_store.models.emotionclip import EmotionCLIP
 from model_store.models.maet import MAET
+from model_store.models.rtcan1d import RTCAN1D
 from model_store.models.strnn import STRNN
 
 REGISTRY: dict[str, type[nn.Module]] = {
+    "aimstf_ssff": AIMSTFSSFF,
+    "emotionclip": EmotionCLIP,
     "maet": MAET,
+    "rtcan1d": RTCAN1D,
     "strnn": STRNN,
 }
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from model_store.cards import montage_channels, reference
+from model_store.models.grid import grid_positions, to_grid
 
 # grid flips that turn each corner into the top-left one: (flip rows, flip columns)
 CORNERS = {
@@ -30,28 +30,6 @@ CORNERS = {
     "bottom_left": (True, False),
     "bottom_right": (True, True),
 }
-
-
-def grid_positions(grid: str) -> tuple[torch.Tensor, int, int]:
-    """Flat grid cell of every channel of the grid's montage, in montage order.
-
-    Parameters
-    ----------
-    grid : str
-        Name of a grid in ``reference()['grids']``.
-
-    Returns
-    -------
-    positions : torch.Tensor
-        Long tensor ``(n_channels,)`` of ``row * n_cols + col``.
-    n_rows, n_cols : int
-        Grid size.
-    """
-    table = reference()["grids"][grid]
-    rows = [row.split() for row in table["rows"]]
-    cell = {name: r * len(row) + c for r, row in enumerate(rows) for c, name in enumerate(row)}
-    channels = montage_channels(table["montage"])
-    return torch.tensor([cell[ch] for ch in channels]), len(rows), len(rows[0])
 
 
 def _flip(x: torch.Tensor, rows: bool, cols: bool, row_dim: int) -> torch.Tensor:
@@ -105,9 +83,7 @@ class SpatialRNN(nn.Module):
     def _states(self, x: torch.Tensor) -> torch.Tensor:
         """Hidden states ``(D, N, n_channels, hidden)`` of every direction and electrode."""
         n = x.shape[0]
-        dense = x.new_zeros(n, self.n_rows * self.n_cols, x.shape[-1])
-        dense[:, self.positions] = x
-        dense = dense.view(n, self.n_rows, self.n_cols, -1)
+        dense = to_grid(x, self.positions, self.n_rows, self.n_cols)
         grids = torch.stack([_flip(dense, *flip, row_dim=1) for flip in self.flips])
         masks = torch.stack([_flip(self.occupied, *flip, row_dim=0) for flip in self.flips])
         drive = torch.einsum("dnijf,dhf->dnijh", grids, self.input_weight)

@@ -87,6 +87,8 @@ def test_migrates_a_version_1_store_and_keeps_its_rows(store_url: str) -> None:
         assert schema_version(connection) == 2
         columns = {c["name"] for c in inspect(connection).get_columns("jobs")}
         assert {"attempts", "worker", "owner"} <= columns
+        recording_columns = {c["name"] for c in inspect(connection).get_columns("recordings")}
+        assert {"companions", "options", "owner"} <= recording_columns
         row = connection.execute(text("SELECT state, attempts FROM jobs")).one()
         assert tuple(row) == ("succeeded", 0)
     engine.dispose()

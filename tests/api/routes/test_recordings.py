@@ -30,7 +30,7 @@ def test_text_file_named_edf_is_422(client: TestClient) -> None:
         "/v1/recordings", files={"file": ("notes.edf", b"subject felt fine\n" * 10)}
     )
     assert reply.status_code == 422
-    assert "not an EDF or BDF recording" in reply.json()["detail"]
+    assert "the file is text" in reply.json()["detail"]
     assert "notes.edf" in reply.json()["detail"]
 
 

@@ -1,0 +1,161 @@
+"""EEG feature speed: our DE chain vs TorchEEG and an MNE per-band filter pipeline.
+
+Run from the repository root: ``OMP_NUM_THREADS=1 python -m bench.features``.
+
+Builds a 62-channel, 1 kHz, 4-minute EDF (synthetic: noise, a 10 Hz rhythm, 50 Hz
+mains and DC offsets), then times
+
+1. ours: read the EDF -> band-pass 1-75 Hz + 50 Hz notch + resample to 200 Hz (one FFT
+   pass) -> 1-s windows -> DE in the five SEED bands;
+2. TorchEEG's ``BandDifferentialEntropy`` on the same 240 windows (per-band Butterworth
+   filtering of each window, variance, DE);
+3. MNE per band: ``mne.filter.filter_data`` of the 200-Hz signal for each band,
+   variance of each 1-s window, DE.
+
+The speed-ups compare the feature stage (windows -> DE of ours) with 2 and 3, which
+start from the same windows / signal. ``realtime_factor`` is the recording's duration
+over our whole chain (read included). ``peak_rss_mb`` is the peak resident memory our
+chain added above the process's resident memory before reading (MB), to compare
+with the recording's float32 size printed beside it.
+
+TorchEEG is optional and never a runtime dependency. Its releases pin
+``scipy<=1.10.1``, which conflicts with this project's numpy 2 / scipy stack, so it is
+not an extra: for a comparison install it beside the environment with
+``pip install --no-deps --target DIR torcheeg spectrum`` and run with
+``PYTHONPATH=DIR``. Without it the script prints ``n/a`` for that figure.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import mne
+import numpy as np
+
+from model_store.cards import band_edges, montage_channels
+from worker.features.filtering import filter_resample
+from worker.features.spectral import differential_entropy
+from worker.recipe import Stream, windows
+
+SFREQ = 1000.0
+DURATION_S = 240.0
+NEW_SFREQ = 200.0
+BANDS = band_edges("seed")
+
+
+def write_recording(path: Path) -> Path:
+    """Write the synthetic 62-channel, 1 kHz, 4-minute EDF to ``path``."""
+    channels = montage_channels("seed62")
+    rng = np.random.default_rng(0)
+    times = np.arange(int(SFREQ * DURATION_S)) / SFREQ
+    data = rng.normal(0.0, 20e-6, (len(channels), times.size))
+    data += 10e-6 * np.sin(2 * np.pi * 10.0 * times) + 5e-6 * np.sin(2 * np.pi * 50.0 * times)
+    data += rng.uniform(-200e-6, 200e-6, (len(channels), 1))
+    info = mne.create_info(channels, SFREQ, "eeg")
+    raw = mne.io.RawArray(data, info, verbose="error")
+    mne.export.export_raw(path, raw, fmt="edf", overwrite=True, verbose="error")
+    return path
+
+
+def _status_mb(field: str) -> float:
+    """A memory field of /proc/self/status (``VmRSS``, ``VmHWM``), MB."""
+    with open("/proc/self/status") as fid:
+        line = next(line for line in fid if line.startswith(field + ":"))
+    return int(line.split()[1]) / 1e3
+
+
+def _reset_peak_rss() -> None:
+    """Restart the peak-RSS count (Linux: write 5 to /proc/self/clear_refs)."""
+    with open("/proc/self/clear_refs", "w") as fid:
+        fid.write("5")
+
+
+def ours(path: Path) -> tuple[dict[str, float], Stream, np.ndarray]:
+    """Run and time our chain; return stage times, the windows and the 200-Hz signal."""
+    times = {}
+    start = time.perf_counter()
+    data = mne.io.read_raw_edf(path, preload=False, verbose="error").get_data()
+    times["read"] = time.perf_counter() - start
+    start = time.perf_counter()
+    signal = filter_resample(
+        data,
+        SFREQ,
+        l_freq=1.0,
+        h_freq=75.0,
+        notch_freqs=(50.0,),
+        new_sfreq=NEW_SFREQ,
+        dtype=np.float32,
+    )
+    del data
+    times["filter+resample"] = time.perf_counter() - start
+    start = time.perf_counter()
+    windowed = windows(Stream(signal, NEW_SFREQ), length_s=1.0, step_s=1.0)
+    de = differential_entropy(windowed.data, NEW_SFREQ, BANDS)
+    times["windows+DE"] = time.perf_counter() - start
+    times["total"] = times["read"] + times["filter+resample"] + times["windows+DE"]
+    assert de.shape == (240, 62, 5)
+    return times, windowed, signal
+
+
+def torcheeg_de(windowed: Stream) -> float | None:
+    """Seconds TorchEEG's BandDifferentialEntropy takes for all windows, None if absent."""
+    try:
+        from torcheeg.transforms import BandDifferentialEntropy
+    except ImportError:
+        return None
+    transform = BandDifferentialEntropy(
+        sampling_rate=int(NEW_SFREQ), band_dict={k: list(v) for k, v in BANDS.items()}
+    )
+    start = time.perf_counter()
+    for window in windowed.data:
+        transform(eeg=window)
+    return time.perf_counter() - start
+
+
+def mne_per_band_de(signal: np.ndarray) -> float:
+    """Seconds for MNE band filtering, per-window variance and DE in every band."""
+    start = time.perf_counter()
+    n_windows = signal.shape[-1] // int(NEW_SFREQ)
+    out = np.empty((n_windows, signal.shape[0], len(BANDS)))
+    for k, (lo, hi) in enumerate(BANDS.values()):
+        band = mne.filter.filter_data(signal, NEW_SFREQ, lo, hi, verbose="error")
+        parts = band[:, : n_windows * int(NEW_SFREQ)].reshape(signal.shape[0], n_windows, -1)
+        out[..., k] = 0.5 * np.log(2 * np.pi * np.e * parts.var(axis=-1)).T
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    """Build the recording, run the three pipelines and print the figures."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_recording(Path(tmp) / "bench.edf")
+        base_rss = _status_mb("VmRSS")
+        _reset_peak_rss()
+        chain, windowed, signal = ours(path)
+        chain_peak_mb = _status_mb("VmHWM") - base_rss
+    recording_mb = 62 * SFREQ * DURATION_S * 4 / 1e6
+    teeg = torcheeg_de(windowed)
+    mne_s = mne_per_band_de(signal)
+    print("ours: " + ", ".join(f"{k} {v:.3f} s" for k, v in chain.items()))
+    print(
+        f"torcheeg BandDifferentialEntropy, 240 windows: {teeg:.3f} s"
+        if teeg
+        else "torcheeg: n/a (not installed)"
+    )
+    print(f"mne per-band filter + variance + DE: {mne_s:.3f} s")
+    print(
+        f"recording float32 {recording_mb:.1f} MB; chain peak {chain_peak_mb:.1f} MB "
+        f"({chain_peak_mb / recording_mb:.2f}x); process RSS before the chain {base_rss:.1f} MB"
+    )
+    speedup_teeg = f"{teeg / chain['windows+DE']:.0f}" if teeg else "n/a"
+    print(
+        f"speedup_vs_torcheeg={speedup_teeg} "
+        f"speedup_vs_mne={mne_s / chain['windows+DE']:.1f} "
+        f"realtime_factor={DURATION_S / chain['total']:.0f} "
+        f"peak_rss_mb={chain_peak_mb:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
