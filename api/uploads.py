@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from api.core.config import Settings
 from api.core.store import Recording, new_id
+from api.reading import read_header_limited
 from api.schemas import ModelFeed, RecordingRead
 from model_store.cards import load_cards
 from worker.feeding import check_feed
-from worker.io import RecordingHeader, UnreadableRecordingError, detect_format, read_header
+from worker.io import RecordingHeader, UnreadableRecordingError, detect_format
 
 CHUNK = 1 << 20
 
@@ -35,6 +36,30 @@ def too_large(settings: Settings) -> HTTPException:
         f"the upload is larger than the limit of {settings.max_upload_mb:g} MB "
         "(AFFECTSERVE_MAX_UPLOAD_MB); split the recording or ask the operator to raise it",
     )
+
+
+def check_file_count(n_files: int, settings: Settings) -> None:
+    """Refuse a job with more files than ``settings.max_files_per_job`` (422)."""
+    if n_files > settings.max_files_per_job:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            f"the job has {n_files} recordings; the limit is {settings.max_files_per_job} "
+            "per job (AFFECTSERVE_MAX_FILES_PER_JOB): split it into several jobs",
+        )
+
+
+def check_header_limits(header: RecordingHeader, settings: Settings) -> None:
+    """Refuse a recording over the channel or duration limit (`UnreadableRecordingError`)."""
+    if len(header.channel_names) > settings.max_channels:
+        raise UnreadableRecordingError(
+            f"it has {len(header.channel_names)} channels; the limit is "
+            f"{settings.max_channels} (AFFECTSERVE_MAX_CHANNELS)"
+        )
+    if header.duration_s > settings.max_duration_s:
+        raise UnreadableRecordingError(
+            f"it lasts {header.duration_s:g} s; the limit is {settings.max_duration_s:g} s "
+            "(AFFECTSERVE_MAX_DURATION_S): cut it into shorter recordings"
+        )
 
 
 def _suffix(filename: str | None) -> str:
@@ -105,7 +130,10 @@ def store_upload(
     tmp = spooled
     try:
         tmp = spooled.rename(spooled.with_suffix(f".{detect_format(spooled)}"))
-        header = read_header(tmp, {k: Path(v) for k, v in stored.items()}, options)
+        header = read_header_limited(
+            tmp, {k: Path(v) for k, v in stored.items()}, options, settings.read_timeout_s
+        )
+        check_header_limits(header, settings)
     except UnreadableRecordingError as err:
         tmp.unlink(missing_ok=True)
         raise HTTPException(

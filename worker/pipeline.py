@@ -242,6 +242,11 @@ def run_job(
             logger.warning("failed: %s", err)
             update_attempt(session, job_id, attempt, state="failed", error=str(err))
             return
+        except Exception as err:
+            logger.exception("failed with an unexpected error")
+            error = f"internal error ({type(err).__name__}: {err}); see the worker log"
+            update_attempt(session, job_id, attempt, state="failed", error=error)
+            return
         path = write_json_atomic(settings.results_dir, result)
         final = {
             "stage": "done",

@@ -16,7 +16,7 @@ from api.core.config import Settings
 from api.core.store import ACTIVE_STATES, Job, Recording, list_jobs, update_job
 from api.deps import CeleryDep, SessionDep, SettingsDep
 from api.schemas import ErrorBody, JobCreate, JobList, JobOptions, JobProgress, JobRead, JobResult
-from api.uploads import store_upload
+from api.uploads import check_file_count, store_upload
 from model_store.cards import ModelCard, card_names, load_card
 from worker.celery_app import send_job
 from worker.feeding import check_feed
@@ -96,6 +96,7 @@ def choose_models(body: JobCreate, recordings: list[Recording]) -> list[str]:
 
 def enqueue(body: JobCreate, session: Session, settings: Settings, celery: Any) -> JobRead:
     """Check a job, store it as ``queued`` and hand its id to the broker."""
+    check_file_count(len(body.recording_ids), settings)
     recordings = []
     for recording_id in body.recording_ids:
         recording = session.get(Recording, recording_id)
@@ -130,6 +131,7 @@ async def _multipart_job(request: Request, session: Session, settings: Settings)
     uploads = [item for key in ("file", "files") for item in form.getlist(key)]
     if not uploads:
         raise _unprocessable("a multipart job needs at least one 'file' part")
+    check_file_count(len(uploads), settings)
     ids = []
     for upload in uploads:
         if isinstance(upload, str):
