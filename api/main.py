@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.core.config import get_settings
+from api.errors import install_error_handlers
 from api.routes import health, jobs, models, recordings
 
 MULTIPART_OVERHEAD = 1 << 20
@@ -43,6 +44,7 @@ def create_app() -> FastAPI:
             )
         return await call_next(request)
 
+    install_error_handlers(app)
     for router in (health.router, models.router, recordings.router, jobs.router):
         app.include_router(router)
     return app
