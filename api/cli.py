@@ -39,6 +39,28 @@ def _cleanup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys_add(args: argparse.Namespace) -> int:
+    from api.auth import add_key, keys_file
+    from api.core.config import Settings
+
+    settings = Settings()
+    key = add_key(settings, args.name, args.admin)
+    kind = "admin key" if args.admin else "API key"
+    print(f"new {kind} {args.name!r} (stored hashed in {keys_file(settings)}); shown only once:")
+    print(key)
+    return 0
+
+
+def _keys_list(_args: argparse.Namespace) -> int:
+    from api.auth import keys_file, read_keys_file
+    from api.core.config import Settings
+
+    for entry in read_keys_file(keys_file(Settings())):
+        kind = "admin" if entry.get("admin") else "user"
+        print(f"{entry['sha256'][:12]}  {kind:5}  {entry['created_at']}  {entry['name']}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line parser."""
     main = argparse.ArgumentParser(
@@ -60,6 +82,15 @@ def parser() -> argparse.ArgumentParser:
     )
     clean.add_argument("--days", type=float, default=None, help="retention in days")
     clean.set_defaults(run=_cleanup)
+    keys = commands.add_parser("keys", help="API keys (stored hashed in the data dir)")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    add = key_commands.add_parser("add", help="make a key and print it once")
+    add.add_argument("name", help="who or what the key is for")
+    add.add_argument("--admin", action="store_true", help="the key sees every job")
+    add.set_defaults(run=_keys_add)
+    key_commands.add_parser("list", help="list the keys (digest prefixes)").set_defaults(
+        run=_keys_list
+    )
     return main
 
 

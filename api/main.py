@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
+from api.auth import UNAUTHORISED, get_caller
 from api.core.config import get_settings
 from api.errors import install_error_handlers
 from api.routes import health, jobs, models, recordings
@@ -46,7 +47,7 @@ def create_app() -> FastAPI:
 
     install_error_handlers(app)
     for router in (health.router, models.router, recordings.router, jobs.router):
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(get_caller)], responses=UNAUTHORISED)
     return app
 
 

@@ -104,6 +104,7 @@ def store_upload(
     session: Session,
     companions: list[tuple[BinaryIO, str | None]] = (),
     options: dict[str, Any] | None = None,
+    owner: str | None = None,
 ) -> Recording:
     """Save an uploaded file content-addressed, read its header and record it.
 
@@ -117,6 +118,8 @@ def store_upload(
         Other files of the same recording (an EEGLAB ``.fdt``), with their names.
     options
         Reader options (`UploadOptions`).
+    owner
+        Digest of the API key that uploads it (None with keys off).
 
     Raises
     ------
@@ -150,6 +153,7 @@ def store_upload(
         header=header_dict(header),
         companions=stored,
         options=options,
+        owner=owner,
     )
     session.add(recording)
     session.commit()

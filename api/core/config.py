@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -86,6 +87,26 @@ class Settings(BaseSettings):
                 "or filesystem://"
             )
         return value
+
+    api_keys: list[str] = Field(
+        default_factory=list,
+        description="SHA-256 hex digests of API keys (JSON list); keys are on when any is set.",
+    )
+    admin_keys: list[str] = Field(
+        default_factory=list,
+        description="SHA-256 hex digests of admin keys, which see every job and recording.",
+    )
+
+    @field_validator("api_keys", "admin_keys")
+    @classmethod
+    def _digests(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.fullmatch(r"[0-9a-f]{64}", value):
+                raise ValueError(
+                    "API keys are configured by their SHA-256 hex digest, never in clear: "
+                    "make keys with `affectserve keys add`, or store sha256(key) here"
+                )
+        return values
 
     @model_validator(mode="after")
     def _stale_after_heartbeats(self) -> Settings:

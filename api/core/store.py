@@ -192,9 +192,12 @@ def session_factory(url: str) -> sessionmaker[Session]:
     return sessionmaker(get_engine(url), expire_on_commit=False)
 
 
-def list_jobs(session: Session, limit: int = 100) -> list[Job]:
-    """The newest jobs first."""
-    return list(session.scalars(select(Job).order_by(Job.created_at.desc()).limit(limit)))
+def list_jobs(session: Session, limit: int = 100, owner: str | None = None) -> list[Job]:
+    """The newest jobs first (only those of ``owner`` when given)."""
+    query = select(Job).order_by(Job.created_at.desc()).limit(limit)
+    if owner is not None:
+        query = query.where(Job.owner == owner)
+    return list(session.scalars(query))
 
 
 def update_job(session: Session, job_id: str, **fields: Any) -> Job | None:

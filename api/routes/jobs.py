@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from api.auth import Caller, CallerDep, can_see, owner_of
 from api.core import retention
 from api.core.config import Settings
 from api.core.store import ACTIVE_STATES, Job, Recording, list_jobs, update_job
@@ -94,13 +95,15 @@ def choose_models(body: JobCreate, recordings: list[Recording]) -> list[str]:
     return list(dict.fromkeys(body.models))
 
 
-def enqueue(body: JobCreate, session: Session, settings: Settings, celery: Any) -> JobRead:
+def enqueue(
+    body: JobCreate, session: Session, settings: Settings, celery: Any, caller: Caller | None
+) -> JobRead:
     """Check a job, store it as ``queued`` and hand its id to the broker."""
     check_file_count(len(body.recording_ids), settings)
     recordings = []
     for recording_id in body.recording_ids:
         recording = session.get(Recording, recording_id)
-        if recording is None:
+        if recording is None or not can_see(caller, recording.owner):
             raise _unprocessable(
                 f"no recording with id {recording_id}; upload it with POST /v1/recordings"
             )
@@ -111,6 +114,7 @@ def enqueue(body: JobCreate, session: Session, settings: Settings, celery: Any) 
         models=models,
         options=body.options.model_dump(),
         progress=JobProgress().model_dump(),
+        owner=owner_of(caller),
     )
     session.add(job)
     session.commit()
@@ -126,7 +130,9 @@ def enqueue(body: JobCreate, session: Session, settings: Settings, celery: Any) 
     return job_read(job)
 
 
-async def _multipart_job(request: Request, session: Session, settings: Settings) -> JobCreate:
+async def _multipart_job(
+    request: Request, session: Session, settings: Settings, caller: Caller | None
+) -> JobCreate:
     form = await request.form()
     uploads = [item for key in ("file", "files") for item in form.getlist(key)]
     if not uploads:
@@ -137,7 +143,7 @@ async def _multipart_job(request: Request, session: Session, settings: Settings)
         if isinstance(upload, str):
             raise _unprocessable("the 'file' parts must be files, not text fields")
         recording = await run_in_threadpool(
-            store_upload, upload.file, upload.filename, settings, session
+            store_upload, upload.file, upload.filename, settings, session, owner=owner_of(caller)
         )
         ids.append(recording.id)
     models = [m for value in form.getlist("models") for m in str(value).split(",") if m.strip()]
@@ -185,37 +191,43 @@ async def _multipart_job(request: Request, session: Session, settings: Settings)
     },
 )
 async def create_job(
-    request: Request, session: SessionDep, settings: SettingsDep, celery: CeleryDep
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    celery: CeleryDep,
+    caller: CallerDep,
 ) -> JobRead:
     """Queue a job: JSON with recording ids, or multipart with the files themselves."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        body = await _multipart_job(request, session, settings)
+        body = await _multipart_job(request, session, settings, caller)
     else:
         try:
             body = JobCreate.model_validate_json(await request.body())
         except ValidationError as err:
             raise _unprocessable(f"invalid job body: {err}") from err
-    return await run_in_threadpool(enqueue, body, session, settings, celery)
+    return await run_in_threadpool(enqueue, body, session, settings, celery, caller)
 
 
 @router.get("", operation_id="jobs-list")
-def get_jobs(session: SessionDep, limit: int = 100) -> JobList:
-    """Jobs, newest first."""
-    return JobList(jobs=[job_read(job) for job in list_jobs(session, limit=min(limit, 1000))])
+def get_jobs(session: SessionDep, caller: CallerDep, limit: int = 100) -> JobList:
+    """Jobs, newest first: the caller's own (every job for an admin key, or keys off)."""
+    owner = None if caller is None or caller.admin else caller.key_id
+    jobs = list_jobs(session, limit=min(limit, 1000), owner=owner)
+    return JobList(jobs=[job_read(job) for job in jobs])
 
 
-def _job(session: Session, job_id: str) -> Job:
+def _job(session: Session, job_id: str, caller: Caller | None) -> Job:
     job = session.get(Job, job_id)
-    if job is None:
+    if job is None or not can_see(caller, job.owner):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job with id {job_id}")
     return job
 
 
 @router.get("/{job_id}", operation_id="jobs-get", responses=NOT_FOUND)
-def get_job(job_id: str, session: SessionDep) -> JobRead:
+def get_job(job_id: str, session: SessionDep, caller: CallerDep) -> JobRead:
     """A job's state, progress and error."""
-    return job_read(_job(session, job_id))
+    return job_read(_job(session, job_id, caller))
 
 
 @router.get(
@@ -223,9 +235,9 @@ def get_job(job_id: str, session: SessionDep) -> JobRead:
     operation_id="jobs-result",
     responses={**NOT_FOUND, 409: {"model": ErrorBody, "description": "Not succeeded (yet)."}},
 )
-def get_result(job_id: str, session: SessionDep) -> JobResult:
+def get_result(job_id: str, session: SessionDep, caller: CallerDep) -> JobResult:
     """Per model and window: probabilities, labels, a summary and provenance."""
-    job = _job(session, job_id)
+    job = _job(session, job_id, caller)
     if job.state != "succeeded" or job.result_path is None:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
@@ -244,9 +256,9 @@ def get_result(job_id: str, session: SessionDep) -> JobResult:
         204: {"description": "The finished job and its result were deleted."},
     },
 )
-def delete_job(job_id: str, session: SessionDep) -> Response:
+def delete_job(job_id: str, session: SessionDep, caller: CallerDep) -> Response:
     """Cancel a queued or running job; delete a finished one with its result."""
-    job = _job(session, job_id)
+    job = _job(session, job_id, caller)
     if job.state in ACTIVE_STATES:
         job = update_job(session, job_id, state="cancelled") or job
         return Response(job_read(job).model_dump_json(), media_type="application/json")
