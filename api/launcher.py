@@ -2,8 +2,10 @@
 
 Each service runs as a child process in its own process group. A worker or model server
 that dies is started again (a few times); the API's exit stops everything. Ctrl-C or
-SIGTERM stops every group (SIGTERM, then SIGKILL after a grace period), so nothing is
-left behind.
+SIGTERM stops them gracefully, one after the other: the API first (no new jobs), then the
+worker, whose running jobs may finish within ``shutdown_grace_s`` (a job still running
+then is re-queued: its message was never acknowledged), then the model server. What
+outlives its grace period is killed with its process group, so nothing is left behind.
 """
 
 from __future__ import annotations
@@ -87,11 +89,17 @@ def plan(host: str, port: int, data_dir: Path | None, workers: int) -> Plan:
         "AFFECTSERVE_MODEL_BACKEND": backend,
         "AFFECTSERVE_TORCHSERVE_URL": settings.torchserve_url,
         "AFFECTSERVE_TORCHSERVE_MANAGEMENT_URL": settings.torchserve_management_url,
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(settings)),
         "PYTHONPATH": os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
         ),
     }
     return Plan(settings, host, port, workers, env, notes)
+
+
+def metrics_dir(settings: Settings) -> Path:
+    """Where the API and the workers write their Prometheus metrics."""
+    return settings.data_dir.resolve() / "metrics"
 
 
 def _port(url: str) -> int:
@@ -178,6 +186,8 @@ class Child:
     env: dict[str, str]
     restart: bool
     process: subprocess.Popen[bytes]
+    grace_s: float = GRACE_S
+    term_group: bool = True
     restarts: int = 0
 
 
@@ -188,14 +198,23 @@ class Supervisor:
         self.children: list[Child] = []
 
     def start(
-        self, name: str, command: list[str], env: dict[str, str], restart: bool = False
+        self,
+        name: str,
+        command: list[str],
+        env: dict[str, str],
+        restart: bool = False,
+        grace_s: float = GRACE_S,
+        term_group: bool = True,
     ) -> None:
         """Start ``command`` as a new session (process group).
 
-        With ``restart``, `check` starts it again when it dies (up to `MAX_RESTARTS`).
+        With ``restart``, `check` starts it again when it dies (up to `MAX_RESTARTS`);
+        ``grace_s`` is how long `stop` waits for it after SIGTERM, sent to its whole group
+        or, without ``term_group``, to its main process alone (Celery's pool processes
+        must be left to their parent).
         """
         process = subprocess.Popen(command, env=env, start_new_session=True)
-        self.children.append(Child(name, command, env, restart, process))
+        self.children.append(Child(name, command, env, restart, process, grace_s, term_group))
         print(f"affectserve: started {name} (pid {process.pid})", flush=True)
 
     def check(self) -> str | None:
@@ -217,14 +236,19 @@ class Supervisor:
         return None
 
     def stop(self) -> None:
-        """SIGTERM every group, wait, then SIGKILL what is left."""
+        """Stop the children in reverse start order: SIGTERM, wait, SIGKILL the group."""
         for child in reversed(self.children):
-            _signal_group(child.process, signal.SIGTERM)
-        deadline = time.monotonic() + GRACE_S
-        for child in self.children:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        for child in self.children:
+            if child.process.poll() is None:
+                print(
+                    f"affectserve: stopping {child.name} (waiting up to {child.grace_s:g} s)",
+                    flush=True,
+                )
+                if child.term_group:
+                    _signal_group(child.process, signal.SIGTERM)
+                else:
+                    child.process.send_signal(signal.SIGTERM)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    child.process.wait(timeout=child.grace_s)
             _signal_group(child.process, signal.SIGKILL)
             child.process.wait()
 
@@ -242,6 +266,8 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
     launch = plan(host, port, data_dir, workers)
     settings = launch.settings
     settings.ensure_dirs()
+    shutil.rmtree(metrics_dir(settings), ignore_errors=True)
+    metrics_dir(settings).mkdir(parents=True)
     for note in launch.notes:
         print(f"affectserve: {note}", flush=True)
     supervisor = Supervisor()
@@ -286,6 +312,8 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
             ],
             launch.env,
             restart=True,
+            grace_s=settings.shutdown_grace_s,
+            term_group=False,
         )
         supervisor.start(
             "api",

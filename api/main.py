@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from api.auth import UNAUTHORISED, get_caller
 from api.core.config import get_settings
 from api.errors import install_error_handlers
-from api.routes import health, jobs, models, recordings
+from api.routes import health, jobs, metrics, models, recordings
 
 MULTIPART_OVERHEAD = 1 << 20
 
@@ -46,7 +46,7 @@ def create_app() -> FastAPI:
         return await call_next(request)
 
     install_error_handlers(app)
-    for router in (health.router, models.router, recordings.router, jobs.router):
+    for router in (health.router, metrics.router, models.router, recordings.router, jobs.router):
         app.include_router(router, dependencies=[Depends(get_caller)], responses=UNAUTHORISED)
     return app
 

@@ -12,6 +12,7 @@ from fastapi import HTTPException, status
 from sqlalchemy.orm import Session
 
 from api.core.config import Settings
+from api.core.metrics import ERRORS, UPLOAD_BYTES
 from api.core.store import Recording, new_id
 from api.reading import read_header_limited
 from api.schemas import ModelFeed, RecordingRead
@@ -77,6 +78,7 @@ def _spool(source: BinaryIO, settings: Settings, filename: str | None) -> tuple[
             if size > settings.max_upload_bytes:
                 out.close()
                 tmp.unlink(missing_ok=True)
+                ERRORS.labels(kind="upload_too_large").inc()
                 raise too_large(settings)
             digest.update(chunk)
             out.write(chunk)
@@ -139,11 +141,13 @@ def store_upload(
         check_header_limits(header, settings)
     except UnreadableRecordingError as err:
         tmp.unlink(missing_ok=True)
+        ERRORS.labels(kind="upload_unreadable").inc()
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             f"{display_name(filename)} could not be read: {err}",
         ) from err
     path = settings.uploads_dir / f"{sha256}.{header.format}"
+    UPLOAD_BYTES.inc(tmp.stat().st_size)
     tmp.replace(path)
     recording = Recording(
         filename=display_name(filename),

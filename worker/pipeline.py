@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.config import Settings
+from api.core.metrics import ERRORS, MODEL_SECONDS, STAGE_SECONDS, timed
 from api.core.store import Job, Recording, claim_job, update_attempt
 from model_store.cards import ModelCard, load_card
 from worker.feeding import CannotFeedError, ModelInputs, prepare_inputs
@@ -114,7 +115,8 @@ def predict_windows(
     parts = []
     for start in range(0, n_windows, batch_size):
         batch = {name: a[start : start + batch_size] for name, a in arrays.items()}
-        parts.append(client.predict(model, batch))
+        with timed(MODEL_SECONDS, model=model, backend=client.name):
+            parts.append(client.predict(model, batch))
         on_batch(len(parts[-1]) / n_windows)
     return np.concatenate(parts, axis=0)
 
@@ -196,6 +198,7 @@ def claim(
             logger.info("nothing to do (%s)", job.state if job else "unknown")
             return None
         if attempt > settings.max_attempts:
+            ERRORS.labels(kind="job_worker_lost").inc()
             update_attempt(
                 session,
                 job_id,
@@ -240,10 +243,12 @@ def run_job(
             return
         except (UnreadableRecordingError, CannotFeedError, ModelServerError, ValueError) as err:
             logger.warning("failed: %s", err)
+            ERRORS.labels(kind=f"job_{type(err).__name__}").inc()
             update_attempt(session, job_id, attempt, state="failed", error=str(err))
             return
         except Exception as err:
             logger.exception("failed with an unexpected error")
+            ERRORS.labels(kind="job_internal").inc()
             error = f"internal error ({type(err).__name__}: {err}); see the worker log"
             update_attempt(session, job_id, attempt, state="failed", error=error)
             return
@@ -274,24 +279,29 @@ def _run(
             raise ValueError(f"recording {recording_id} no longer exists; upload it again")
         progress.advance("reading", 0)
         companions = {name: Path(path) for name, path in (recording.companions or {}).items()}
-        raw = read_raw(Path(recording.path), companions, recording.options or {})
+        with timed(STAGE_SECONDS, stage="reading"):
+            raw = read_raw(Path(recording.path), companions, recording.options or {})
         progress.advance("reading")
         models = {}
         for card in cards:
-            inputs = prepare_inputs(raw, card)
+            with timed(STAGE_SECONDS, stage="features"):
+                inputs = prepare_inputs(raw, card)
             progress.advance("features")
-            probs = predict_windows(
-                client,
-                card.name,
-                inputs.arrays,
-                settings.batch_size,
-                lambda fraction: progress.advance("inference", fraction),
-            )
+            with timed(STAGE_SECONDS, stage="inference"):
+                probs = predict_windows(
+                    client,
+                    card.name,
+                    inputs.arrays,
+                    settings.batch_size,
+                    lambda fraction: progress.advance("inference", fraction),
+                )
+            with timed(STAGE_SECONDS, stage="aggregating"):
+                summary = summarise(card, inputs, probs)
             models[card.name] = {
                 "model": card.name,
                 "labels": card.labels,
                 "window_s": inputs.window_s,
-                **summarise(card, inputs, probs),
+                **summary,
                 "warnings": _warnings(card) + inputs.notes,
                 "provenance": provenance(card, client),
             }

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import cache
 from typing import Any
 
 from celery import Task
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import (
+    after_setup_logger,
+    after_setup_task_logger,
+    worker_ready,
+    worker_shutdown,
+)
 
 from api.core.config import get_settings
+from api.core.logs import job_context, structure
 from api.core.store import session_factory
 from worker.celery_app import RUN_JOB_TASK, celery_app
 from worker.model_client import ModelClient, make_client
@@ -28,7 +35,15 @@ def run_job(self: Task, job_id: str) -> None:
     settings = get_settings()
     settings.ensure_dirs()
     worker = f"{self.request.hostname or 'worker'}:{os.getpid()}"
-    run_job_pipeline(job_id, session_factory(settings.store_url), _client(), settings, worker)
+    with job_context(job_id):
+        run_job_pipeline(job_id, session_factory(settings.store_url), _client(), settings, worker)
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def _structured_logs(logger: logging.Logger, **_kwargs: Any) -> None:
+    """Every worker log line carries the job id (text, or JSON with log_json)."""
+    structure(logger.handlers, get_settings().log_json)
 
 
 _reconciler: list[Reconciler] = []

@@ -88,6 +88,12 @@ class Settings(BaseSettings):
             )
         return value
 
+    shutdown_grace_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="On stop, how long running jobs may finish before they are re-queued, s.",
+    )
+    log_json: bool = Field(default=False, description="Worker logs as one JSON object a line.")
     api_keys: list[str] = Field(
         default_factory=list,
         description="SHA-256 hex digests of API keys (JSON list); keys are on when any is set.",

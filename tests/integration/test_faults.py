@@ -132,6 +132,30 @@ def _child(service: Service, word: str) -> int:
     return pids[0]
 
 
+def _api_up(service: Service) -> bool:
+    try:
+        httpx.get(f"{service.url}/v1/models", timeout=2)
+    except httpx.HTTPError:
+        return False
+    return True
+
+
+def _state(service: Service, job_id: str) -> str:
+    with sqlite3.connect(service.data_dir / "affectserve.db") as db:
+        return str(db.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()[0])
+
+
+def _metrics(service: Service) -> dict[str, float]:
+    """The service's /metrics samples by ``name{labels}``."""
+    text = httpx.get(f"{service.url}/metrics", timeout=10).text
+    samples = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.rsplit(" ", 1)
+            samples[name] = float(value)
+    return samples
+
+
 def _attempts(service: Service, job_id: str) -> int:
     with sqlite3.connect(service.data_dir / "affectserve.db") as db:
         return int(db.execute("SELECT attempts FROM jobs WHERE id = ?", (job_id,)).fetchone()[0])
@@ -173,7 +197,10 @@ def test_worker_killed_mid_job_is_redelivered(
     assert _attempts(service, job_id) == 2
     assert _windows(service, job_id) == int(LONG_S)
     assert _child(service, "celery") != worker
-    assert "worker exited (-9); started again" in service.log.read_text()
+    log = service.log.read_text()
+    assert "worker exited (-9); started again" in log
+    assert f"job={job_id}] worker.pipeline: running (attempt 2)" in log
+    assert f"job={job_id}] worker.pipeline: succeeded" in log
 
 
 def test_torchserve_stopped_mid_job_fails_it_with_a_reason(
@@ -221,3 +248,25 @@ def test_redis_restart_loses_no_queued_job(
     assert [job["state"] for job in finals] == ["succeeded"] * 3, finals
     assert [_windows(service, job_id) for job_id in [running, *queued]] == [int(LONG_S)] * 3
     assert "its message was lost; sending it again" in service.log.read_text()
+    metrics = _metrics(service)
+    assert metrics['affectserve_jobs{state="succeeded"}'] == 3
+    assert metrics['affectserve_stage_seconds_count{stage="inference"}'] == 3
+    requests = 'affectserve_model_request_seconds_count{backend="inprocess",model="maet"}'
+    assert metrics[requests] == 3 * LONG_S / 4
+
+
+def test_stop_finishes_the_running_job_after_the_api_is_gone(
+    own_redis: RedisProcess, start_service: Callable[..., Service], long_edf: Path
+) -> None:
+    service = start_service("inprocess", own_redis.url, **FAST)
+    job_id = _submit(service, long_edf)
+    _wait_stage(service, job_id, "features")
+    service.process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while _api_up(service):
+        assert time.monotonic() < deadline, "the API still answers"
+        time.sleep(0.1)
+    assert _state(service, job_id) == "running"
+    assert service.process.wait(timeout=180) == 0
+    assert _state(service, job_id) == "succeeded"
+    assert "stopping worker (waiting up to 120 s)" in service.log.read_text()

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from numpy.typing import NDArray
+from prometheus_client import REGISTRY
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -64,10 +65,23 @@ def _job(sessions: sessionmaker[Session], job_id: str) -> Job:
         return session.get(Job, job_id)
 
 
+def _count(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(f"{name}_count", labels) or 0.0
+
+
 def test_runs_once_and_duplicates_do_nothing(setup: tuple) -> None:
     settings, sessions, job_id = setup
     client = UniformClient()
+    stages = ("reading", "features", "inference", "aggregating")
+    before = [_count("affectserve_stage_seconds", stage=stage) for stage in stages]
+    requests = _count("affectserve_model_request_seconds", model="maet", backend="uniform")
     run_job(job_id, sessions, client, settings, "w1")
+    after = [_count("affectserve_stage_seconds", stage=stage) for stage in stages]
+    assert [b - a for a, b in zip(before, after, strict=True)] == [1, 1, 1, 1]
+    assert client.calls == 1
+    assert _count("affectserve_model_request_seconds", model="maet", backend="uniform") == (
+        requests + 1
+    )
     job = _job(sessions, job_id)
     assert (job.state, job.attempts, job.worker) == ("succeeded", 1, "w1")
     result = Path(job.result_path)
