@@ -116,6 +116,7 @@ def torcheeg_de(windowed: Stream) -> float | None:
 
 def mne_per_band_de(signal: np.ndarray) -> float:
     """Seconds for MNE band filtering, per-window variance and DE in every band."""
+    signal = signal.astype(np.float64)  # MNE filters float64 only
     start = time.perf_counter()
     n_windows = signal.shape[-1] // int(NEW_SFREQ)
     out = np.empty((n_windows, signal.shape[0], len(BANDS)))
