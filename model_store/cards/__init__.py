@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 CARDS_DIR = Path(__file__).resolve().parent
 WEIGHTS_DIR = CARDS_DIR.parent / "weights"
@@ -93,6 +93,7 @@ class ModelCard(BaseModel):
         """Path of the trained weights, or None when the card names none."""
         return WEIGHTS_DIR / self.weights if self.weights else None
 
+    @computed_field(description="'ready' with trained weights; 'needs-weights' when untrained.")
     @property
     def weights_status(self) -> WeightsStatus:
         """``ready`` when trained weights exist and match their checksum."""
@@ -101,6 +102,7 @@ class ModelCard(BaseModel):
             return "needs-weights"
         return "ready" if file_sha256(path) == self.weights_sha256 else "needs-weights"
 
+    @computed_field(description="Modalities of the model's inputs, required ones first.")
     @property
     def modalities(self) -> list[str]:
         """Modalities of all inputs, required ones first."""
@@ -146,6 +148,14 @@ def load_card(name: str) -> ModelCard:
     if not path.is_file():
         raise KeyError(f"unknown model {name!r}; known models: {', '.join(card_names())}")
     return ModelCard.model_validate_json(path.read_text())
+
+
+def save_card(card: ModelCard) -> Path:
+    """Write ``card`` to its JSON file (computed fields are not stored)."""
+    path = CARDS_DIR / f"{card.name}.json"
+    data = card.model_dump(mode="json", exclude={"weights_status", "modalities"})
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return path
 
 
 def card_names() -> list[str]:

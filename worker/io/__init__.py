@@ -1,56 +1,216 @@
 """Recording readers: one module per format family, one entry point for all.
 
 ``read_header`` reads only what the upload needs (fast, nothing queued yet);
-``read_raw`` reads the signals in the worker.
+``read_raw`` reads the signals in the worker; ``read_features`` reads feature and
+trial files (SEED ``ExtractedFeatures``, DEAP preprocessed). Every failure raises
+`UnreadableRecordingError` with a message that says what is wrong and what to do.
+
+Upload ``options`` (all optional): ``sfreq`` (Hz) and ``ch_names`` for a plain MAT
+matrix that lacks them, ``variable`` (which MAT variable), ``unit`` (of a plain
+matrix, default ``'uV'``, or of a FieldTrip struct, default ``'V'``: one of
+``'V'``, ``'mV'``, ``'uV'``, ``'nV'``), ``feature`` (SEED feature name),
+``window_s`` (SEED window, s), ``max_gap_s`` (EDF+D: longest total gap filled, s).
+``companions`` maps the original names of the other uploaded files (an EEGLAB
+``.fdt``) to where they are stored.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import mne
 
-from worker.io.base import RecordingHeader, UnreadableRecordingError
-from worker.io.edf import read_edf_header, read_edf_raw
+from worker.io import edf, eeglab, fieldtrip, mat
+from worker.io.base import FeatureSet, Gap, RecordingHeader, UnreadableRecordingError
 
 __all__ = [
+    "FeatureSet",
+    "Gap",
     "RecordingHeader",
     "UnreadableRecordingError",
     "detect_format",
+    "read_features",
     "read_header",
     "read_raw",
 ]
 
-_MAGIC = {
-    b"0       ": "edf",
-    b"\xffBIOSEMI": "bdf",
-}
+_MAGIC = (
+    (b"0       ", "edf"),
+    (b"\xffBIOSEMI", "bdf"),
+    (b"MATLAB 5.0 MAT-file", "mat"),
+    (b"MATLAB 7.3 MAT-file", "mat"),
+    (b"\x89HDF\r\n\x1a\n", "mat"),
+)
+_ARCHIVES = (
+    (b"PK\x03\x04", "a zip archive"),
+    (b"PK\x05\x06", "an empty zip archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+)
+_SUPPORTED = "EDF, EDF+, BDF, BDF+, MATLAB .mat (v5 or v7.3) or EEGLAB .set (+ .fdt)"
 
 
 def detect_format(path: Path) -> str:
-    """Return the format of the file at ``path`` from its first bytes.
+    """Return the container format of the file at ``path`` from its first bytes.
+
+    Parameters
+    ----------
+    path : Path
+        The uploaded file.
+
+    Returns
+    -------
+    str
+        ``'edf'``, ``'bdf'`` or ``'mat'`` (MAT v5, or v7.3 / HDF5).
 
     Raises
     ------
     UnreadableRecordingError
-        When the bytes match no supported format.
+        When the bytes match no supported format; the message says what the file
+        seems to be (empty, an archive, text, an EEGLAB ``.fdt`` alone).
     """
     with open(path, "rb") as fid:
-        head = fid.read(8)
-    if head in _MAGIC:
-        return _MAGIC[head]
-    raise UnreadableRecordingError(
-        "the file is not an EDF or BDF recording (its first bytes match no supported "
-        "format); upload an EDF, EDF+, BDF or BDF+ file"
-    )
+        head = fid.read(512)
+    for magic, fmt in _MAGIC:
+        if head.startswith(magic):
+            return fmt
+    if mat.is_hdf5(path):
+        return "mat"
+    raise UnreadableRecordingError(_not_supported(path, head))
 
 
-def read_header(path: Path) -> RecordingHeader:
-    """Read the header of a recording without loading its signals."""
-    return read_edf_header(path, detect_format(path))
+def _not_supported(path: Path, head: bytes) -> str:
+    if not head:
+        return f"the file is empty; upload an {_SUPPORTED} file"
+    for magic, what in _ARCHIVES:
+        if head.startswith(magic):
+            return f"the file is {what}: unpack it and upload the recording files inside"
+    if path.suffix.lower() == ".fdt":
+        return "an EEGLAB .fdt file holds only samples; upload it together with its .set file"
+    if b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return (
+                "the file is text (for example CSV or a log), not a recording; upload an "
+                f"{_SUPPORTED} file"
+            )
+    return f"the file matches no supported format; upload an {_SUPPORTED} file"
 
 
-def read_raw(path: Path) -> mne.io.BaseRaw:
-    """Read a whole recording into memory as an MNE Raw object."""
-    detect_format(path)
-    return read_edf_raw(path)
+def _layout(path: Path) -> str:
+    fmt = detect_format(path)
+    return fmt if fmt in ("edf", "bdf") else mat.mat_layout(path)
+
+
+def read_header(
+    path: Path, companions: dict[str, Path] | None = None, options: dict[str, Any] | None = None
+) -> RecordingHeader:
+    """Read what an upload needs to know about a recording, without its signals.
+
+    EDF/BDF and MAT v7.3 headers are read without touching the samples; MAT v5
+    structs (EEGLAB with embedded data, FieldTrip) are read whole, as MATLAB
+    stores them in one piece.
+
+    Parameters
+    ----------
+    path : Path
+        The main uploaded file.
+    companions : dict of str to Path or None
+        Other files of the same upload, by original name (an EEGLAB ``.fdt``).
+    options : dict or None
+        Upload options (see the module docstring).
+
+    Returns
+    -------
+    RecordingHeader
+        Never holds identifying fields (patient name, birth date, ...).
+    """
+    companions, options = companions or {}, options or {}
+    layout = _layout(path)
+    if layout in ("edf", "bdf"):
+        return edf.read_edf_header(path, layout)
+    if layout == "eeglab":
+        return eeglab.read_eeglab_header(path, companions)
+    if layout == "fieldtrip":
+        return fieldtrip.read_fieldtrip_header(path, options)
+    if layout in ("seed-features", "deap-preprocessed"):
+        return mat.read_feature_header(path, layout, options)
+    return _checked(mat.read_matrix_header, path, options)
+
+
+def read_raw(
+    path: Path, companions: dict[str, Path] | None = None, options: dict[str, Any] | None = None
+) -> mne.io.BaseRaw:
+    """Read a whole signal recording into memory as an MNE Raw object.
+
+    Parameters
+    ----------
+    path, companions, options
+        As for `read_header`.
+
+    Returns
+    -------
+    mne.io.BaseRaw
+        Preloaded; channel types from `worker.channels.classify_channels`; an
+        EDF+D recording's gaps kept as flat stretches annotated ``BAD_ACQ_SKIP``.
+
+    Raises
+    ------
+    UnreadableRecordingError
+        Also for feature files, which `read_features` reads.
+    """
+    companions, options = companions or {}, options or {}
+    layout = _layout(path)
+    if layout in ("edf", "bdf"):
+        return edf.read_edf_raw(path, layout, float(options.get("max_gap_s", 600.0)))
+    if layout == "eeglab":
+        return eeglab.read_eeglab_raw(path, companions)
+    if layout == "fieldtrip":
+        return fieldtrip.read_fieldtrip_raw(path, options)
+    if layout in ("seed-features", "deap-preprocessed"):
+        raise UnreadableRecordingError(
+            f"the file holds {layout} (features or cut trials), not a continuous recording; "
+            "read it with read_features"
+        )
+    return _checked(mat.read_matrix_raw, path, options)
+
+
+def read_features(
+    path: Path, companions: dict[str, Path] | None = None, options: dict[str, Any] | None = None
+) -> FeatureSet:
+    """Read a feature or trial file (SEED ``ExtractedFeatures``, DEAP preprocessed).
+
+    Parameters
+    ----------
+    path, companions, options
+        As for `read_header`; ``options['feature']`` picks the SEED feature
+        (default ``'de_LDS'``).
+
+    Returns
+    -------
+    FeatureSet
+    """
+    layout = _layout(path)
+    if layout not in ("seed-features", "deap-preprocessed"):
+        raise UnreadableRecordingError(
+            f"the file is a {layout} recording of signals, not a feature file; read it with "
+            "read_raw"
+        )
+    return mat.read_mat_features(path, layout, options or {})
+
+
+def _checked(reader: Any, path: Path, options: dict[str, Any]) -> Any:
+    try:
+        return reader(path, options)
+    except (ValueError, TypeError) as err:
+        if isinstance(err, UnreadableRecordingError):
+            raise
+        raise UnreadableRecordingError(
+            f"the matrix could not be read as a recording ({err}); check the sfreq, ch_names "
+            "and unit upload options"
+        ) from err

@@ -1,0 +1,272 @@
+"""``affectserve up``: start the API, a Celery worker and the model server together.
+
+Each service runs as a child process in its own process group. Ctrl-C or SIGTERM stops
+every group (SIGTERM, then SIGKILL after a grace period), so nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from api.core.config import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+GRACE_S = 20.0
+
+
+@dataclass
+class Plan:
+    """What ``up`` will start, decided from the machine."""
+
+    settings: Settings
+    host: str
+    port: int
+    workers: int
+    env: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def redis_reachable(url: str) -> bool:
+    """True when a Redis server answers PING at ``url``."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def java_available() -> bool:
+    """True when Java and TorchServe are both installed."""
+    try:
+        import ts  # noqa: F401
+    except ImportError:
+        return False
+    return shutil.which("java") is not None
+
+
+def plan(host: str, port: int, data_dir: Path | None, workers: int) -> Plan:
+    """Choose the broker and the model backend, and say why."""
+    overrides = {"data_dir": data_dir} if data_dir is not None else {}
+    settings = Settings(**overrides)
+    notes = []
+    broker = settings.broker_url
+    if broker.startswith("redis") and not redis_reachable(broker):
+        notes.append(f"broker: no Redis at {broker}; using the filesystem transport")
+        broker = "filesystem://"
+    else:
+        notes.append(f"broker: {broker.split('@')[-1]}")
+    backend = settings.model_backend
+    if "AFFECTSERVE_MODEL_BACKEND" not in os.environ:
+        backend = "torchserve" if java_available() else "inprocess"
+    if backend == "torchserve" and not java_available():
+        raise SystemExit("AFFECTSERVE_MODEL_BACKEND=torchserve needs Java 17 and torchserve")
+    notes.append(
+        "models: TorchServe (Java found)"
+        if backend == "torchserve"
+        else "models: in-process in the worker (no Java, or chosen)"
+    )
+    settings = settings.model_copy(update={"broker_url": broker, "model_backend": backend})
+    env = {
+        **os.environ,
+        "AFFECTSERVE_DATA_DIR": str(settings.data_dir.resolve()),
+        "AFFECTSERVE_BROKER_URL": settings.broker_url,
+        "AFFECTSERVE_MODEL_BACKEND": backend,
+        "AFFECTSERVE_TORCHSERVE_URL": settings.torchserve_url,
+        "AFFECTSERVE_TORCHSERVE_MANAGEMENT_URL": settings.torchserve_management_url,
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
+        ),
+    }
+    return Plan(settings, host, port, workers, env, notes)
+
+
+def _port(url: str) -> int:
+    return int(url.rsplit(":", 1)[1].split("/")[0])
+
+
+def torchserve_config(settings: Settings, models: list[str], model_store: Path) -> Path:
+    """Write TorchServe's ``config.properties`` (loopback only, small JVM)."""
+    folder = settings.data_dir.resolve() / "torchserve"
+    folder.mkdir(parents=True, exist_ok=True)
+    metrics_port = _port(settings.torchserve_management_url) + 1
+    lines = [
+        f"inference_address=http://127.0.0.1:{_port(settings.torchserve_url)}",
+        f"management_address=http://127.0.0.1:{_port(settings.torchserve_management_url)}",
+        f"metrics_address=http://127.0.0.1:{metrics_port}",
+        "disable_token_authorization=true",
+        "enable_model_api=false",
+        "default_workers_per_model=1",
+        "vmargs=-Xmx512m -XX:+UseSerialGC",
+        f"model_store={model_store}",
+        f"load_models={','.join(f'{m}.mar' for m in models)}",
+    ]
+    path = folder / "config.properties"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def torchserve_command(settings: Settings, models: list[str], model_store: Path) -> list[str]:
+    """The command line that runs TorchServe in the foreground."""
+    config = torchserve_config(settings, models, model_store)
+    exe = Path(sys.executable).parent / "torchserve"
+    return [
+        str(exe if exe.exists() else "torchserve"),
+        "--start",
+        "--foreground",
+        "--ncs",
+        "--ts-config",
+        str(config),
+        "--model-store",
+        str(model_store),
+    ]
+
+
+def torchserve_env(settings: Settings, env: dict[str, str]) -> dict[str, str]:
+    """TorchServe's own folders for temp files, logs and metrics under the data dir."""
+    folder = settings.data_dir.resolve() / "torchserve"
+    for sub in ("tmp", "logs"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        **env,
+        "TMPDIR": str(folder / "tmp"),
+        "TEMP": str(folder / "tmp"),
+        "LOG_LOCATION": str(folder / "logs"),
+        "METRICS_LOCATION": str(folder / "logs"),
+        "OMP_NUM_THREADS": "1",
+    }
+
+
+def wait_models_ready(settings: Settings, models: list[str], timeout_s: float = 120.0) -> None:
+    """Wait until each model has a READY worker in TorchServe."""
+    deadline = time.monotonic() + timeout_s
+    pending = list(models)
+    while pending and time.monotonic() < deadline:
+        name = pending[0]
+        try:
+            reply = httpx.get(f"{settings.torchserve_management_url}/models/{name}", timeout=2)
+            workers = reply.json()[0].get("workers", []) if reply.status_code == 200 else []
+        except (httpx.HTTPError, ValueError, IndexError, KeyError):
+            workers = []
+        if any(w.get("status") == "READY" for w in workers):
+            pending.pop(0)
+        else:
+            time.sleep(0.5)
+    if pending:
+        raise RuntimeError(f"TorchServe did not get {pending} ready in {timeout_s:.0f} s")
+
+
+class Supervisor:
+    """Child processes, each in its own process group, stopped together."""
+
+    def __init__(self) -> None:
+        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+
+    def start(self, name: str, command: list[str], env: dict[str, str]) -> None:
+        """Start ``command`` as a new session (process group)."""
+        process = subprocess.Popen(command, env=env, start_new_session=True)
+        self.children.append((name, process))
+        print(f"affectserve: started {name} (pid {process.pid})", flush=True)
+
+    def first_exit(self) -> str | None:
+        """Name of a child that has exited, if any."""
+        for name, process in self.children:
+            if process.poll() is not None:
+                return name
+        return None
+
+    def stop(self) -> None:
+        """SIGTERM every group, wait, then SIGKILL what is left."""
+        for _, process in reversed(self.children):
+            _signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + GRACE_S
+        for _, process in self.children:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        for _, process in self.children:
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+
+
+def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
+    """Start everything in the foreground until Ctrl-C or SIGTERM; returns an exit code."""
+    from model_store.build import ARCHIVES_DIR, build_archives
+    from model_store.cards import card_names
+
+    launch = plan(host, port, data_dir, workers)
+    settings = launch.settings
+    settings.ensure_dirs()
+    for note in launch.notes:
+        print(f"affectserve: {note}", flush=True)
+    supervisor = Supervisor()
+    stopping = False
+
+    def request_stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    try:
+        if settings.model_backend == "torchserve":
+            models = card_names()
+            built = build_archives(models, ARCHIVES_DIR, only_stale=True)
+            if built:
+                print(f"affectserve: built {len(built)} model archive(s)", flush=True)
+            supervisor.start(
+                "torchserve",
+                torchserve_command(settings, models, ARCHIVES_DIR),
+                torchserve_env(settings, launch.env),
+            )
+            wait_models_ready(settings, models)
+        supervisor.start(
+            "worker",
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "worker.celery_app",
+                "worker",
+                "--loglevel=INFO",
+                "-Q",
+                settings.queue,
+                f"--concurrency={workers}",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"affectserve-{os.getpid()}@%h",
+            ],
+            launch.env,
+        )
+        supervisor.start(
+            "api",
+            [sys.executable, "-m", "uvicorn", "api.main:app", "--host", host, "--port", str(port)],
+            launch.env,
+        )
+        print(f"affectserve: serving on http://{host}:{port} (Ctrl-C stops)", flush=True)
+        while not stopping:
+            exited = supervisor.first_exit()
+            if exited is not None:
+                print(f"affectserve: {exited} exited; stopping everything", flush=True)
+                return 1
+            time.sleep(0.2)
+        return 0
+    finally:
+        print("affectserve: stopping", flush=True)
+        supervisor.stop()

@@ -1,0 +1,53 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.core.config import get_settings
+from api.routes import health, jobs, models, recordings
+from worker.channels import standard_positions
+
+MULTIPART_OVERHEAD = 1 << 20
+
+
+def create_app() -> FastAPI:
+    """Build the application and check the settings."""
+    settings = get_settings()
+    settings.ensure_dirs()
+    standard_positions()
+    app = FastAPI(
+        title="affectserve",
+        version="0.1.0",
+        summary="Emotion recognition from physiological recordings, served.",
+        description=(
+            "Upload EEG recordings (EDF, BDF), run emotion-recognition models on them "
+            "and fetch per-window class probabilities with provenance."
+        ),
+    )
+
+    @app.middleware("http")
+    async def limit_upload_size(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > settings.max_upload_bytes + MULTIPART_OVERHEAD:
+            return JSONResponse(
+                {
+                    "detail": f"the upload is larger than the limit of "
+                    f"{settings.max_upload_mb:g} MB (AFFECTSERVE_MAX_UPLOAD_MB); split the "
+                    "recording or ask the operator to raise it"
+                },
+                status_code=413,
+            )
+        return await call_next(request)
+
+    for router in (health.router, models.router, recordings.router, jobs.router):
+        app.include_router(router)
+    return app
+
+
+app = create_app()

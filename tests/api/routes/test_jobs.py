@@ -1,0 +1,60 @@
+"""Job requests that must be refused before anything is queued."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+
+def _upload(client: TestClient, path: Path) -> str:
+    with open(path, "rb") as fid:
+        return client.post("/v1/recordings", files={"file": (path.name, fid)}).json()["id"]
+
+
+def test_unknown_model_is_422(client: TestClient, seed_edf: Path) -> None:
+    recording = _upload(client, seed_edf)
+    reply = client.post("/v1/jobs", json={"recording_ids": [recording], "models": ["nope"]})
+    assert reply.status_code == 422
+    detail = reply.json()["detail"]
+    assert "unknown model(s) nope" in detail
+    assert "maet" in detail
+
+
+def test_untrained_model_is_refused_with_training_command(
+    client: TestClient, seed_edf: Path
+) -> None:
+    from model_store.cards import load_card
+
+    card = load_card("maet")
+    if card.weights_status == "ready":
+        return
+    recording = _upload(client, seed_edf)
+    reply = client.post("/v1/jobs", json={"recording_ids": [recording], "models": ["maet"]})
+    assert reply.status_code == 422
+    assert card.training.command in reply.json()["detail"]
+
+
+def test_unknown_recording_in_job_is_422(client: TestClient) -> None:
+    reply = client.post("/v1/jobs", json={"recording_ids": ["feedbeef"], "models": ["maet"]})
+    assert reply.status_code == 422
+    assert "no recording with id feedbeef" in reply.json()["detail"]
+
+
+def test_malformed_job_body_is_422(client: TestClient) -> None:
+    reply = client.post(
+        "/v1/jobs", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert reply.status_code == 422
+    assert "invalid job body" in reply.json()["detail"]
+
+
+def test_unknown_job_is_404(client: TestClient) -> None:
+    for method, path in (
+        ("GET", "/v1/jobs/0000"),
+        ("GET", "/v1/jobs/0000/result"),
+        ("DELETE", "/v1/jobs/0000"),
+    ):
+        reply = client.request(method, path)
+        assert reply.status_code == 404, (method, path)
+        assert reply.json()["detail"] == "no job with id 0000"

@@ -1,0 +1,28 @@
+"""The model cards as the API serves them."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from model_store.cards import card_names, montage_channels
+
+
+def test_models_list_cards(client: TestClient) -> None:
+    reply = client.get("/v1/models")
+    assert reply.status_code == 200
+    cards = {card["name"]: card for card in reply.json()}
+    assert sorted(cards) == card_names()
+    maet = cards["maet"]
+    assert maet["modalities"][0] == "eeg"
+    assert maet["labels"] == ["negative", "neutral", "positive"]
+    assert maet["weights_status"] in ("ready", "needs-weights")
+    eeg = maet["inputs"][0]
+    assert eeg["sfreq"] == 200 and eeg["window_s"] == 1.0 and eeg["shape"] == [310]
+    assert eeg["montage"] == "seed62" and len(montage_channels(eeg["montage"])) == 62
+    assert "command" in maet["training"]
+
+
+def test_unknown_model_is_404(client: TestClient) -> None:
+    reply = client.get("/v1/models/nope")
+    assert reply.status_code == 404
+    assert "unknown model 'nope'" in reply.json()["detail"]

@@ -1,0 +1,48 @@
+"""Fixtures shared by the test suite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import mne
+import numpy as np
+import pytest
+
+from model_store.cards import montage_channels
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def write_seed_edf(
+    path: Path, duration_s: float = 60.0, sfreq: float = 200.0, seed: int = 0
+) -> Path:
+    """Write an EDF with the 62 SEED channels of Gaussian noise (20 µV) and a 10 Hz rhythm."""
+    channels = montage_channels("seed62")
+    n_times = int(duration_s * sfreq)
+    rng = np.random.default_rng(seed)
+    times = np.arange(n_times) / sfreq
+    data = rng.normal(0.0, 20e-6, (len(channels), n_times))
+    data += 10e-6 * np.sin(2 * np.pi * 10.0 * times)
+    raw = mne.io.RawArray(data, mne.create_info(channels, sfreq, "eeg"), verbose="error")
+    mne.export.export_raw(path, raw, fmt="edf", overwrite=True, verbose="error")
+    return path
+
+
+@pytest.fixture
+def seed_edf(tmp_path: Path) -> Path:
+    """A 60-s, 200 Hz, 62-channel EDF with SEED channel names."""
+    return write_seed_edf(tmp_path / "seed62.edf")
+
+
+@pytest.fixture
+def settings_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point the settings at a fresh data folder for one test."""
+    from api.core.config import get_settings
+
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("AFFECTSERVE_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("AFFECTSERVE_MAX_UPLOAD_MB", "4")
+    get_settings.cache_clear()
+    yield data_dir
+    get_settings.cache_clear()

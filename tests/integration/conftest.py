@@ -1,0 +1,151 @@
+"""Real services for end-to-end tests: Redis, and ``affectserve up`` as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def redis_up() -> bool:
+    """True when Redis answers on 127.0.0.1:6379."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """Redis on 127.0.0.1:6379: the running one, or one started for the session."""
+    if redis_up():
+        yield REDIS_URL
+        return
+    exe = shutil.which("redis-server")
+    if exe is None:
+        pytest.fail(
+            "Redis is not running and redis-server is not installed (apt-get install redis-server)"
+        )
+    process = subprocess.Popen(
+        [exe, "--bind", "127.0.0.1", "--port", "6379", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while not redis_up() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    yield REDIS_URL
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@dataclass
+class Service:
+    """A running ``affectserve up`` and how to reach it."""
+
+    url: str
+    torchserve_url: str
+    process: subprocess.Popen[str]
+    data_dir: Path
+    log: Path
+
+    def wait_job(self, job_id: str, timeout_s: float = 180.0) -> dict:
+        """Poll a job until it reaches a final state."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            job = httpx.get(f"{self.url}/v1/jobs/{job_id}", timeout=10).json()
+            if job["state"] in ("succeeded", "failed", "cancelled"):
+                return job
+            time.sleep(0.3)
+        raise AssertionError(
+            f"job {job_id} not finished in {timeout_s} s:\n{self.log.read_text()[-4000:]}"
+        )
+
+
+def _descendants_alive(data_dir: Path) -> list[str]:
+    out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if str(data_dir) in line and "pytest" not in line]
+
+
+@pytest.fixture
+def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
+    """Start ``affectserve up`` with a given backend; stop it and check nothing is left."""
+    started: list[Service] = []
+
+    def start(backend: str, broker: str) -> Service:
+        port, ts_port, mgmt_port = free_port(), free_port(), free_port()
+        data_dir = tmp_path / f"data-{backend}"
+        log = tmp_path / f"up-{backend}.log"
+        env = {
+            **os.environ,
+            "AFFECTSERVE_MODEL_BACKEND": backend,
+            "AFFECTSERVE_BROKER_URL": broker,
+            "AFFECTSERVE_QUEUE": f"test-{uuid.uuid4().hex[:8]}",
+            "AFFECTSERVE_TORCHSERVE_URL": f"http://127.0.0.1:{ts_port}",
+            "AFFECTSERVE_TORCHSERVE_MANAGEMENT_URL": f"http://127.0.0.1:{mgmt_port}",
+            "PYTHONPATH": str(ROOT),
+        }
+        handle = open(log, "w")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "up",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(data_dir),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        service = Service(
+            f"http://127.0.0.1:{port}", f"http://127.0.0.1:{ts_port}", process, data_dir, log
+        )
+        started.append(service)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise AssertionError(f"affectserve up exited:\n{log.read_text()[-4000:]}")
+            try:
+                if httpx.get(f"{service.url}/health", timeout=5).status_code == 200:
+                    return service
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise AssertionError(f"service not healthy in time:\n{log.read_text()[-4000:]}")
+
+    yield start
+    for service in started:
+        service.process.send_signal(signal.SIGTERM)
+        service.process.wait(timeout=60)
+        deadline = time.monotonic() + 10
+        while _descendants_alive(service.data_dir) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _descendants_alive(service.data_dir), "processes left behind"

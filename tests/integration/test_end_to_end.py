@@ -1,0 +1,107 @@
+"""Upload -> Celery (Redis) -> model server -> JSON, with every service started for real."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+
+from model_store.cards import load_card
+
+pytestmark = pytest.mark.integration
+
+
+def _run_maet_job(service, recording: Path) -> dict:
+    with open(recording, "rb") as fid:
+        reply = httpx.post(f"{service.url}/v1/recordings", files={"file": ("s01.edf", fid)})
+    assert reply.status_code == 201, reply.text
+    upload = reply.json()
+    assert upload["format"] == "edf" and upload["sfreq"] == 200.0
+    assert upload["duration_s"] == 60.0 and len(upload["channel_names"]) == 62
+    reply = httpx.post(
+        f"{service.url}/v1/jobs",
+        json={
+            "recording_ids": [upload["id"]],
+            "models": ["maet"],
+            "options": {"allow_untrained": True},
+        },
+    )
+    assert reply.status_code == 202, reply.text
+    job = reply.json()
+    assert job["state"] == "queued" and job["links"]["self"] == f"/v1/jobs/{job['id']}"
+    final = service.wait_job(job["id"])
+    assert final["state"] == "succeeded", final
+    assert final["progress"]["percent"] == 100.0
+    listed = httpx.get(f"{service.url}/v1/jobs").json()["jobs"]
+    assert job["id"] in [j["id"] for j in listed]
+    result = httpx.get(f"{service.url}/v1/jobs/{job['id']}/result")
+    assert result.status_code == 200, result.text
+    return result.json()
+
+
+def _check_result(result: dict, backend: str) -> None:
+    card = load_card("maet")
+    maet = result["recordings"][0]["models"]["maet"]
+    windows = maet["windows"]
+    assert len(windows) == 60
+    assert [w["start_s"] for w in windows] == [float(k) for k in range(60)]
+    probabilities = np.array([[w["probabilities"][c] for c in card.labels] for w in windows])
+    assert probabilities.shape == (60, 3)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
+    assert [w["label"] for w in windows] == [card.labels[k] for k in probabilities.argmax(1)]
+    assert maet["summary"]["n_windows"] == 60
+    assert sum(maet["summary"]["label_counts"].values()) == 60
+    provenance = maet["provenance"]
+    assert provenance["backend"] == backend
+    assert provenance["model_version"] == card.version
+    assert provenance["recipe"]["eeg"] == [s.model_dump() for s in card.inputs[0].recipe]
+    assert provenance["packages"]["mne"] and provenance["packages"]["numpy"]
+    if card.weights_status == "ready":
+        digest = hashlib.sha256(card.weights_path.read_bytes()).hexdigest()
+        assert provenance["weights_sha256"] == digest
+    else:
+        assert provenance["weights_sha256"] is None
+        assert "no trained weights" in maet["warnings"][0]
+
+
+@pytest.mark.parametrize("backend", ["torchserve", "inprocess"])
+def test_upload_to_result(
+    backend: str,
+    redis_server: str,
+    start_service: Callable,
+    seed_edf: Path,
+) -> None:
+    service = start_service(backend, redis_server)
+    health = httpx.get(f"{service.url}/health").json()
+    assert health["status"] == "ok"
+    assert set(health["components"]) == {"broker", "model_server", "storage"}
+    result = _run_maet_job(service, seed_edf)
+    _check_result(result, backend)
+
+
+def test_filesystem_broker(start_service: Callable, seed_edf: Path) -> None:
+    service = start_service("inprocess", "filesystem://")
+    assert (
+        "filesystem broker"
+        in httpx.get(f"{service.url}/health").json()["components"]["broker"]["detail"]
+    )
+    _check_result(_run_maet_job(service, seed_edf), "inprocess")
+
+
+def test_all_models_predict_in_torchserve(redis_server: str, start_service: Callable) -> None:
+    """Every card's archive is loaded in TorchServe and answers a batch of windows."""
+    from model_store.cards import load_cards
+    from worker.model_client import TorchServeClient
+
+    service = start_service("torchserve", redis_server)
+    client = TorchServeClient(service.torchserve_url)
+    rng = np.random.default_rng(0)
+    for card in load_cards():
+        inputs = {s.name: rng.random((4, *s.shape), dtype=np.float32) for s in card.inputs}
+        probabilities = client.predict(card.name, inputs)
+        assert probabilities.shape == (4, len(card.labels)), card.name
+        np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)

@@ -1,0 +1,49 @@
+"""The Celery application: Redis (or a folder) carries job ids, nothing else.
+
+Jobs are acknowledged late, so a job whose worker dies mid-way is delivered again;
+the job store, not the broker, keeps each job's state and result.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from api.core.config import Settings, get_settings
+
+RUN_JOB_TASK = "worker.tasks.run_job"
+
+
+def make_celery(settings: Settings) -> Celery:
+    """Build the Celery app for ``settings`` (broker, queue, reliability options)."""
+    app = Celery("affectserve", include=["worker.tasks"])
+    transport_options: dict[str, object] = {"visibility_timeout": 3600}
+    broker_url = settings.broker_url
+    if broker_url.startswith("filesystem://"):
+        folder = settings.broker_dir
+        for sub in ("queue", "processed"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        broker_url = "filesystem://"
+        transport_options = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+        }
+    app.conf.update(
+        broker_url=broker_url,
+        broker_transport_options=transport_options,
+        broker_connection_retry_on_startup=True,
+        task_default_queue=settings.queue,
+        task_serializer="json",
+        accept_content=["json"],
+        result_serializer="json",
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        worker_hijack_root_logger=False,
+    )
+    return app
+
+
+celery_app = make_celery(get_settings())

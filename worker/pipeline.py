@@ -1,0 +1,241 @@
+"""One job, start to end: read each recording, make each model's inputs, predict,
+aggregate, store the result, and report progress at every stage."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.core.config import Settings
+from api.core.store import FINAL_STATES, Job, Recording, update_job
+from model_store.cards import ModelCard, load_card
+from worker.feeding import (
+    CannotFeedError,
+    ModelInputs,
+    prepare_feature_inputs,
+    prepare_inputs,
+)
+from worker.io import UnreadableRecordingError, read_features, read_raw
+from worker.model_client import ModelClient, ModelServerError
+
+logger = logging.getLogger(__name__)
+
+STAGES = ("reading", "features", "inference", "aggregating")
+PACKAGES = ("affectserve", "mne", "numpy", "scipy", "torch", "celery")
+
+
+class JobCancelledError(Exception):
+    """The job was cancelled while it ran."""
+
+
+@dataclass
+class Progress:
+    """Counts finished steps of a job and writes them to the store."""
+
+    session: Session
+    job_id: str
+    total: int
+    done: float = 0.0
+
+    def advance(self, stage: str, steps: float = 1.0) -> None:
+        """Record ``steps`` finished steps of ``stage``; stop if the job was cancelled."""
+        self.done = min(self.done + steps, self.total)
+        job = self.session.get(Job, self.job_id)
+        self.session.refresh(job)
+        if job is None or job.state == "cancelled":
+            raise JobCancelledError(self.job_id)
+        percent = round(100.0 * self.done / self.total, 1)
+        update_job(
+            self.session,
+            self.job_id,
+            progress={
+                "stage": stage,
+                "done": round(self.done, 2),
+                "total": self.total,
+                "percent": percent,
+            },
+        )
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages that shape a result (not imported, only looked up)."""
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def predict_windows(
+    client: ModelClient,
+    model: str,
+    arrays: dict[str, NDArray[np.floating]],
+    batch_size: int,
+    on_batch: Callable[[float], None],
+) -> NDArray[np.float32]:
+    """Send the windows in batches of ``batch_size``; returns all probabilities.
+
+    ``on_batch`` is called after each batch with the fraction of windows it held.
+    """
+    n_windows = len(next(iter(arrays.values())))
+    parts = []
+    for start in range(0, n_windows, batch_size):
+        batch = {name: a[start : start + batch_size] for name, a in arrays.items()}
+        parts.append(client.predict(model, batch))
+        on_batch(len(parts[-1]) / n_windows)
+    return np.concatenate(parts, axis=0)
+
+
+def summarise(card: ModelCard, inputs: ModelInputs, probs: NDArray[np.floating]) -> dict[str, Any]:
+    """Per-window predictions and the per-recording summary of one model."""
+    labels = card.labels
+    predicted = probs.argmax(axis=1)
+    windows = [
+        {
+            "start_s": round(float(start), 6),
+            "end_s": round(float(start) + inputs.window_s, 6),
+            "probabilities": {label: float(p) for label, p in zip(labels, row, strict=True)},
+            "label": labels[int(k)],
+        }
+        for start, row, k in zip(inputs.window_starts, probs, predicted, strict=True)
+    ]
+    counts = np.bincount(predicted, minlength=len(labels))
+    mean = probs.mean(axis=0)
+    return {
+        "windows": windows,
+        "summary": {
+            "n_windows": len(windows),
+            "label_counts": {label: int(c) for label, c in zip(labels, counts, strict=True)},
+            "mean_probabilities": {label: float(p) for label, p in zip(labels, mean, strict=True)},
+            "dominant_label": labels[int(mean.argmax())],
+        },
+    }
+
+
+def provenance(card: ModelCard, client: ModelClient) -> dict[str, Any]:
+    """What produced a model's result: version, weights, recipe, packages, backend."""
+    return {
+        "model_version": card.version,
+        "weights_status": card.weights_status,
+        "weights_sha256": card.weights_sha256 if card.weights_status == "ready" else None,
+        "recipe": {spec.name: [s.model_dump() for s in spec.recipe] for spec in card.inputs},
+        "packages": package_versions(),
+        "backend": client.name,
+    }
+
+
+def write_json_atomic(path: Path, payload: dict[str, Any]) -> None:
+    """Write JSON to a temporary file beside ``path``, then rename it into place."""
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(payload))
+    tmp.replace(path)
+
+
+def run_job(
+    job_id: str, sessions: sessionmaker[Session], client: ModelClient, settings: Settings
+) -> None:
+    """Run job ``job_id`` to a final state (``succeeded``, ``failed`` or ``cancelled``)."""
+    with sessions() as session:
+        job = session.get(Job, job_id)
+        if job is None or job.state in FINAL_STATES:
+            logger.info("job %s: nothing to do (%s)", job_id, job.state if job else "unknown")
+            return
+        update_job(session, job_id, state="running", error=None)
+        cards = [load_card(name) for name in job.models]
+        recordings = [session.get(Recording, rid) for rid in job.recording_ids]
+        steps = len(recordings) * (1 + len(STAGES[1:]) * len(cards))
+        progress = Progress(session, job_id, total=steps)
+        try:
+            result = _run(job, recordings, cards, client, settings, progress)
+        except JobCancelledError:
+            logger.info("job %s cancelled", job_id)
+            return
+        except (UnreadableRecordingError, CannotFeedError, ModelServerError, ValueError) as err:
+            logger.warning("job %s failed: %s", job_id, err)
+            update_job(session, job_id, state="failed", error=str(err))
+            return
+        path = settings.results_dir / f"{job_id}.json"
+        write_json_atomic(path, result)
+        final = {
+            "stage": "done",
+            "done": progress.total,
+            "total": progress.total,
+            "percent": 100.0,
+        }
+        update_job(session, job_id, state="succeeded", result_path=str(path), progress=final)
+        logger.info("job %s succeeded", job_id)
+
+
+def _run(
+    job: Job,
+    recordings: list[Recording | None],
+    cards: list[ModelCard],
+    client: ModelClient,
+    settings: Settings,
+    progress: Progress,
+) -> dict[str, Any]:
+    out = []
+    for recording_id, recording in zip(job.recording_ids, recordings, strict=True):
+        if recording is None:
+            raise ValueError(f"recording {recording_id} no longer exists; upload it again")
+        progress.advance("reading", 0)
+        make_inputs = _reader(recording)
+        progress.advance("reading")
+        models = {}
+        for card in cards:
+            inputs = make_inputs(card)
+            progress.advance("features")
+            probs = predict_windows(
+                client,
+                card.name,
+                inputs.arrays,
+                settings.batch_size,
+                lambda fraction: progress.advance("inference", fraction),
+            )
+            models[card.name] = {
+                "model": card.name,
+                "labels": card.labels,
+                "window_s": inputs.window_s,
+                **summarise(card, inputs, probs),
+                "warnings": _warnings(card) + inputs.notes,
+                "provenance": provenance(card, client),
+            }
+            progress.advance("aggregating")
+        out.append(
+            {"recording_id": recording.id, "filename": recording.filename, "models": models}
+        )
+    return {"job_id": job.id, "recordings": out}
+
+
+def _reader(recording: Recording) -> Callable[[ModelCard], ModelInputs]:
+    """Read a recording once; return the function that makes a model's inputs from it."""
+    path = Path(recording.path)
+    companions = {name: Path(p) for name, p in (recording.companions or {}).items()}
+    options = recording.options or {}
+    if recording.header.get("kind") == "features":
+        features = read_features(path, companions, options)
+        return lambda card: prepare_feature_inputs(features, card)
+    raw = read_raw(path, companions, options)
+    return lambda card: prepare_inputs(raw, card)
+
+
+def _warnings(card: ModelCard) -> list[str]:
+    if card.weights_status == "ready":
+        return []
+    return [
+        f"{card.name} has no trained weights: these predictions come from an untrained "
+        f"network and mean nothing. Train it with: {card.training.command}"
+    ]
