@@ -61,6 +61,13 @@ def _keys_list(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _docs(args: argparse.Namespace) -> int:
+    from model_store.docs import write_docs
+
+    print(write_docs())
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line parser."""
     main = argparse.ArgumentParser(
@@ -91,6 +98,8 @@ def parser() -> argparse.ArgumentParser:
     key_commands.add_parser("list", help="list the keys (digest prefixes)").set_defaults(
         run=_keys_list
     )
+    docs = commands.add_parser("docs", help="write docs/models.md from the model cards")
+    docs.set_defaults(run=_docs)
     return main
 
 

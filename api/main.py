@@ -11,6 +11,7 @@ from api.auth import UNAUTHORISED, get_caller
 from api.core.config import get_settings
 from api.errors import install_error_handlers
 from api.routes import health, jobs, metrics, models, recordings
+from worker.channels import standard_positions
 
 MULTIPART_OVERHEAD = 1 << 20
 
@@ -19,6 +20,7 @@ def create_app() -> FastAPI:
     """Build the application and check the settings."""
     settings = get_settings()
     settings.ensure_dirs()
+    standard_positions()
     app = FastAPI(
         title="affectserve",
         version="0.1.0",

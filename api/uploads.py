@@ -173,12 +173,7 @@ def model_feeds(header: dict[str, object]) -> list[ModelFeed]:
     """Whether the recording with this stored header can feed each model."""
     feeds = []
     for card in load_cards():
-        check = check_feed(
-            card,
-            list(header["channel_names"]),
-            float(header["duration_s"]),
-            list(header["channel_types"]),
-        )
+        check = check_feed(card, header)
         feeds.append(
             ModelFeed(
                 model=card.name,

@@ -25,8 +25,13 @@ from api.core.config import Settings
 from api.core.metrics import ERRORS, MODEL_SECONDS, STAGE_SECONDS, timed
 from api.core.store import Job, Recording, claim_job, update_attempt
 from model_store.cards import ModelCard, load_card
-from worker.feeding import CannotFeedError, ModelInputs, prepare_inputs
-from worker.io import UnreadableRecordingError, read_raw
+from worker.feeding import (
+    CannotFeedError,
+    ModelInputs,
+    prepare_feature_inputs,
+    prepare_inputs,
+)
+from worker.io import UnreadableRecordingError, read_features, read_raw
 from worker.model_client import ModelClient, ModelServerError
 
 logger = logging.getLogger(__name__)
@@ -278,14 +283,13 @@ def _run(
         if recording is None:
             raise ValueError(f"recording {recording_id} no longer exists; upload it again")
         progress.advance("reading", 0)
-        companions = {name: Path(path) for name, path in (recording.companions or {}).items()}
         with timed(STAGE_SECONDS, stage="reading"):
-            raw = read_raw(Path(recording.path), companions, recording.options or {})
+            make_inputs = _reader(recording)
         progress.advance("reading")
         models = {}
         for card in cards:
             with timed(STAGE_SECONDS, stage="features"):
-                inputs = prepare_inputs(raw, card)
+                inputs = make_inputs(card)
             progress.advance("features")
             with timed(STAGE_SECONDS, stage="inference"):
                 probs = predict_windows(
@@ -310,6 +314,18 @@ def _run(
             {"recording_id": recording.id, "filename": recording.filename, "models": models}
         )
     return {"job_id": job.id, "recordings": out}
+
+
+def _reader(recording: Recording) -> Callable[[ModelCard], ModelInputs]:
+    """Read a recording once; return the function that makes a model's inputs from it."""
+    path = Path(recording.path)
+    companions = {name: Path(p) for name, p in (recording.companions or {}).items()}
+    options = recording.options or {}
+    if recording.header.get("kind") == "features":
+        features = read_features(path, companions, options)
+        return lambda card: prepare_feature_inputs(features, card)
+    raw = read_raw(path, companions, options)
+    return lambda card: prepare_inputs(raw, card)
 
 
 def _warnings(card: ModelCard) -> list[str]:

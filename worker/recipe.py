@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from model_store.cards import WEIGHTS_DIR, RecipeStep, band_edges
+from model_store.cards import WEIGHTS_DIR, InputSpec, RecipeStep, band_edges
 from worker.features.asymmetry import dasm, rasm
 from worker.features.baseline import remove_baseline
 from worker.features.eda import eda_components
@@ -231,23 +231,31 @@ def flatten(stream: Stream, band_major: bool = False) -> Stream:
 def cvxeda_step(
     stream: Stream, order: Sequence[str] = ("eda", "tonic", "phasic"), **params: float
 ) -> Stream:
-    """Replace a one-channel EDA signal by ``order`` of (signal, cvxEDA tonic, phasic)."""
-    _continuous(stream, "cvxeda")
-    if stream.data.shape[0] != 1:
-        raise ValueError(f"cvxeda takes one EDA channel, got {stream.data.shape[0]}")
-    return replace(stream, data=eda_components(stream.data[0], stream.sfreq, order, **params))
+    """Replace one EDA channel by ``order`` of (signal, cvxEDA tonic, phasic).
+
+    Continuous ``(1, n_times)`` becomes ``(3, n_times)``; windows
+    ``(n_windows, 1, n_times)`` are decomposed one by one into ``(n_windows, 3, n_times)``.
+    """
+    if stream.data.shape[-2] != 1:
+        raise ValueError(f"cvxeda takes one EDA channel, got {stream.data.shape[-2]}")
+    signals = stream.data.reshape(-1, stream.data.shape[-1])
+    parts = [eda_components(signal, stream.sfreq, order, **params) for signal in signals]
+    data = np.stack(parts).reshape(*stream.data.shape[:-2], len(order), stream.data.shape[-1])
+    return replace(stream, data=data)
 
 
 def resample_to_length_step(stream: Stream, n_samples: int, image_quirk: bool = False) -> Stream:
-    """Turn the whole recording into one window of ``n_samples`` points per channel.
+    """Resample each window (or the whole recording) to ``n_samples`` points per channel.
 
     RTCAN-1D's 2,500-point input; ``image_quirk`` reproduces its reshape-and-resize
-    trick (see `worker.features.filtering.resample_to_length`).
+    trick (see `worker.features.filtering.resample_to_length`). A continuous recording
+    becomes a single window.
     """
-    _continuous(stream, "resample_to_length")
     duration = stream.data.shape[-1] / stream.sfreq
     data = resample_to_length(stream.data, n_samples, image_quirk=image_quirk)
-    return Stream(data=data[np.newaxis], sfreq=n_samples / duration, window_starts=np.zeros(1))
+    if stream.window_starts is None:
+        return Stream(data=data[np.newaxis], sfreq=n_samples / duration, window_starts=np.zeros(1))
+    return replace(stream, data=data, sfreq=n_samples / duration)
 
 
 def eye_features_step(
@@ -293,3 +301,58 @@ def run_recipe(stream: Stream, recipe: list[RecipeStep]) -> Stream:
         params: dict[str, Any] = step.params
         stream = STEPS[step.step](stream, **params)
     return stream
+
+
+def recipe_tail(
+    spec: InputSpec,
+    stage: str | None,
+    bands: str | None = None,
+    window_s: float | None = None,
+    montage: str | None = None,
+) -> list[RecipeStep]:
+    """The steps of ``spec.recipe`` still to run on data already taken to ``stage``.
+
+    Feature files (SEED's ``de_LDS``) and data sets that ship features enter the
+    recipe after the step that made them, so that only the remaining steps run.
+
+    Parameters
+    ----------
+    spec : InputSpec
+        The model input.
+    stage : str or None
+        Name of the last recipe step the data have been through (None: raw signals).
+    bands, window_s, montage
+        How the data were made (band table, window length in s, channel montage);
+        None when unknown. Each must agree with the recipe's own.
+
+    Raises
+    ------
+    ValueError
+        When the data were made differently from the recipe (another stage, band
+        table, window length or montage).
+    """
+    if stage is None:
+        return list(spec.recipe)
+    names = [step.step for step in spec.recipe]
+    if stage not in names:
+        raise ValueError(
+            f"input {spec.name!r} is computed by the steps {names}, which never produce "
+            f"{stage!r} features"
+        )
+    done = names.index(stage) + 1
+    for step in spec.recipe[:done]:
+        wanted = step.params.get("bands")
+        if wanted is not None and bands is not None and wanted != bands:
+            raise ValueError(
+                f"input {spec.name!r} uses the {wanted!r} band table, the data {bands!r}"
+            )
+        length = step.params.get("length_s") if step.step == "windows" else None
+        if length is not None and window_s is not None and abs(length - window_s) > 1e-9:
+            raise ValueError(
+                f"input {spec.name!r} uses {length} s windows, the data {window_s} s windows"
+            )
+    if spec.montage is not None and montage not in (None, spec.montage):
+        raise ValueError(
+            f"input {spec.name!r} expects the {spec.montage!r} montage, the data {montage!r}"
+        )
+    return list(spec.recipe[done:])

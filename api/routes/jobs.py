@@ -56,8 +56,7 @@ def choose_models(body: JobCreate, recordings: list[Recording]) -> list[str]:
 
     def unfit(card: ModelCard) -> str:
         for recording in recordings:
-            header = recording.header
-            check = check_feed(card, header["channel_names"], header["duration_s"])
+            check = check_feed(card, recording.header)
             if not check.can_feed:
                 return f"{recording.filename}: {check.reason}"
         return ""

@@ -66,6 +66,7 @@ class Service:
     """A running ``affectserve up`` and how to reach it."""
 
     url: str
+    torchserve_url: str
     process: subprocess.Popen[str]
     data_dir: Path
     log: Path
@@ -126,7 +127,9 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        service = Service(f"http://127.0.0.1:{port}", process, data_dir, log)
+        service = Service(
+            f"http://127.0.0.1:{port}", f"http://127.0.0.1:{ts_port}", process, data_dir, log
+        )
         started.append(service)
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:

@@ -90,3 +90,18 @@ def test_filesystem_broker(start_service: Callable, seed_edf: Path) -> None:
         in httpx.get(f"{service.url}/health").json()["components"]["broker"]["detail"]
     )
     _check_result(_run_maet_job(service, seed_edf), "inprocess")
+
+
+def test_all_models_predict_in_torchserve(redis_server: str, start_service: Callable) -> None:
+    """Every card's archive is loaded in TorchServe and answers a batch of windows."""
+    from model_store.cards import load_cards
+    from worker.model_client import TorchServeClient
+
+    service = start_service("torchserve", redis_server)
+    client = TorchServeClient(service.torchserve_url)
+    rng = np.random.default_rng(0)
+    for card in load_cards():
+        inputs = {s.name: rng.random((4, *s.shape), dtype=np.float32) for s in card.inputs}
+        probabilities = client.predict(card.name, inputs)
+        assert probabilities.shape == (4, len(card.labels)), card.name
+        np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)

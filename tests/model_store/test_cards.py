@@ -1,0 +1,34 @@
+"""Every card is consistent with the code that reads it."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from model_store.cards import load_cards, montage_channels
+from worker.recipe import STEPS
+
+# Face video and music audio are decoded by their own readers (worker.features.face,
+# worker.features.music), not by recipe steps on a signal stream.
+MEDIA_MODALITIES = ("face", "music")
+
+
+@pytest.mark.parametrize("card", load_cards(), ids=lambda card: card.name)
+def test_recipe_steps_exist_with_their_parameters(card) -> None:
+    for spec in card.inputs:
+        if spec.modality in MEDIA_MODALITIES:
+            continue
+        for step in spec.recipe:
+            assert step.step in STEPS, (card.name, spec.name, step.step)
+            parameters = inspect.signature(STEPS[step.step]).parameters
+            takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+            assert takes_any or set(step.params) <= set(parameters), (card.name, step)
+
+
+@pytest.mark.parametrize("card", load_cards(), ids=lambda card: card.name)
+def test_montages_and_labels(card) -> None:
+    for spec in card.inputs:
+        if spec.montage is not None:
+            assert len(montage_channels(spec.montage)) > 0
+    assert len(card.labels) == card.architecture.get("n_classes", len(card.labels))

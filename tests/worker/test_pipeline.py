@@ -1,0 +1,101 @@
+"""The job pipeline in this process (no broker): EDF recordings and SEED feature files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mne
+import numpy as np
+import pytest
+import scipy.io
+from fastapi.testclient import TestClient
+
+from api.core.config import get_settings
+from api.core.store import Job, session_factory
+from model_store.cards import montage_channels
+from tests.conftest import write_seed_edf
+from worker.model_client import InProcessClient
+from worker.pipeline import run_job
+
+CLIP_WINDOWS = (30, 12, 20)
+
+
+@pytest.fixture
+def client(settings_env: Path) -> TestClient:
+    from api.main import create_app
+
+    return TestClient(create_app())
+
+
+def _run(client: TestClient, path: Path, models: list[str]) -> tuple[Job, dict]:
+    with open(path, "rb") as fid:
+        upload = client.post("/v1/recordings", files={"file": (path.name, fid)}).json()
+    settings = get_settings()
+    sessions = session_factory(settings.store_url)
+    with sessions() as session:
+        job = Job(recording_ids=[upload["id"]], models=models, options={}, progress={})
+        session.add(job)
+        session.commit()
+        job_id = job.id
+    run_job(job_id, sessions, InProcessClient(), settings)
+    result = client.get(f"/v1/jobs/{job_id}/result")
+    with sessions() as session:
+        return session.get(Job, job_id), result.json()
+
+
+def test_missing_channels_are_interpolated_and_said(client: TestClient, tmp_path: Path) -> None:
+    path = write_seed_edf(tmp_path / "full.edf", duration_s=12.0)
+    raw = mne.io.read_raw_edf(path, preload=True, verbose="error")
+    raw.drop_channels(["FZ", "CZ", "PZ"])
+    short = tmp_path / "three-missing.edf"
+    mne.export.export_raw(short, raw, fmt="edf", verbose="error")
+    job, result = _run(client, short, ["maet"])
+    assert job.state == "succeeded", job.error
+    maet = result["recordings"][0]["models"]["maet"]
+    assert maet["summary"]["n_windows"] == 12
+    assert any("interpolated" in w and "FZ, CZ, PZ" in w for w in maet["warnings"])
+
+
+def test_too_many_missing_channels_fail_with_the_list(client: TestClient, tmp_path: Path) -> None:
+    channels = montage_channels("seed62")[:20]
+    raw = mne.io.RawArray(np.zeros((20, 2000)), mne.create_info(channels, 200.0, "eeg"))
+    path = tmp_path / "twenty.edf"
+    mne.export.export_raw(path, raw, fmt="edf", verbose="error")
+    with open(path, "rb") as fid:
+        upload = client.post("/v1/recordings", files={"file": ("twenty.edf", fid)}).json()
+    maet = next(feed for feed in upload["models"] if feed["model"] == "maet")
+    assert maet["can_feed"] is False
+    assert "lacks 42 of the 62 seed62 channels" in maet["reason"]
+
+
+def _seed_feature_file(path: Path) -> Path:
+    rng = np.random.default_rng(1)
+    arrays = {f"de_LDS{k + 1}": rng.random((62, n, 5)) for k, n in enumerate(CLIP_WINDOWS)}
+    scipy.io.savemat(path, arrays)
+    return path
+
+
+def test_seed_feature_file_feeds_the_feature_models(client: TestClient, tmp_path: Path) -> None:
+    path = _seed_feature_file(tmp_path / "1_20131027.mat")
+    with open(path, "rb") as fid:
+        upload = client.post("/v1/recordings", files={"file": (path.name, fid)}).json()
+    assert upload["kind"] == "features" and upload["format"] == "seed-features"
+    feeds = {feed["model"]: feed["can_feed"] for feed in upload["models"]}
+    assert feeds == {
+        "aimstf_ssff": False,
+        "emotionclip": True,
+        "maet": True,
+        "rtcan1d": False,
+        "strnn": True,
+    }
+    job, result = _run(client, path, ["maet", "strnn"])
+    assert job.state == "succeeded", job.error
+    models = result["recordings"][0]["models"]
+    assert models["maet"]["summary"]["n_windows"] == sum(CLIP_WINDOWS)
+    starts = [w["start_s"] for w in models["maet"]["windows"]]
+    assert starts == [float(k) for k in range(sum(CLIP_WINDOWS))]
+    assert models["strnn"]["summary"]["n_windows"] == sum(n - 8 for n in CLIP_WINDOWS)
+    strnn_starts = [w["start_s"] for w in models["strnn"]["windows"]]
+    assert (
+        strnn_starts[:3] == [0.0, 1.0, 2.0] and 30.0 in strnn_starts and 29.0 not in strnn_starts
+    )
