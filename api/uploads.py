@@ -39,6 +39,20 @@ def too_large(settings: Settings) -> HTTPException:
     )
 
 
+def scrub_identity(path: Path, fmt: str) -> None:
+    """Blank the patient and recording identification fields of an EDF/BDF header, in place.
+
+    Both become EDF+'s anonymous form (``X X X X``, ``Startdate X X X X``), so that the
+    stored copy holds no name, birth date or administration code. Other formats are left
+    alone (their readers never return identifying fields).
+    """
+    if fmt not in ("edf", "bdf"):
+        return
+    with open(path, "r+b") as fid:
+        fid.seek(8)
+        fid.write(b"X X X X".ljust(80) + b"Startdate X X X X".ljust(80))
+
+
 def check_file_count(n_files: int, settings: Settings) -> None:
     """Refuse a job with more files than ``settings.max_files_per_job`` (422)."""
     if n_files > settings.max_files_per_job:
@@ -146,6 +160,7 @@ def store_upload(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             f"{display_name(filename)} could not be read: {err}",
         ) from err
+    scrub_identity(tmp, header.format)
     path = settings.uploads_dir / f"{sha256}.{header.format}"
     UPLOAD_BYTES.inc(tmp.stat().st_size)
     tmp.replace(path)
