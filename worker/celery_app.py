@@ -17,10 +17,14 @@ RUN_JOB_TASK = "worker.tasks.run_job"
 def make_celery(settings: Settings) -> Celery:
     """Build the Celery app for ``settings`` (broker, queue, reliability options)."""
     app = Celery("affectserve", include=["worker.tasks"])
+    restore_every_s = max(1, min(10, round(settings.visibility_timeout_s / 4)))
     transport_options: dict[str, object] = {
         "visibility_timeout": settings.visibility_timeout_s,
-        "unacked_restore_interval": max(1, min(10, round(settings.visibility_timeout_s / 4))),
+        "unacked_restore_interval": restore_every_s,
         "unacked_restore_throttle": 1,
+        # A worker killed while it holds the restore lock blocks every restore until the
+        # lock expires: keep that short.
+        "unacked_mutex_expire": 5 * restore_every_s,
     }
     broker_url = settings.broker_url
     if broker_url.startswith("filesystem://"):

@@ -5,8 +5,9 @@ restarted without persistence, a worker killed with its message). A `Reconciler`
 in each worker's main process, every ``sweep_interval_s``:
 
 - sends again each ``queued`` job whose message the broker does not hold, and each
-  ``running`` job whose heartbeat stopped and whose message is gone (its next delivery
-  takes it over and counts an attempt);
+  ``running`` job whose heartbeat stopped and whose message is gone, or still not handed
+  out again well after the visibility timeout (its next delivery takes it over and
+  counts an attempt);
 - fails ``running`` jobs with no heartbeat for ``stale_job_s`` (the sweeper);
 - deletes what is older than ``retention_days``, when set.
 
@@ -79,11 +80,16 @@ def lost_job_ids(settings: Settings, held: set[str]) -> list[str]:
     """Jobs that should be in the broker but are not, oldest first.
 
     A queued job counts once it is older than one sweep interval (the API commits a job
-    before it sends it); a running job once its heartbeat is older than three heartbeats.
+    before it sends it); a running job once its heartbeat is older than three heartbeats,
+    or, if the broker still holds its message unacknowledged, once the visibility timeout
+    and three sweeps have passed without the broker handing it out again.
     """
     now = datetime.now(UTC)
     queued_before = now - timedelta(seconds=settings.sweep_interval_s)
     running_before = now - timedelta(seconds=settings.claim_after_s)
+    abandoned_before = now - timedelta(
+        seconds=settings.visibility_timeout_s + 3 * settings.sweep_interval_s
+    )
     with session_factory(settings.store_url)() as session:
         rows = session.execute(
             select(Job.id, Job.state, Job.updated_at)
@@ -93,8 +99,11 @@ def lost_job_ids(settings: Settings, held: set[str]) -> list[str]:
     lost = []
     for job_id, state, updated_at in rows:
         stamp = updated_at if updated_at.tzinfo else updated_at.replace(tzinfo=UTC)
-        cutoff = queued_before if state == "queued" else running_before
-        if job_id not in held and stamp < cutoff:
+        if state == "queued":
+            lost_now = job_id not in held and stamp < queued_before
+        else:
+            lost_now = stamp < running_before and (job_id not in held or stamp < abandoned_before)
+        if lost_now:
             lost.append(job_id)
     return lost
 

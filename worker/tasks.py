@@ -11,13 +11,14 @@ from celery import Task
 from celery.signals import (
     after_setup_logger,
     after_setup_task_logger,
+    worker_process_init,
     worker_ready,
     worker_shutdown,
 )
 
 from api.core.config import get_settings
 from api.core.logs import job_context, structure
-from api.core.store import session_factory
+from api.core.store import forget_engines, session_factory
 from worker.celery_app import RUN_JOB_TASK, celery_app
 from worker.model_client import ModelClient, make_client
 from worker.pipeline import run_job as run_job_pipeline
@@ -44,6 +45,12 @@ def run_job(self: Task, job_id: str) -> None:
 def _structured_logs(logger: logging.Logger, **_kwargs: Any) -> None:
     """Every worker log line carries the job id (text, or JSON with log_json)."""
     structure(logger.handlers, get_settings().log_json)
+
+
+@worker_process_init.connect
+def _fresh_engines(**_kwargs: Any) -> None:
+    """A pool process opens its own store connections, never its parent's."""
+    forget_engines()
 
 
 _reconciler: list[Reconciler] = []

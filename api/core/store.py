@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -165,19 +164,34 @@ def _migrate(connection: Connection) -> None:
     )
 
 
-@cache
+_engines: dict[str, Engine] = {}
+
+
 def get_engine(url: str) -> Engine:
     """The engine for ``url``, its schema migrated (one per process and URL)."""
-    sqlite = url.startswith("sqlite")
-    engine = create_engine(
-        url,
-        connect_args={"timeout": 30, "check_same_thread": False} if sqlite else {},
-        pool_pre_ping=not sqlite,
-    )
-    if sqlite:
-        event.listen(engine, "connect", _sqlite_pragmas)
-    migrate(engine)
+    engine = _engines.get(url)
+    if engine is None:
+        sqlite = url.startswith("sqlite")
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False} if sqlite else {},
+            pool_pre_ping=not sqlite,
+        )
+        if sqlite:
+            event.listen(engine, "connect", _sqlite_pragmas)
+        migrate(engine)
+        _engines[url] = engine
     return engine
+
+
+def forget_engines() -> None:
+    """Drop the engines inherited from a parent process; call first in a forked child.
+
+    The parent's pooled connections are left open for the parent (``close=False``).
+    """
+    for engine in _engines.values():
+        engine.dispose(close=False)
+    _engines.clear()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
