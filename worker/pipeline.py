@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import platform
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -42,6 +43,36 @@ PACKAGES = ("affectserve", "mne", "numpy", "scipy", "torch", "celery")
 
 class JobCancelledError(Exception):
     """The job was cancelled, swept or taken over by another delivery while it ran."""
+
+
+class JobTimeLimitError(Exception):
+    """The job ran past ``job_time_limit_s``."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise `JobTimeLimitError` in the block after ``seconds`` (main thread only).
+
+    A hung reader or model call cannot hold a worker for ever. Celery runs tasks in
+    the main thread of its pool processes; elsewhere (a thread) there is no limit.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise JobTimeLimitError(
+            f"the job ran longer than {seconds:g} s (AFFECTSERVE_JOB_TIME_LIMIT_S) and was "
+            "stopped; split the recording or ask the operator to raise the limit"
+        )
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass
@@ -242,11 +273,18 @@ def run_job(
         steps = len(recordings) * (1 + len(STAGES[1:]) * len(cards))
         progress = Progress(session, job_id, attempt, total=steps)
         try:
-            result = _run(job, recordings, cards, client, settings, progress)
+            with time_limit(settings.job_time_limit_s):
+                result = _run(job, recordings, cards, client, settings, progress)
         except JobCancelledError:
             logger.info("stopped: cancelled or taken over")
             return
-        except (UnreadableRecordingError, CannotFeedError, ModelServerError, ValueError) as err:
+        except (
+            UnreadableRecordingError,
+            CannotFeedError,
+            ModelServerError,
+            JobTimeLimitError,
+            ValueError,
+        ) as err:
             logger.warning("failed: %s", err)
             ERRORS.labels(kind=f"job_{type(err).__name__}").inc()
             update_attempt(session, job_id, attempt, state="failed", error=str(err))

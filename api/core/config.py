@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     read_timeout_s: float = Field(
         default=60.0, gt=0, description="Time limit of reading one uploaded header, seconds."
     )
+    job_time_limit_s: float = Field(
+        default=6 * 3600.0, gt=0, description="A job running longer is stopped and failed, s."
+    )
     visibility_timeout_s: float = Field(
         default=3600.0,
         gt=0,
