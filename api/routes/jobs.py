@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -209,10 +209,14 @@ async def create_job(
 
 
 @router.get("", operation_id="jobs-list")
-def get_jobs(session: SessionDep, caller: CallerDep, limit: int = 100) -> JobList:
+def get_jobs(
+    session: SessionDep,
+    caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Most jobs to list.")] = 100,
+) -> JobList:
     """Jobs, newest first: the caller's own (every job for an admin key, or keys off)."""
     owner = None if caller is None or caller.admin else caller.key_id
-    jobs = list_jobs(session, limit=min(limit, 1000), owner=owner)
+    jobs = list_jobs(session, limit=limit, owner=owner)
     return JobList(jobs=[job_read(job) for job in jobs])
 
 
