@@ -54,7 +54,8 @@ def time_limit(seconds: float) -> Iterator[None]:
     """Raise `JobTimeLimitError` in the block after ``seconds`` (main thread only).
 
     A hung reader or model call cannot hold a worker for ever. Celery runs tasks in
-    the main thread of its pool processes; elsewhere (a thread) there is no limit.
+    the main thread of its pool processes; elsewhere (a thread) there is no limit. An
+    outer timer (a test runner's) is set again afterwards.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -67,12 +68,16 @@ def time_limit(seconds: float) -> Iterator[None]:
         )
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer_s, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_s:
+            left = outer_s - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
 
 
 @dataclass

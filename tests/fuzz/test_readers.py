@@ -8,9 +8,6 @@ whatever the readers let slip.
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import mne
@@ -22,10 +19,11 @@ from hypothesis import strategies as st
 
 from api.reading import read_header_limited
 from worker.io import UnreadableRecordingError, read_header, read_raw
+from worker.pipeline import time_limit
 
 LIMIT_S = 10.0
 FUZZ = settings(
-    max_examples=150,
+    max_examples=200,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -49,28 +47,9 @@ SIGNAL_FIELDS = (16, 80, 8, 8, 8, 8, 8, 80, 8, 32)
 NUMBERS = (b"0", b"-1", b"1", b"99999999", b"1e308", b"nan", b"inf", b"-0", b"", b"x", b"+")
 
 
-class ReadTimedOutError(AssertionError):
-    """A read ran past `LIMIT_S`."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise `ReadTimedOutError` in the main thread after ``seconds``."""
-
-    def on_alarm(_signum: int, _frame: object) -> None:
-        raise ReadTimedOutError(f"the read took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def read_or_refuse(path: Path) -> None:
-    """Read header and signals; only `UnreadableRecordingError` may come out."""
+    """Read header and signals; only `UnreadableRecordingError` may come out, in time
+    (`worker.pipeline.JobTimeLimitError` past `LIMIT_S`)."""
     with time_limit(LIMIT_S):
         try:
             read_header(path)
