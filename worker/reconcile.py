@@ -62,18 +62,25 @@ def broker_job_ids(settings: Settings) -> set[str] | None:
         for key in keys:
             pipe.lrange(key, 0, -1)
         pipe.hvals("unacked")
-        *lists, unacked_values = pipe.execute()
-        payloads = [m for values in lists for m in values]
-        unacked = [json.loads(v)[0] for v in unacked_values]
-    except (redis.RedisError, ValueError) as err:
+        *lists, unacked = pipe.execute()
+    except redis.RedisError as err:
         logger.warning("cannot read the broker's queue: %s", err)
         return None
     ids = set()
-    for message in [json.loads(p) for p in payloads] + unacked:
-        task_id = message.get("headers", {}).get("id")
-        if task_id:
-            ids.add(task_id)
-    return ids
+    for raw in [m for values in lists for m in values]:
+        ids.add(_task_id(raw))
+    for raw in unacked:
+        ids.add(_task_id(raw, unacked=True))
+    return ids - {""}
+
+
+def _task_id(raw: bytes, unacked: bool = False) -> str:
+    """The task id in a kombu Redis message (``""`` when it is not one)."""
+    try:
+        message = json.loads(raw)
+        return str((message[0] if unacked else message)["headers"]["id"])
+    except (ValueError, KeyError, IndexError, TypeError):
+        return ""
 
 
 def lost_job_ids(settings: Settings, held: set[str]) -> list[str]:

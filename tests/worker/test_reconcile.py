@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from api.core.config import Settings
 from api.core.store import Job, session_factory
@@ -62,3 +65,21 @@ def test_filesystem_broker_ids(tmp_path: Path) -> None:
     (folder / "1_a.affectserve.msg").write_text(json.dumps({"headers": {"id": "job-a"}}))
     (folder / "2_b.affectserve.msg").write_text("{broken")
     assert broker_job_ids(settings) == {"job-a"}
+
+
+def test_redis_broker_ids_skip_foreign_entries(tmp_path: Path) -> None:
+    import redis
+
+    from tests.integration.conftest import REDIS_URL, redis_up
+
+    if not redis_up():
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    queue = f"reconcile-test-{uuid.uuid4().hex[:8]}"
+    settings = Settings(data_dir=tmp_path, broker_url=REDIS_URL, queue=queue)
+    client = redis.Redis.from_url(REDIS_URL)
+    client.lpush(queue, json.dumps({"headers": {"id": "job-q"}}), b"not json")
+    try:
+        ids = broker_job_ids(settings)
+    finally:
+        client.delete(queue)
+    assert ids is not None and "job-q" in ids and "" not in ids
