@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from api.auth import Caller, CallerDep, can_see, owner_of
 from api.core import retention
 from api.core.config import Settings
-from api.core.store import ACTIVE_STATES, Job, Recording, list_jobs, update_job
+from api.core.store import ACTIVE_STATES, FINAL_STATES, Job, Recording, list_jobs, update_job
 from api.deps import CeleryDep, SessionDep, SettingsDep
 from api.schemas import ErrorBody, JobCreate, JobList, JobOptions, JobProgress, JobRead, JobResult
 from api.uploads import check_file_count, store_upload
@@ -259,11 +259,25 @@ def get_result(job_id: str, session: SessionDep, caller: CallerDep) -> JobResult
         204: {"description": "The finished job and its result were deleted."},
     },
 )
-def delete_job(job_id: str, session: SessionDep, caller: CallerDep) -> Response:
+def delete_job(
+    job_id: str,
+    session: SessionDep,
+    caller: CallerDep,
+    recordings: Annotated[
+        bool, Query(description="Also delete its recordings that no other job reads.")
+    ] = False,
+) -> Response:
     """Cancel a queued or running job; delete a finished one with its result."""
     job = _job(session, job_id, caller)
     if job.state in ACTIVE_STATES:
         job = update_job(session, job_id, state="cancelled") or job
         return Response(job_read(job).model_dump_json(), media_type="application/json")
+    recording_ids = job.recording_ids if recordings else []
     retention.delete_job(session, job)
+    for recording_id in recording_ids:
+        recording = session.get(Recording, recording_id)
+        if recording is not None and not retention.recording_in_use(
+            session, recording_id, ACTIVE_STATES + FINAL_STATES
+        ):
+            retention.delete_recording(session, recording)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -31,3 +31,23 @@ def test_delete_recording_with_its_file(client: TestClient, seed_edf: Path) -> N
     assert client.delete(f"/v1/recordings/{twin['id']}").status_code == 204
     assert not path.exists()
     assert client.delete(f"/v1/recordings/{twin['id']}").status_code == 404
+
+
+def test_delete_job_with_its_recordings(client: TestClient, seed_edf: Path) -> None:
+    with open(seed_edf, "rb") as fid:
+        recording = client.post("/v1/recordings", files={"file": ("a.edf", fid)}).json()["id"]
+    with session_factory(get_settings().store_url)() as session:
+        jobs = [
+            Job(recording_ids=[recording], models=["maet"], options={}, progress={}, state=s)
+            for s in ("failed", "succeeded")
+        ]
+        session.add_all(jobs)
+        session.commit()
+        path = Path(session.get(Recording, recording).path)
+        first, second = (job.id for job in jobs)
+    assert client.delete(f"/v1/jobs/{first}?recordings=true").status_code == 204
+    assert path.exists(), "the second job still reads the recording"
+    assert client.get(f"/v1/recordings/{recording}").status_code == 200
+    assert client.delete(f"/v1/jobs/{second}?recordings=true").status_code == 204
+    assert client.get(f"/v1/recordings/{recording}").status_code == 404
+    assert not path.exists()
