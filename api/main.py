@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.core.config import get_settings
-from api.routes import health, jobs, models, recordings
+from api.routes import health, jobs, models, plots, recordings
 
 MULTIPART_OVERHEAD = 1 << 20
 
@@ -43,7 +43,7 @@ def create_app() -> FastAPI:
             )
         return await call_next(request)
 
-    for router in (health.router, models.router, recordings.router, jobs.router):
+    for router in (health.router, models.router, recordings.router, jobs.router, plots.router):
         app.include_router(router)
     return app
 

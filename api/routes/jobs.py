@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -228,6 +230,17 @@ def get_job(job_id: str, session: SessionDep) -> JobRead:
 )
 def get_result(job_id: str, session: SessionDep) -> JobResult:
     """Per model and window: probabilities, labels, a summary and provenance."""
+    return JobResult.model_validate(stored_result(session, job_id))
+
+
+def stored_result(session: Session, job_id: str) -> dict[str, Any]:
+    """The stored result JSON of a job.
+
+    Raises
+    ------
+    HTTPException
+        404 for an unknown job, 409 when the job has not succeeded.
+    """
     job = _job(session, job_id)
     if job.state != "succeeded" or job.result_path is None:
         raise HTTPException(
@@ -235,7 +248,62 @@ def get_result(job_id: str, session: SessionDep) -> JobResult:
             f"job {job_id} is {job.state}; a result exists once it has succeeded"
             + (f" (error: {job.error})" if job.error else ""),
         )
-    return JobResult.model_validate(json.loads(Path(job.result_path).read_text()))
+    return json.loads(Path(job.result_path).read_text())
+
+
+def result_csv(result: dict[str, Any]) -> str:
+    """A result as CSV: one row per recording, model and window.
+
+    Columns: ``recording_id, filename, model, start_s, end_s, label`` and ``p_<label>``
+    for every label of any model (empty where a model lacks that label).
+    """
+    models = [(rec, m) for rec in result["recordings"] for m in rec["models"].values()]
+    labels = list(dict.fromkeys(label for _, model in models for label in model["labels"]))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        ["recording_id", "filename", "model", "start_s", "end_s", "label"]
+        + [f"p_{label}" for label in labels]
+    )
+    for recording, model in models:
+        for window in model["windows"]:
+            probabilities = window["probabilities"]
+            writer.writerow(
+                [
+                    recording["recording_id"],
+                    recording["filename"],
+                    model["model"],
+                    window["start_s"],
+                    window["end_s"],
+                    window["label"],
+                ]
+                + [probabilities.get(label, "") for label in labels]
+            )
+    return buffer.getvalue()
+
+
+@router.get(
+    "/{job_id}/result.csv",
+    operation_id="jobs-result-csv",
+    response_class=Response,
+    responses={
+        **NOT_FOUND,
+        200: {
+            "content": {
+                "text/csv": {"example": "recording_id,filename,model,start_s,end_s,label"}
+            },
+            "description": "One row per recording, model and window.",
+        },
+        409: {"model": ErrorBody, "description": "Not succeeded (yet)."},
+    },
+)
+def get_result_csv(job_id: str, session: SessionDep) -> Response:
+    """The result as CSV: per recording, model and window, the label and probabilities."""
+    return Response(
+        result_csv(stored_result(session, job_id)),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{job_id}.csv"'},
+    )
 
 
 @router.delete(
