@@ -115,7 +115,7 @@ def plot_summary(results: Mapping[str, ModelResult], title: str) -> Figure:
         )
         ax.invert_yaxis()
         ax.grid(axis="x", alpha=0.3)
-    axes[-1].legend(loc="lower right", fontsize="small")
+    fig.legend(*axes[-1].get_legend_handles_labels(), loc="outside lower right", fontsize="small")
     fig.suptitle(title)
     return fig
 
