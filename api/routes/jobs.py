@@ -26,6 +26,14 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
 NOT_FOUND = {404: {"model": ErrorBody, "description": "No such job."}}
 MULTIPART_FIELDS = ("models", "allow_untrained")
+JOB_CREATE_SCHEMA = {
+    key: value
+    for key, value in JobCreate.model_json_schema(
+        ref_template="#/components/schemas/{model}"
+    ).items()
+    if key != "$defs"
+}
+"""The JSON body of ``POST /v1/jobs`` (read by hand, so FastAPI does not list it)."""
 
 
 def job_read(job: Job) -> JobRead:
@@ -167,7 +175,7 @@ async def _multipart_job(request: Request, session: Session, settings: Settings)
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/JobCreate"}},
+                "application/json": {"schema": JOB_CREATE_SCHEMA},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
@@ -290,7 +298,11 @@ def result_csv(result: dict[str, Any]) -> str:
         **NOT_FOUND,
         200: {
             "content": {
-                "text/csv": {"example": "recording_id,filename,model,start_s,end_s,label"}
+                "text/csv": {
+                    "schema": {"type": "string", "format": "binary"},
+                    "example": "recording_id,filename,model,start_s,end_s,label,p_negative,"
+                    "p_neutral,p_positive\n4f1c2a9e,s01.edf,maet,0.0,1.0,neutral,0.2,0.5,0.3\n",
+                }
             },
             "description": "One row per recording, model and window.",
         },

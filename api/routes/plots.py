@@ -89,7 +89,10 @@ def make_figure(
     response_class=Response,
     responses={
         200: {
-            "content": {"image/png": {}, "image/svg+xml": {}},
+            "content": {
+                "image/png": {"schema": {"type": "string", "format": "binary"}},
+                "image/svg+xml": {"schema": {"type": "string", "format": "binary"}},
+            },
             "description": "The figure.",
         },
         404: {"model": ErrorBody, "description": "No such job, model or plot."},

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, UploadFile, status
+from typing import Annotated
+
+from fastapi import APIRouter, File, HTTPException, UploadFile, status
 
 from api.core.store import Recording
 from api.deps import SessionDep, SettingsDep
@@ -24,7 +26,9 @@ ERRORS = {
     responses=ERRORS,
 )
 def create_recording(
-    file: UploadFile, settings: SettingsDep, session: SessionDep
+    file: Annotated[UploadFile, File(json_schema_extra={"format": "binary"})],
+    settings: SettingsDep,
+    session: SessionDep,
 ) -> RecordingRead:
     """Upload an EDF/BDF recording; answers what its header says and which models it feeds."""
     return recording_read(store_upload(file.file, file.filename, settings, session))
