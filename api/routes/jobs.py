@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -327,7 +328,7 @@ def get_result_csv(job_id: str, session: SessionDep) -> Response:
         204: {"description": "The finished job and its result were deleted."},
     },
 )
-def delete_job(job_id: str, session: SessionDep) -> Response:
+def delete_job(job_id: str, session: SessionDep, settings: SettingsDep) -> Response:
     """Cancel a queued or running job; delete a finished one with its result."""
     job = _job(session, job_id)
     if job.state in ACTIVE_STATES:
@@ -335,6 +336,7 @@ def delete_job(job_id: str, session: SessionDep) -> Response:
         return Response(job_read(job).model_dump_json(), media_type="application/json")
     if job.result_path:
         Path(job.result_path).unlink(missing_ok=True)
+    shutil.rmtree(settings.plots_dir / job_id, ignore_errors=True)
     session.delete(job)
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from fastapi import APIRouter, HTTPException, Response, status
 
 from api.core.store import Recording
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
 from api.routes.jobs import stored_result
 from api.schemas import ErrorBody
 from model_store.cards import band_edges, reference
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/v1/jobs", tags=["plots"])
 
 PlotName = Literal["timeline", "summary", "agreement", "topomap"]
 RENDER_LOCK = threading.Lock()
-"""Matplotlib's font and text caches are shared: render one figure at a time."""
+"""Matplotlib's font and text caches are shared: render (and cache) one figure at a time."""
 
 
 def _not_found(message: str) -> HTTPException:
@@ -36,19 +37,17 @@ def _caveat(model: dict[str, Any]) -> str:
 
 
 def make_figure(
-    name: PlotName,
-    recording: dict[str, Any],
-    model: str | None,
-    bands: str,
-    recording_path: Path | None,
+    name: PlotName, recording: dict[str, Any], model: str, bands: str, recording_path: Path | None
 ) -> Figure:
     """The Figure ``name`` for one recording's part of a result.
+
+    ``model`` names the model of a timeline (checked by `choose_model`); ``bands`` the
+    band table of a topomap.
 
     Raises
     ------
     HTTPException
-        404 when the plot does not apply (unknown model, one model for agreement,
-        recording file gone).
+        404 when the plot does not apply (one model for agreement, recording file gone).
     """
     from worker.plots.results import plot_agreement, plot_summary, plot_timeline
     from worker.plots.topomap import eeg_band_power, plot_band_topomap
@@ -56,13 +55,8 @@ def make_figure(
     models = recording["models"]
     filename = recording["filename"]
     if name == "timeline":
-        chosen = model or next(iter(models), None)
-        if chosen not in models:
-            raise _not_found(
-                f"model {chosen} did not run on {filename}; models: {', '.join(models)}"
-            )
-        result = models[chosen]
-        return plot_timeline(result, f"{chosen} on {filename}{_caveat(result)}")
+        result = models[model]
+        return plot_timeline(result, f"{model} on {filename}{_caveat(result)}")
     if name == "summary":
         caveat = "".join(dict.fromkeys(_caveat(m) for m in models.values()))
         return plot_summary(models, f"Labels of {filename}{caveat}")
@@ -81,6 +75,17 @@ def make_figure(
     return plot_band_topomap(
         ch_names, power, list(edges), f"Band power of {filename} ({bands} bands)"
     )
+
+
+def choose_model(recording: dict[str, Any], model: str | None) -> str:
+    """The model a timeline shows: ``model``, or the first one that ran; 404 if it did not."""
+    models = recording["models"]
+    chosen = model or next(iter(models), "")
+    if chosen not in models:
+        raise _not_found(
+            f"model {chosen} did not run on {recording['filename']}; models: {', '.join(models)}"
+        )
+    return chosen
 
 
 @router.get(
@@ -105,6 +110,7 @@ def get_plot(
     name: PlotName,
     fmt: ImageFormat,
     session: SessionDep,
+    settings: SettingsDep,
     recording: int = 0,
     model: str | None = None,
     bands: str = "seed",
@@ -126,10 +132,20 @@ def get_plot(
             f"unknown band table {bands}; known: {', '.join(reference()['bands'])}",
         )
     part = recordings[recording]
-    stored = session.get(Recording, part["recording_id"])
-    path = Path(stored.path) if stored is not None else None
+    chosen = choose_model(part, model) if name == "timeline" else ""
+    variant = {"timeline": chosen, "topomap": bands}.get(name, "all")
+    cached = settings.plots_dir / job_id / f"{name}-{recording}-{variant}.{fmt}"
     with RENDER_LOCK:
-        body = figure_bytes(make_figure(name, part, model, bands, path), fmt)
+        if cached.is_file():
+            body = cached.read_bytes()
+        else:
+            stored = session.get(Recording, part["recording_id"])
+            path = Path(stored.path) if stored is not None else None
+            body = figure_bytes(make_figure(name, part, chosen, bands, path), fmt)
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_suffix(f".{os.getpid()}.part")
+            partial.write_bytes(body)
+            partial.replace(cached)
     return Response(
         body, media_type=MEDIA_TYPES[fmt], headers={"Cache-Control": "private, max-age=3600"}
     )

@@ -84,3 +84,16 @@ def test_result_csv_has_one_row_per_window(client: TestClient, job: str) -> None
     cells = lines[1].split(",")
     assert cells[2:6] == ["maet", "0.0", "1.0", first["label"]]
     assert float(cells[6]) == first["probabilities"]["negative"]
+
+
+def test_figures_are_cached_until_the_job_is_deleted(
+    client: TestClient, job: str, settings_env: Path
+) -> None:
+    first = client.get(f"/v1/jobs/{job}/plots/timeline.svg", params={"model": "strnn"})
+    cached = settings_env / "plots" / job / "timeline-0-strnn.svg"
+    assert cached.read_bytes() == first.content
+    cached.write_bytes(b"<svg>cached</svg>")
+    again = client.get(f"/v1/jobs/{job}/plots/timeline.svg", params={"model": "strnn"})
+    assert again.content == b"<svg>cached</svg>"
+    assert client.delete(f"/v1/jobs/{job}").status_code == 204
+    assert not cached.parent.exists()
