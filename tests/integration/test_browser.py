@@ -52,6 +52,8 @@ def test_upload_run_and_look_at_the_results(
     error.wait_for(state="visible")
     assert error.inner_text().startswith("notes.edf could not be read: the file is not an EDF")
     assert page.locator("#submit").is_disabled()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "upload-error.png"))
 
     recording = write_seed_edf(tmp_path / "s01.edf", duration_s=30.0)
     page.set_input_files("#file-input", str(recording))
@@ -77,5 +79,4 @@ def test_upload_run_and_look_at_the_results(
         figure = timelines.nth(k)
         assert figure.get_attribute("data-windows") == "30"
         assert figure.locator("table.windows tbody tr").count() == 30
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "results-page.png"), full_page=True)
