@@ -37,7 +37,12 @@ def test_upload_page_lists_every_model_with_its_weights_status(client: TestClien
 
 
 def test_static_files_are_served_and_local(client: TestClient) -> None:
-    for name, kind in (("style.css", "text/css"), ("upload.js", "javascript")):
+    for name, kind in (
+        ("style.css", "text/css"),
+        ("upload.js", "javascript"),
+        ("job.js", "javascript"),
+        ("results.js", "javascript"),
+    ):
         reply = client.get(f"/static/{name}")
         assert reply.status_code == 200 and kind in reply.headers["content-type"]
         assert "http" not in reply.text and "@import" not in reply.text
