@@ -1,4 +1,8 @@
-"""The web pages in headless Chromium against a running service: upload, wait, look."""
+"""The web pages in headless Chromium against a running service.
+
+A text file dropped on the page shows the service's error; a chosen EDF is uploaded, run
+and its results page shows every plot and one table row per window.
+"""
 
 from __future__ import annotations
 
@@ -45,9 +49,15 @@ def test_upload_run_and_look_at_the_results(
     page.set_default_timeout(30_000)
     page.goto(f"{service.url}/")
 
-    bad = tmp_path / "notes.edf"
-    bad.write_text("this is not a recording\n")
-    page.set_input_files("#file-input", str(bad))
+    dropped = page.evaluate_handle(
+        """text => {
+            const data = new DataTransfer();
+            data.items.add(new File([text], "notes.edf"));
+            return data;
+        }""",
+        "this is not a recording\n",
+    )
+    page.dispatch_event("#drop-zone", "drop", {"dataTransfer": dropped})
     error = page.locator("#upload-error")
     error.wait_for(state="visible")
     assert error.inner_text().startswith("notes.edf could not be read: the file is not an EDF")
