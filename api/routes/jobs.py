@@ -219,7 +219,8 @@ def get_jobs(session: SessionDep, limit: int = 100) -> JobList:
     return JobList(jobs=[job_read(job) for job in list_jobs(session, limit=min(limit, 1000))])
 
 
-def _job(session: Session, job_id: str) -> Job:
+def find_job(session: Session, job_id: str) -> Job:
+    """The job ``job_id``; 404 when there is none."""
     job = session.get(Job, job_id)
     if job is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job with id {job_id}")
@@ -229,7 +230,7 @@ def _job(session: Session, job_id: str) -> Job:
 @router.get("/{job_id}", operation_id="jobs-get", responses=NOT_FOUND)
 def get_job(job_id: str, session: SessionDep) -> JobRead:
     """A job's state, progress and error."""
-    return job_read(_job(session, job_id))
+    return job_read(find_job(session, job_id))
 
 
 @router.get(
@@ -250,7 +251,7 @@ def stored_result(session: Session, job_id: str) -> dict[str, Any]:
     HTTPException
         404 for an unknown job, 409 when the job has not succeeded.
     """
-    job = _job(session, job_id)
+    job = find_job(session, job_id)
     if job.state != "succeeded" or job.result_path is None:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
@@ -330,7 +331,7 @@ def get_result_csv(job_id: str, session: SessionDep) -> Response:
 )
 def delete_job(job_id: str, session: SessionDep, settings: SettingsDep) -> Response:
     """Cancel a queued or running job; delete a finished one with its result."""
-    job = _job(session, job_id)
+    job = find_job(session, job_id)
     if job.state in ACTIVE_STATES:
         job = update_job(session, job_id, state="cancelled") or job
         return Response(job_read(job).model_dump_json(), media_type="application/json")

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.core.store import Job
 from api.deps import SessionDep
-from api.routes.jobs import job_read, stored_result
+from api.routes.jobs import find_job, job_read, stored_result
 from model_store.cards import load_cards
 from worker.pipeline import STAGES
 from worker.plots.colours import label_colour
@@ -26,13 +25,6 @@ templates.env.globals["colour"] = label_colour
 router = APIRouter(include_in_schema=False)
 
 
-def _job(session: SessionDep, job_id: str) -> Job:
-    job = session.get(Job, job_id)
-    if job is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job with id {job_id}")
-    return job
-
-
 @router.get("/", name="page-upload", response_class=HTMLResponse)
 def upload_page(request: Request) -> Response:
     """Choose recordings and models, set options, submit a job."""
@@ -44,14 +36,14 @@ def upload_page(request: Request) -> Response:
 @router.get("/jobs/{job_id}", name="page-job", response_class=HTMLResponse)
 def job_page(request: Request, job_id: str, session: SessionDep) -> Response:
     """A job's live progress, with cancel; the error in words when it failed."""
-    job = job_read(_job(session, job_id))
+    job = job_read(find_job(session, job_id))
     return templates.TemplateResponse(request, "job.html", {"job": job, "stages": STAGES})
 
 
 @router.get("/jobs/{job_id}/results", name="page-results", response_class=HTMLResponse)
 def results_page(request: Request, job_id: str, session: SessionDep) -> Response:
     """Per recording and model: summary, timeline, agreement, topomap and downloads."""
-    job = _job(session, job_id)
+    job = find_job(session, job_id)
     if job.state != "succeeded":
         return RedirectResponse(
             request.url_for("page-job", job_id=job_id), status.HTTP_303_SEE_OTHER
