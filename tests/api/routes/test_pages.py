@@ -105,3 +105,23 @@ def test_job_page_shows_progress_and_error_in_words(client: TestClient, seed_edf
     assert "The job failed: the model server is unreachable</div>" in page
     assert 'id="cancel" type="button" class="button" hidden' in page
     assert client.get("/jobs/0000").status_code == 404
+
+
+def test_upload_page_shows_training_data_and_scores(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.routes import pages
+    from model_store.cards import Metric, Training
+
+    card = load_card("maet").model_copy(
+        update={
+            "training": Training(dataset="SEED", protocol="leave-one-clip-out", command="x"),
+            "metrics": [
+                Metric(name="accuracy", value=0.8512, dataset="SEED", protocol="subject-wise")
+            ],
+        }
+    )
+    monkeypatch.setattr(pages, "load_cards", lambda: [card])
+    page = client.get("/").text
+    assert "<dd>SEED (leave-one-clip-out)</dd>" in page
+    assert "<dd>accuracy 0.851 on SEED (subject-wise)</dd>" in page
