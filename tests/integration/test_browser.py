@@ -60,7 +60,7 @@ def test_upload_run_and_look_at_the_results(
     page.dispatch_event("#drop-zone", "drop", {"dataTransfer": dropped})
     error = page.locator("#upload-error")
     error.wait_for(state="visible")
-    assert error.inner_text().startswith("notes.edf could not be read: the file is not an EDF")
+    assert error.inner_text().startswith("notes.edf could not be read: the file is text")
     assert page.locator("#submit").is_disabled()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "upload-error.png"))
