@@ -1,7 +1,11 @@
 """``affectserve up``: start the API, a Celery worker and the model server together.
 
-Each service runs as a child process in its own process group. Ctrl-C or SIGTERM stops
-every group (SIGTERM, then SIGKILL after a grace period), so nothing is left behind.
+Each service runs as a child process in its own process group. A worker or model server
+that dies is started again (a few times); the API's exit stops everything. Ctrl-C or
+SIGTERM stops them gracefully, one after the other: the API first (no new jobs), then the
+worker, whose running jobs may finish within ``shutdown_grace_s`` (a job still running
+then is re-queued: its message was never acknowledged), then the model server. What
+outlives its grace period is killed with its process group, so nothing is left behind.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from api.core.config import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GRACE_S = 20.0
+MAX_RESTARTS = 5
 
 
 @dataclass
@@ -84,11 +89,17 @@ def plan(host: str, port: int, data_dir: Path | None, workers: int) -> Plan:
         "AFFECTSERVE_MODEL_BACKEND": backend,
         "AFFECTSERVE_TORCHSERVE_URL": settings.torchserve_url,
         "AFFECTSERVE_TORCHSERVE_MANAGEMENT_URL": settings.torchserve_management_url,
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(settings)),
         "PYTHONPATH": os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
         ),
     }
     return Plan(settings, host, port, workers, env, notes)
+
+
+def metrics_dir(settings: Settings) -> Path:
+    """Where the API and the workers write their Prometheus metrics."""
+    return settings.data_dir.resolve() / "metrics"
 
 
 def _port(url: str) -> int:
@@ -174,36 +185,80 @@ def wait_models_ready(settings: Settings, models: list[str], timeout_s: float = 
         raise RuntimeError(f"TorchServe did not get {pending} ready in {timeout_s:.0f} s")
 
 
+@dataclass
+class Child:
+    """A supervised process and how to start it again."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    restart: bool
+    process: subprocess.Popen[bytes]
+    grace_s: float = GRACE_S
+    term_group: bool = True
+    restarts: int = 0
+
+
 class Supervisor:
     """Child processes, each in its own process group, stopped together."""
 
     def __init__(self) -> None:
-        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.children: list[Child] = []
 
-    def start(self, name: str, command: list[str], env: dict[str, str]) -> None:
-        """Start ``command`` as a new session (process group)."""
+    def start(
+        self,
+        name: str,
+        command: list[str],
+        env: dict[str, str],
+        restart: bool = False,
+        grace_s: float = GRACE_S,
+        term_group: bool = True,
+    ) -> None:
+        """Start ``command`` as a new session (process group).
+
+        With ``restart``, `check` starts it again when it dies (up to `MAX_RESTARTS`);
+        ``grace_s`` is how long `stop` waits for it after SIGTERM, sent to its whole group
+        or, without ``term_group``, to its main process alone (Celery's pool processes
+        must be left to their parent).
+        """
         process = subprocess.Popen(command, env=env, start_new_session=True)
-        self.children.append((name, process))
+        self.children.append(Child(name, command, env, restart, process, grace_s, term_group))
         print(f"affectserve: started {name} (pid {process.pid})", flush=True)
 
-    def first_exit(self) -> str | None:
-        """Name of a child that has exited, if any."""
-        for name, process in self.children:
-            if process.poll() is not None:
-                return name
+    def check(self) -> str | None:
+        """Restart dead restartable children; the name of one that cannot be, if any."""
+        for child in self.children:
+            code = child.process.poll()
+            if code is None:
+                continue
+            if not child.restart or child.restarts >= MAX_RESTARTS:
+                return child.name
+            _signal_group(child.process, signal.SIGKILL)
+            child.restarts += 1
+            child.process = subprocess.Popen(child.command, env=child.env, start_new_session=True)
+            print(
+                f"affectserve: {child.name} exited ({code}); started again (pid "
+                f"{child.process.pid}, restart {child.restarts} of {MAX_RESTARTS})",
+                flush=True,
+            )
         return None
 
     def stop(self) -> None:
-        """SIGTERM every group, wait, then SIGKILL what is left."""
-        for _, process in reversed(self.children):
-            _signal_group(process, signal.SIGTERM)
-        deadline = time.monotonic() + GRACE_S
-        for _, process in self.children:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        for _, process in self.children:
-            _signal_group(process, signal.SIGKILL)
-            process.wait()
+        """Stop the children in reverse start order: SIGTERM, wait, SIGKILL the group."""
+        for child in reversed(self.children):
+            if child.process.poll() is None:
+                print(
+                    f"affectserve: stopping {child.name} (waiting up to {child.grace_s:g} s)",
+                    flush=True,
+                )
+                if child.term_group:
+                    _signal_group(child.process, signal.SIGTERM)
+                else:
+                    child.process.send_signal(signal.SIGTERM)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    child.process.wait(timeout=child.grace_s)
+            _signal_group(child.process, signal.SIGKILL)
+            child.process.wait()
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
@@ -219,6 +274,8 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
     launch = plan(host, port, data_dir, workers)
     settings = launch.settings
     settings.ensure_dirs()
+    shutil.rmtree(metrics_dir(settings), ignore_errors=True)
+    metrics_dir(settings).mkdir(parents=True)
     for note in launch.notes:
         print(f"affectserve: {note}", flush=True)
     supervisor = Supervisor()
@@ -240,6 +297,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
                 "torchserve",
                 torchserve_command(settings, models, ARCHIVES_DIR),
                 torchserve_env(settings, launch.env),
+                restart=True,
             )
             wait_models_ready(settings, models)
         supervisor.start(
@@ -261,6 +319,9 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
                 f"affectserve-{os.getpid()}@%h",
             ],
             launch.env,
+            restart=True,
+            grace_s=settings.shutdown_grace_s,
+            term_group=False,
         )
         supervisor.start(
             "api",
@@ -269,7 +330,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
         )
         print(f"affectserve: serving on http://{host}:{port} (Ctrl-C stops)", flush=True)
         while not stopping:
-            exited = supervisor.first_exit()
+            exited = supervisor.check()
             if exited is not None:
                 print(f"affectserve: {exited} exited; stopping everything", flush=True)
                 return 1

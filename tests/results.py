@@ -62,8 +62,6 @@ def store_succeeded_job(
                 }
             ],
         }
-        path = settings.results_dir / f"{job.id}.json"
-        write_json_atomic(path, result)
-        job.result_path = str(path)
+        job.result_path = str(write_json_atomic(settings.results_dir, result))
         session.commit()
         return job.id

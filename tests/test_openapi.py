@@ -16,6 +16,7 @@ OPERATIONS = {
     ("get", "/v1/models/{name}"): "models-get",
     ("post", "/v1/recordings"): "recordings-create",
     ("get", "/v1/recordings/{recording_id}"): "recordings-get",
+    ("delete", "/v1/recordings/{recording_id}"): "recordings-delete",
     ("post", "/v1/jobs"): "jobs-create",
     ("get", "/v1/jobs"): "jobs-list",
     ("get", "/v1/jobs/{job_id}"): "jobs-get",

@@ -14,13 +14,15 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from api.auth import Caller, CallerDep, can_see, owner_of
+from api.core import retention
 from api.core.config import Settings
 from api.core.store import ACTIVE_STATES, Job, Recording, list_jobs, update_job
 from api.deps import CeleryDep, SessionDep, SettingsDep
 from api.schemas import ErrorBody, JobCreate, JobList, JobOptions, JobProgress, JobRead, JobResult
-from api.uploads import store_upload
+from api.uploads import check_file_count, store_upload
 from model_store.cards import ModelCard, card_names, load_card
-from worker.celery_app import RUN_JOB_TASK
+from worker.celery_app import send_job
 from worker.feeding import check_feed
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -103,12 +105,15 @@ def choose_models(body: JobCreate, recordings: list[Recording]) -> list[str]:
     return list(dict.fromkeys(body.models))
 
 
-def enqueue(body: JobCreate, session: Session, settings: Settings, celery: Any) -> JobRead:
+def enqueue(
+    body: JobCreate, session: Session, settings: Settings, celery: Any, caller: Caller | None
+) -> JobRead:
     """Check a job, store it as ``queued`` and hand its id to the broker."""
+    check_file_count(len(body.recording_ids), settings)
     recordings = []
     for recording_id in body.recording_ids:
         recording = session.get(Recording, recording_id)
-        if recording is None:
+        if recording is None or not can_see(caller, recording.owner):
             raise _unprocessable(
                 f"no recording with id {recording_id}; upload it with POST /v1/recordings"
             )
@@ -119,17 +124,12 @@ def enqueue(body: JobCreate, session: Session, settings: Settings, celery: Any) 
         models=models,
         options=body.options.model_dump(),
         progress=JobProgress().model_dump(),
+        owner=owner_of(caller),
     )
     session.add(job)
     session.commit()
     try:
-        celery.send_task(
-            RUN_JOB_TASK,
-            args=[job.id],
-            task_id=job.id,
-            queue=settings.queue,
-            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
-        )
+        send_job(celery, job.id, settings.queue)
     except Exception as err:
         session.delete(job)
         session.commit()
@@ -140,17 +140,20 @@ def enqueue(body: JobCreate, session: Session, settings: Settings, celery: Any) 
     return job_read(job)
 
 
-async def _multipart_job(request: Request, session: Session, settings: Settings) -> JobCreate:
+async def _multipart_job(
+    request: Request, session: Session, settings: Settings, caller: Caller | None
+) -> JobCreate:
     form = await request.form()
     uploads = [item for key in ("file", "files") for item in form.getlist(key)]
     if not uploads:
         raise _unprocessable("a multipart job needs at least one 'file' part")
+    check_file_count(len(uploads), settings)
     ids = []
     for upload in uploads:
         if isinstance(upload, str):
             raise _unprocessable("the 'file' parts must be files, not text fields")
         recording = await run_in_threadpool(
-            store_upload, upload.file, upload.filename, settings, session
+            store_upload, upload.file, upload.filename, settings, session, owner=owner_of(caller)
         )
         ids.append(recording.id)
     models = [m for value in form.getlist("models") for m in str(value).split(",") if m.strip()]
@@ -198,38 +201,44 @@ async def _multipart_job(request: Request, session: Session, settings: Settings)
     },
 )
 async def create_job(
-    request: Request, session: SessionDep, settings: SettingsDep, celery: CeleryDep
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    celery: CeleryDep,
+    caller: CallerDep,
 ) -> JobRead:
     """Queue a job: JSON with recording ids, or multipart with the files themselves."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        body = await _multipart_job(request, session, settings)
+        body = await _multipart_job(request, session, settings, caller)
     else:
         try:
             body = JobCreate.model_validate_json(await request.body())
         except ValidationError as err:
             raise _unprocessable(f"invalid job body: {err}") from err
-    return await run_in_threadpool(enqueue, body, session, settings, celery)
+    return await run_in_threadpool(enqueue, body, session, settings, celery, caller)
 
 
 @router.get("", operation_id="jobs-list")
-def get_jobs(session: SessionDep, limit: int = 100) -> JobList:
-    """Jobs, newest first."""
-    return JobList(jobs=[job_read(job) for job in list_jobs(session, limit=min(limit, 1000))])
+def get_jobs(session: SessionDep, caller: CallerDep, limit: int = 100) -> JobList:
+    """Jobs, newest first: the caller's own (every job for an admin key, or keys off)."""
+    owner = None if caller is None or caller.admin else caller.key_id
+    jobs = list_jobs(session, limit=min(limit, 1000), owner=owner)
+    return JobList(jobs=[job_read(job) for job in jobs])
 
 
-def find_job(session: Session, job_id: str) -> Job:
-    """The job ``job_id``; 404 when there is none."""
+def find_job(session: Session, job_id: str, caller: Caller | None) -> Job:
+    """The job ``job_id`` as ``caller`` may see it; 404 when there is none."""
     job = session.get(Job, job_id)
-    if job is None:
+    if job is None or not can_see(caller, job.owner):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job with id {job_id}")
     return job
 
 
 @router.get("/{job_id}", operation_id="jobs-get", responses=NOT_FOUND)
-def get_job(job_id: str, session: SessionDep) -> JobRead:
+def get_job(job_id: str, session: SessionDep, caller: CallerDep) -> JobRead:
     """A job's state, progress and error."""
-    return job_read(find_job(session, job_id))
+    return job_read(find_job(session, job_id, caller))
 
 
 @router.get(
@@ -237,20 +246,20 @@ def get_job(job_id: str, session: SessionDep) -> JobRead:
     operation_id="jobs-result",
     responses={**NOT_FOUND, 409: {"model": ErrorBody, "description": "Not succeeded (yet)."}},
 )
-def get_result(job_id: str, session: SessionDep) -> JobResult:
+def get_result(job_id: str, session: SessionDep, caller: CallerDep) -> JobResult:
     """Per model and window: probabilities, labels, a summary and provenance."""
-    return JobResult.model_validate(stored_result(session, job_id))
+    return JobResult.model_validate(stored_result(session, job_id, caller))
 
 
-def stored_result(session: Session, job_id: str) -> dict[str, Any]:
+def stored_result(session: Session, job_id: str, caller: Caller | None) -> dict[str, Any]:
     """The stored result JSON of a job.
 
     Raises
     ------
     HTTPException
-        404 for an unknown job, 409 when the job has not succeeded.
+        404 for an unknown (or another key's) job, 409 when it has not succeeded.
     """
-    job = find_job(session, job_id)
+    job = find_job(session, job_id, caller)
     if job.state != "succeeded" or job.result_path is None:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
@@ -310,10 +319,10 @@ def result_csv(result: dict[str, Any]) -> str:
         409: {"model": ErrorBody, "description": "Not succeeded (yet)."},
     },
 )
-def get_result_csv(job_id: str, session: SessionDep) -> Response:
+def get_result_csv(job_id: str, session: SessionDep, caller: CallerDep) -> Response:
     """The result as CSV: per recording, model and window, the label and probabilities."""
     return Response(
-        result_csv(stored_result(session, job_id)),
+        result_csv(stored_result(session, job_id, caller)),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{job_id}.csv"'},
     )
@@ -328,15 +337,14 @@ def get_result_csv(job_id: str, session: SessionDep) -> Response:
         204: {"description": "The finished job and its result were deleted."},
     },
 )
-def delete_job(job_id: str, session: SessionDep, settings: SettingsDep) -> Response:
+def delete_job(
+    job_id: str, session: SessionDep, settings: SettingsDep, caller: CallerDep
+) -> Response:
     """Cancel a queued or running job; delete a finished one with its result."""
-    job = find_job(session, job_id)
+    job = find_job(session, job_id, caller)
     if job.state in ACTIVE_STATES:
         job = update_job(session, job_id, state="cancelled") or job
         return Response(job_read(job).model_dump_json(), media_type="application/json")
-    if job.result_path:
-        Path(job.result_path).unlink(missing_ok=True)
+    retention.delete_job(session, job)
     shutil.rmtree(settings.plots_dir / job_id, ignore_errors=True)
-    session.delete(job)
-    session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)

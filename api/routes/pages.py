@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from api.auth import CallerDep
 from api.deps import SessionDep
 from api.routes.jobs import find_job, job_read, stored_result
 from model_store.cards import load_cards
@@ -34,21 +35,23 @@ def upload_page(request: Request) -> Response:
 
 
 @router.get("/jobs/{job_id}", name="page-job", response_class=HTMLResponse)
-def job_page(request: Request, job_id: str, session: SessionDep) -> Response:
+def job_page(request: Request, job_id: str, session: SessionDep, caller: CallerDep) -> Response:
     """A job's live progress, with cancel; the error in words when it failed."""
-    job = job_read(find_job(session, job_id))
+    job = job_read(find_job(session, job_id, caller))
     return templates.TemplateResponse(request, "job.html", {"job": job, "stages": STAGES})
 
 
 @router.get("/jobs/{job_id}/results", name="page-results", response_class=HTMLResponse)
-def results_page(request: Request, job_id: str, session: SessionDep) -> Response:
+def results_page(
+    request: Request, job_id: str, session: SessionDep, caller: CallerDep
+) -> Response:
     """Per recording and model: summary, timeline, agreement, topomap and downloads."""
-    job = find_job(session, job_id)
+    job = find_job(session, job_id, caller)
     if job.state != "succeeded":
         return RedirectResponse(
             request.url_for("page-job", job_id=job_id), status.HTTP_303_SEE_OTHER
         )
-    result = stored_result(session, job_id)
+    result = stored_result(session, job_id, caller)
     models = [m for rec in result["recordings"] for m in rec["models"].values()]
 
     def plot_url(name: str, recording: int, model: str | None = None) -> str:

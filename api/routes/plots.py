@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Response, status
 
+from api.auth import CallerDep
 from api.core.store import Recording
 from api.deps import SessionDep, SettingsDep
 from api.routes.jobs import stored_result
@@ -111,6 +112,7 @@ def get_plot(
     fmt: ImageFormat,
     session: SessionDep,
     settings: SettingsDep,
+    caller: CallerDep,
     recording: int = 0,
     model: str | None = None,
     bands: str = "seed",
@@ -122,7 +124,7 @@ def get_plot(
     ``agreement``: each model's label per window and how many agree (two or more models).
     ``topomap``: band power of the recording's EEG per channel, in the band table ``bands``.
     """
-    result = stored_result(session, job_id)
+    result = stored_result(session, job_id, caller)
     recordings = result["recordings"]
     if not 0 <= recording < len(recordings):
         raise _not_found(f"job {job_id} has {len(recordings)} recording(s); got index {recording}")

@@ -7,7 +7,6 @@ from .gap_read import GapRead
 from .health import Health
 from .health_components import HealthComponents
 from .health_status import HealthStatus
-from .http_validation_error import HTTPValidationError
 from .input_spec import InputSpec
 from .input_spec_modality import InputSpecModality
 from .job_list import JobList
@@ -43,8 +42,6 @@ from .recording_read_kind import RecordingReadKind
 from .recording_result import RecordingResult
 from .recording_result_models import RecordingResultModels
 from .training import Training
-from .validation_error import ValidationError
-from .validation_error_context import ValidationErrorContext
 from .window_prediction import WindowPrediction
 from .window_prediction_probabilities import WindowPredictionProbabilities
 
@@ -56,7 +53,6 @@ __all__ = (
     "Health",
     "HealthComponents",
     "HealthStatus",
-    "HTTPValidationError",
     "InputSpec",
     "InputSpecModality",
     "JobList",
@@ -92,8 +88,6 @@ __all__ = (
     "RecordingResult",
     "RecordingResultModels",
     "Training",
-    "ValidationError",
-    "ValidationErrorContext",
     "WindowPrediction",
     "WindowPredictionProbabilities",
 )

@@ -42,6 +42,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_202
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -74,7 +79,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: JobsCreateJsonJobCreate | JobsCreateFilesBody | Unset = UNSET,
 ) -> Response[ErrorBody | JobRead]:
     """Create Job
@@ -106,7 +111,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: JobsCreateJsonJobCreate | JobsCreateFilesBody | Unset = UNSET,
 ) -> ErrorBody | JobRead | None:
     """Create Job
@@ -133,7 +138,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: JobsCreateJsonJobCreate | JobsCreateFilesBody | Unset = UNSET,
 ) -> Response[ErrorBody | JobRead]:
     """Create Job
@@ -163,7 +168,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: JobsCreateJsonJobCreate | JobsCreateFilesBody | Unset = UNSET,
 ) -> ErrorBody | JobRead | None:
     """Create Job

@@ -7,7 +7,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
-from ...models.http_validation_error import HTTPValidationError
 from ...models.job_read import JobRead
 from ...types import Response
 
@@ -28,7 +27,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorBody | HTTPValidationError | JobRead | None:
+) -> Any | ErrorBody | JobRead | None:
     if response.status_code == 200:
         response_200 = JobRead.from_dict(response.json())
 
@@ -38,13 +37,18 @@ def _parse_response(
         response_204 = cast(Any, None)
         return response_204
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
     if response.status_code == 404:
         response_404 = ErrorBody.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = ErrorBody.from_dict(response.json())
 
         return response_422
 
@@ -56,7 +60,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorBody | HTTPValidationError | JobRead]:
+) -> Response[Any | ErrorBody | JobRead]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,8 +72,8 @@ def _build_response(
 def sync_detailed(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Any | ErrorBody | HTTPValidationError | JobRead]:
+    client: AuthenticatedClient,
+) -> Response[Any | ErrorBody | JobRead]:
     """Delete Job
 
      Cancel a queued or running job; delete a finished one with its result.
@@ -82,7 +86,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody | HTTPValidationError | JobRead]
+        Response[Any | ErrorBody | JobRead]
     """
 
     kwargs = _get_kwargs(
@@ -99,8 +103,8 @@ def sync_detailed(
 def sync(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | ErrorBody | HTTPValidationError | JobRead | None:
+    client: AuthenticatedClient,
+) -> Any | ErrorBody | JobRead | None:
     """Delete Job
 
      Cancel a queued or running job; delete a finished one with its result.
@@ -113,7 +117,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody | HTTPValidationError | JobRead
+        Any | ErrorBody | JobRead
     """
 
     return sync_detailed(
@@ -125,8 +129,8 @@ def sync(
 async def asyncio_detailed(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Any | ErrorBody | HTTPValidationError | JobRead]:
+    client: AuthenticatedClient,
+) -> Response[Any | ErrorBody | JobRead]:
     """Delete Job
 
      Cancel a queued or running job; delete a finished one with its result.
@@ -139,7 +143,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody | HTTPValidationError | JobRead]
+        Response[Any | ErrorBody | JobRead]
     """
 
     kwargs = _get_kwargs(
@@ -154,8 +158,8 @@ async def asyncio_detailed(
 async def asyncio(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | ErrorBody | HTTPValidationError | JobRead | None:
+    client: AuthenticatedClient,
+) -> Any | ErrorBody | JobRead | None:
     """Delete Job
 
      Cancel a queued or running job; delete a finished one with its result.
@@ -168,7 +172,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody | HTTPValidationError | JobRead
+        Any | ErrorBody | JobRead
     """
 
     return (

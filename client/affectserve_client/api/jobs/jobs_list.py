@@ -5,7 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
+from ...models.error_body import ErrorBody
 from ...models.job_list import JobList
 from ...types import UNSET, Response, Unset
 
@@ -30,16 +30,19 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | JobList | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | JobList | None:
     if response.status_code == 200:
         response_200 = JobList.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = ErrorBody.from_dict(response.json())
 
         return response_422
 
@@ -49,9 +52,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | JobList]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | JobList]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -62,12 +63,12 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 100,
-) -> Response[HTTPValidationError | JobList]:
+) -> Response[ErrorBody | JobList]:
     """Get Jobs
 
-     Jobs, newest first.
+     Jobs, newest first: the caller's own (every job for an admin key, or keys off).
 
     Args:
         limit (int | Unset):  Default: 100.
@@ -77,7 +78,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | JobList]
+        Response[ErrorBody | JobList]
     """
 
     kwargs = _get_kwargs(
@@ -93,12 +94,12 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 100,
-) -> HTTPValidationError | JobList | None:
+) -> ErrorBody | JobList | None:
     """Get Jobs
 
-     Jobs, newest first.
+     Jobs, newest first: the caller's own (every job for an admin key, or keys off).
 
     Args:
         limit (int | Unset):  Default: 100.
@@ -108,7 +109,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | JobList
+        ErrorBody | JobList
     """
 
     return sync_detailed(
@@ -119,12 +120,12 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 100,
-) -> Response[HTTPValidationError | JobList]:
+) -> Response[ErrorBody | JobList]:
     """Get Jobs
 
-     Jobs, newest first.
+     Jobs, newest first: the caller's own (every job for an admin key, or keys off).
 
     Args:
         limit (int | Unset):  Default: 100.
@@ -134,7 +135,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | JobList]
+        Response[ErrorBody | JobList]
     """
 
     kwargs = _get_kwargs(
@@ -148,12 +149,12 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 100,
-) -> HTTPValidationError | JobList | None:
+) -> ErrorBody | JobList | None:
     """Get Jobs
 
-     Jobs, newest first.
+     Jobs, newest first: the caller's own (every job for an admin key, or keys off).
 
     Args:
         limit (int | Unset):  Default: 100.
@@ -163,7 +164,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | JobList
+        ErrorBody | JobList
     """
 
     return (

@@ -7,7 +7,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
-from ...models.http_validation_error import HTTPValidationError
 from ...models.job_result import JobResult
 from ...types import Response
 
@@ -26,13 +25,16 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorBody | HTTPValidationError | JobResult | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | JobResult | None:
     if response.status_code == 200:
         response_200 = JobResult.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
 
     if response.status_code == 404:
         response_404 = ErrorBody.from_dict(response.json())
@@ -45,7 +47,7 @@ def _parse_response(
         return response_409
 
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = ErrorBody.from_dict(response.json())
 
         return response_422
 
@@ -57,7 +59,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorBody | HTTPValidationError | JobResult]:
+) -> Response[ErrorBody | JobResult]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -69,8 +71,8 @@ def _build_response(
 def sync_detailed(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[ErrorBody | HTTPValidationError | JobResult]:
+    client: AuthenticatedClient,
+) -> Response[ErrorBody | JobResult]:
     """Get Result
 
      Per model and window: probabilities, labels, a summary and provenance.
@@ -83,7 +85,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | HTTPValidationError | JobResult]
+        Response[ErrorBody | JobResult]
     """
 
     kwargs = _get_kwargs(
@@ -100,8 +102,8 @@ def sync_detailed(
 def sync(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> ErrorBody | HTTPValidationError | JobResult | None:
+    client: AuthenticatedClient,
+) -> ErrorBody | JobResult | None:
     """Get Result
 
      Per model and window: probabilities, labels, a summary and provenance.
@@ -114,7 +116,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | HTTPValidationError | JobResult
+        ErrorBody | JobResult
     """
 
     return sync_detailed(
@@ -126,8 +128,8 @@ def sync(
 async def asyncio_detailed(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[ErrorBody | HTTPValidationError | JobResult]:
+    client: AuthenticatedClient,
+) -> Response[ErrorBody | JobResult]:
     """Get Result
 
      Per model and window: probabilities, labels, a summary and provenance.
@@ -140,7 +142,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | HTTPValidationError | JobResult]
+        Response[ErrorBody | JobResult]
     """
 
     kwargs = _get_kwargs(
@@ -155,8 +157,8 @@ async def asyncio_detailed(
 async def asyncio(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> ErrorBody | HTTPValidationError | JobResult | None:
+    client: AuthenticatedClient,
+) -> ErrorBody | JobResult | None:
     """Get Result
 
      Per model and window: probabilities, labels, a summary and provenance.
@@ -169,7 +171,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | HTTPValidationError | JobResult
+        ErrorBody | JobResult
     """
 
     return (

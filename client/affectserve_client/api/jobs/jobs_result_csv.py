@@ -8,7 +8,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
-from ...models.http_validation_error import HTTPValidationError
 from ...types import File, Response
 
 
@@ -26,13 +25,16 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorBody | File | HTTPValidationError | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | File | None:
     if response.status_code == 200:
         response_200 = File(payload=BytesIO(response.content))
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
 
     if response.status_code == 404:
         response_404 = ErrorBody.from_dict(response.json())
@@ -45,7 +47,7 @@ def _parse_response(
         return response_409
 
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = ErrorBody.from_dict(response.json())
 
         return response_422
 
@@ -55,9 +57,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorBody | File | HTTPValidationError]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | File]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -69,8 +69,8 @@ def _build_response(
 def sync_detailed(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[ErrorBody | File | HTTPValidationError]:
+    client: AuthenticatedClient,
+) -> Response[ErrorBody | File]:
     """Get Result Csv
 
      The result as CSV: per recording, model and window, the label and probabilities.
@@ -83,7 +83,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | File | HTTPValidationError]
+        Response[ErrorBody | File]
     """
 
     kwargs = _get_kwargs(
@@ -100,8 +100,8 @@ def sync_detailed(
 def sync(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> ErrorBody | File | HTTPValidationError | None:
+    client: AuthenticatedClient,
+) -> ErrorBody | File | None:
     """Get Result Csv
 
      The result as CSV: per recording, model and window, the label and probabilities.
@@ -114,7 +114,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | File | HTTPValidationError
+        ErrorBody | File
     """
 
     return sync_detailed(
@@ -126,8 +126,8 @@ def sync(
 async def asyncio_detailed(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[ErrorBody | File | HTTPValidationError]:
+    client: AuthenticatedClient,
+) -> Response[ErrorBody | File]:
     """Get Result Csv
 
      The result as CSV: per recording, model and window, the label and probabilities.
@@ -140,7 +140,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | File | HTTPValidationError]
+        Response[ErrorBody | File]
     """
 
     kwargs = _get_kwargs(
@@ -155,8 +155,8 @@ async def asyncio_detailed(
 async def asyncio(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> ErrorBody | File | HTTPValidationError | None:
+    client: AuthenticatedClient,
+) -> ErrorBody | File | None:
     """Get Result Csv
 
      The result as CSV: per recording, model and window, the label and probabilities.
@@ -169,7 +169,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | File | HTTPValidationError
+        ErrorBody | File
     """
 
     return (

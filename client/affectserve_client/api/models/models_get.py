@@ -7,7 +7,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
-from ...models.http_validation_error import HTTPValidationError
 from ...models.model_card import ModelCard
 from ...types import Response
 
@@ -26,13 +25,16 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorBody | HTTPValidationError | ModelCard | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | ModelCard | None:
     if response.status_code == 200:
         response_200 = ModelCard.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
 
     if response.status_code == 404:
         response_404 = ErrorBody.from_dict(response.json())
@@ -40,7 +42,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = ErrorBody.from_dict(response.json())
 
         return response_422
 
@@ -52,7 +54,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorBody | HTTPValidationError | ModelCard]:
+) -> Response[ErrorBody | ModelCard]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,8 +66,8 @@ def _build_response(
 def sync_detailed(
     name: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[ErrorBody | HTTPValidationError | ModelCard]:
+    client: AuthenticatedClient,
+) -> Response[ErrorBody | ModelCard]:
     """Get Model
 
      One model's card.
@@ -78,7 +80,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | HTTPValidationError | ModelCard]
+        Response[ErrorBody | ModelCard]
     """
 
     kwargs = _get_kwargs(
@@ -95,8 +97,8 @@ def sync_detailed(
 def sync(
     name: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> ErrorBody | HTTPValidationError | ModelCard | None:
+    client: AuthenticatedClient,
+) -> ErrorBody | ModelCard | None:
     """Get Model
 
      One model's card.
@@ -109,7 +111,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | HTTPValidationError | ModelCard
+        ErrorBody | ModelCard
     """
 
     return sync_detailed(
@@ -121,8 +123,8 @@ def sync(
 async def asyncio_detailed(
     name: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[ErrorBody | HTTPValidationError | ModelCard]:
+    client: AuthenticatedClient,
+) -> Response[ErrorBody | ModelCard]:
     """Get Model
 
      One model's card.
@@ -135,7 +137,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | HTTPValidationError | ModelCard]
+        Response[ErrorBody | ModelCard]
     """
 
     kwargs = _get_kwargs(
@@ -150,8 +152,8 @@ async def asyncio_detailed(
 async def asyncio(
     name: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> ErrorBody | HTTPValidationError | ModelCard | None:
+    client: AuthenticatedClient,
+) -> ErrorBody | ModelCard | None:
     """Get Model
 
      One model's card.
@@ -164,7 +166,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | HTTPValidationError | ModelCard
+        ErrorBody | ModelCard
     """
 
     return (

@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
 from ...models.model_card import ModelCard
 from ...types import Response
 
@@ -19,7 +20,9 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> list[ModelCard] | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorBody | list[ModelCard] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -30,13 +33,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[list[ModelCard]]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | list[ModelCard]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -47,8 +57,8 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[list[ModelCard]]:
+    client: AuthenticatedClient,
+) -> Response[ErrorBody | list[ModelCard]]:
     """List Models
 
      Every model's card: inputs, labels, weights status, training data and metrics.
@@ -58,7 +68,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[ModelCard]]
+        Response[ErrorBody | list[ModelCard]]
     """
 
     kwargs = _get_kwargs()
@@ -72,8 +82,8 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
-) -> list[ModelCard] | None:
+    client: AuthenticatedClient,
+) -> ErrorBody | list[ModelCard] | None:
     """List Models
 
      Every model's card: inputs, labels, weights status, training data and metrics.
@@ -83,7 +93,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[ModelCard]
+        ErrorBody | list[ModelCard]
     """
 
     return sync_detailed(
@@ -93,8 +103,8 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[list[ModelCard]]:
+    client: AuthenticatedClient,
+) -> Response[ErrorBody | list[ModelCard]]:
     """List Models
 
      Every model's card: inputs, labels, weights status, training data and metrics.
@@ -104,7 +114,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[ModelCard]]
+        Response[ErrorBody | list[ModelCard]]
     """
 
     kwargs = _get_kwargs()
@@ -116,8 +126,8 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
-) -> list[ModelCard] | None:
+    client: AuthenticatedClient,
+) -> ErrorBody | list[ModelCard] | None:
     """List Models
 
      Every model's card: inputs, labels, weights status, training data and metrics.
@@ -127,7 +137,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[ModelCard]
+        ErrorBody | list[ModelCard]
     """
 
     return (

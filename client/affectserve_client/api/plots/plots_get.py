@@ -57,6 +57,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
     if response.status_code == 404:
         response_404 = ErrorBody.from_dict(response.json())
 
@@ -92,7 +97,7 @@ def sync_detailed(
     name: PlotsGetName,
     fmt: PlotsGetFmt,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     recording: int | Unset = 0,
     model: None | str | Unset = UNSET,
     bands: str | Unset = "seed",
@@ -143,7 +148,7 @@ def sync(
     name: PlotsGetName,
     fmt: PlotsGetFmt,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     recording: int | Unset = 0,
     model: None | str | Unset = UNSET,
     bands: str | Unset = "seed",
@@ -189,7 +194,7 @@ async def asyncio_detailed(
     name: PlotsGetName,
     fmt: PlotsGetFmt,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     recording: int | Unset = 0,
     model: None | str | Unset = UNSET,
     bands: str | Unset = "seed",
@@ -238,7 +243,7 @@ async def asyncio(
     name: PlotsGetName,
     fmt: PlotsGetFmt,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     recording: int | Unset = 0,
     model: None | str | Unset = UNSET,
     bands: str | Unset = "seed",

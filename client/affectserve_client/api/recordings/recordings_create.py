@@ -38,6 +38,11 @@ def _parse_response(
 
         return response_201
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -67,7 +72,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: BodyRecordingsCreate,
 ) -> Response[ErrorBody | RecordingRead]:
     """Create Recording
@@ -98,7 +103,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: BodyRecordingsCreate,
 ) -> ErrorBody | RecordingRead | None:
     """Create Recording
@@ -124,7 +129,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: BodyRecordingsCreate,
 ) -> Response[ErrorBody | RecordingRead]:
     """Create Recording
@@ -153,7 +158,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: BodyRecordingsCreate,
 ) -> ErrorBody | RecordingRead | None:
     """Create Recording

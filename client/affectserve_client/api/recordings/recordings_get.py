@@ -7,7 +7,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
-from ...models.http_validation_error import HTTPValidationError
 from ...models.recording_read import RecordingRead
 from ...types import Response
 
@@ -28,11 +27,16 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorBody | HTTPValidationError | RecordingRead | None:
+) -> ErrorBody | RecordingRead | None:
     if response.status_code == 200:
         response_200 = RecordingRead.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
 
     if response.status_code == 404:
         response_404 = ErrorBody.from_dict(response.json())
@@ -40,7 +44,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = ErrorBody.from_dict(response.json())
 
         return response_422
 
@@ -52,7 +56,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorBody | HTTPValidationError | RecordingRead]:
+) -> Response[ErrorBody | RecordingRead]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,8 +68,8 @@ def _build_response(
 def sync_detailed(
     recording_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[ErrorBody | HTTPValidationError | RecordingRead]:
+    client: AuthenticatedClient,
+) -> Response[ErrorBody | RecordingRead]:
     """Get Recording
 
      An uploaded recording's header and the models it can feed.
@@ -78,7 +82,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | HTTPValidationError | RecordingRead]
+        Response[ErrorBody | RecordingRead]
     """
 
     kwargs = _get_kwargs(
@@ -95,8 +99,8 @@ def sync_detailed(
 def sync(
     recording_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> ErrorBody | HTTPValidationError | RecordingRead | None:
+    client: AuthenticatedClient,
+) -> ErrorBody | RecordingRead | None:
     """Get Recording
 
      An uploaded recording's header and the models it can feed.
@@ -109,7 +113,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | HTTPValidationError | RecordingRead
+        ErrorBody | RecordingRead
     """
 
     return sync_detailed(
@@ -121,8 +125,8 @@ def sync(
 async def asyncio_detailed(
     recording_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[ErrorBody | HTTPValidationError | RecordingRead]:
+    client: AuthenticatedClient,
+) -> Response[ErrorBody | RecordingRead]:
     """Get Recording
 
      An uploaded recording's header and the models it can feed.
@@ -135,7 +139,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | HTTPValidationError | RecordingRead]
+        Response[ErrorBody | RecordingRead]
     """
 
     kwargs = _get_kwargs(
@@ -150,8 +154,8 @@ async def asyncio_detailed(
 async def asyncio(
     recording_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> ErrorBody | HTTPValidationError | RecordingRead | None:
+    client: AuthenticatedClient,
+) -> ErrorBody | RecordingRead | None:
     """Get Recording
 
      An uploaded recording's header and the models it can feed.
@@ -164,7 +168,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | HTTPValidationError | RecordingRead
+        ErrorBody | RecordingRead
     """
 
     return (
