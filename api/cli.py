@@ -23,6 +23,13 @@ def _build_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def _docs(args: argparse.Namespace) -> int:
+    from model_store.docs import write_docs
+
+    print(write_docs())
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line parser."""
     main = argparse.ArgumentParser(
@@ -39,6 +46,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("models", nargs="*", help="model names (default: all)")
     build.add_argument("--export-dir", type=Path, default=None)
     build.set_defaults(run=_build_models)
+    docs = commands.add_parser("docs", help="write docs/models.md from the model cards")
+    docs.set_defaults(run=_docs)
     return main
 
 

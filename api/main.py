@@ -6,9 +6,10 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from api.core.config import get_settings
-from api.routes import health, jobs, models, recordings
+from api.routes import health, jobs, models, pages, plots, recordings
 from worker.channels import standard_positions
 
 MULTIPART_OVERHEAD = 1 << 20
@@ -45,8 +46,16 @@ def create_app() -> FastAPI:
             )
         return await call_next(request)
 
-    for router in (health.router, models.router, recordings.router, jobs.router):
+    for router in (
+        health.router,
+        models.router,
+        recordings.router,
+        jobs.router,
+        plots.router,
+        pages.router,
+    ):
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app
 
 
