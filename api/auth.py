@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, status
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.core.config import Settings, get_settings
 from api.schemas import ErrorBody
@@ -113,10 +113,18 @@ def _unauthorised(message: str) -> HTTPException:
     )
 
 
+api_key_cookie = APIKeyCookie(
+    name="affectserve_key",
+    auto_error=False,
+    description="The web page sends the key it was given as this cookie.",
+)
+
+
 def get_caller(
     settings: Annotated[Settings, Depends(get_settings)],
     header_key: Annotated[str | None, Depends(api_key_header)],
     bearer_key: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    cookie_key: Annotated[str | None, Depends(api_key_cookie)],
 ) -> Caller | None:
     """The caller of this request; None when API keys are off.
 
@@ -128,7 +136,7 @@ def get_caller(
     users, admins = known_keys(settings)
     if not users and not admins:
         return None
-    key = header_key or (bearer_key.credentials if bearer_key else None)
+    key = header_key or (bearer_key.credentials if bearer_key else None) or cookie_key
     if not key:
         raise _unauthorised(
             "this server needs an API key: send it as 'X-API-Key: <key>' or "

@@ -107,14 +107,22 @@ def _port(url: str) -> int:
 
 
 def torchserve_config(settings: Settings, models: list[str], model_store: Path) -> Path:
-    """Write TorchServe's ``config.properties`` (loopback only, small JVM)."""
+    """Write TorchServe's ``config.properties`` (loopback only, small JVM).
+
+    The metrics and gRPC ports follow the management port (+1, +2, +3), so that
+    servers with different ports never collide.
+    """
     folder = settings.data_dir.resolve() / "torchserve"
     folder.mkdir(parents=True, exist_ok=True)
-    metrics_port = _port(settings.torchserve_management_url) + 1
+    management_port = _port(settings.torchserve_management_url)
     lines = [
         f"inference_address=http://127.0.0.1:{_port(settings.torchserve_url)}",
-        f"management_address=http://127.0.0.1:{_port(settings.torchserve_management_url)}",
-        f"metrics_address=http://127.0.0.1:{metrics_port}",
+        f"management_address=http://127.0.0.1:{management_port}",
+        f"metrics_address=http://127.0.0.1:{management_port + 1}",
+        "grpc_inference_address=127.0.0.1",
+        f"grpc_inference_port={management_port + 2}",
+        "grpc_management_address=127.0.0.1",
+        f"grpc_management_port={management_port + 3}",
         "disable_token_authorization=true",
         "enable_model_api=false",
         "default_workers_per_model=1",

@@ -142,6 +142,11 @@ class Settings(BaseSettings):
         return self.data_dir / "results"
 
     @property
+    def plots_dir(self) -> Path:
+        """Rendered figures, one folder per job (results never change, figures neither)."""
+        return self.data_dir / "plots"
+
+    @property
     def broker_dir(self) -> Path:
         """Message folder of the filesystem broker."""
         return self.data_dir / "broker"

@@ -7,6 +7,7 @@ file: a file goes only when no remaining row points at it.
 from __future__ import annotations
 
 import logging
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,10 +36,13 @@ def _unlink(path: str | None, report: CleanupReport) -> None:
         report.files += 1
 
 
-def delete_job(session: Session, job: Job, report: CleanupReport | None = None) -> None:
-    """Delete a finished job and its result file (when no other job shares it)."""
+def delete_job(
+    session: Session, settings: Settings, job: Job, report: CleanupReport | None = None
+) -> None:
+    """Delete a finished job, its cached plots and its result file (unless shared)."""
     report = report or CleanupReport()
     path = job.result_path
+    shutil.rmtree(settings.plots_dir / job.id, ignore_errors=True)
     session.delete(job)
     session.flush()
     if path and not session.scalar(select(func.count()).where(Job.result_path == path)):
@@ -87,7 +91,7 @@ def cleanup(session: Session, settings: Settings, now: datetime | None = None) -
     for job in session.scalars(
         select(Job).where(Job.state.in_(FINAL_STATES), Job.updated_at < cutoff)
     ).all():
-        delete_job(session, job, report)
+        delete_job(session, settings, job, report)
     for recording in session.scalars(select(Recording).where(Recording.created_at < cutoff)).all():
         if not recording_in_use(session, recording.id, ACTIVE_STATES + FINAL_STATES):
             delete_recording(session, recording, report)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,6 +28,14 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
 NOT_FOUND = {404: {"model": ErrorBody, "description": "No such job."}}
 MULTIPART_FIELDS = ("models", "allow_untrained")
+JOB_CREATE_SCHEMA = {
+    key: value
+    for key, value in JobCreate.model_json_schema(
+        ref_template="#/components/schemas/{model}"
+    ).items()
+    if key != "$defs"
+}
+"""The JSON body of ``POST /v1/jobs`` (read by hand, so FastAPI does not list it)."""
 
 
 def job_read(job: Job) -> JobRead:
@@ -167,7 +177,7 @@ async def _multipart_job(
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/JobCreate"}},
+                "application/json": {"schema": JOB_CREATE_SCHEMA},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
@@ -220,7 +230,8 @@ def get_jobs(
     return JobList(jobs=[job_read(job) for job in jobs])
 
 
-def _job(session: Session, job_id: str, caller: Caller | None) -> Job:
+def find_job(session: Session, job_id: str, caller: Caller | None) -> Job:
+    """The job ``job_id`` as ``caller`` may see it; 404 when there is none."""
     job = session.get(Job, job_id)
     if job is None or not can_see(caller, job.owner):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job with id {job_id}")
@@ -230,7 +241,7 @@ def _job(session: Session, job_id: str, caller: Caller | None) -> Job:
 @router.get("/{job_id}", operation_id="jobs-get", responses=NOT_FOUND)
 def get_job(job_id: str, session: SessionDep, caller: CallerDep) -> JobRead:
     """A job's state, progress and error."""
-    return job_read(_job(session, job_id, caller))
+    return job_read(find_job(session, job_id, caller))
 
 
 @router.get(
@@ -240,14 +251,84 @@ def get_job(job_id: str, session: SessionDep, caller: CallerDep) -> JobRead:
 )
 def get_result(job_id: str, session: SessionDep, caller: CallerDep) -> JobResult:
     """Per model and window: probabilities, labels, a summary and provenance."""
-    job = _job(session, job_id, caller)
+    return JobResult.model_validate(stored_result(session, job_id, caller))
+
+
+def stored_result(session: Session, job_id: str, caller: Caller | None) -> dict[str, Any]:
+    """The stored result JSON of a job.
+
+    Raises
+    ------
+    HTTPException
+        404 for an unknown (or another key's) job, 409 when it has not succeeded.
+    """
+    job = find_job(session, job_id, caller)
     if job.state != "succeeded" or job.result_path is None:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
             f"job {job_id} is {job.state}; a result exists once it has succeeded"
             + (f" (error: {job.error})" if job.error else ""),
         )
-    return JobResult.model_validate(json.loads(Path(job.result_path).read_text()))
+    return json.loads(Path(job.result_path).read_text())
+
+
+def result_csv(result: dict[str, Any]) -> str:
+    """A result as CSV: one row per recording, model and window.
+
+    Columns: ``recording_id, filename, model, start_s, end_s, label`` and ``p_<label>``
+    for every label of any model (empty where a model lacks that label).
+    """
+    models = [(rec, m) for rec in result["recordings"] for m in rec["models"].values()]
+    labels = list(dict.fromkeys(label for _, model in models for label in model["labels"]))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        ["recording_id", "filename", "model", "start_s", "end_s", "label"]
+        + [f"p_{label}" for label in labels]
+    )
+    for recording, model in models:
+        for window in model["windows"]:
+            probabilities = window["probabilities"]
+            writer.writerow(
+                [
+                    recording["recording_id"],
+                    recording["filename"],
+                    model["model"],
+                    window["start_s"],
+                    window["end_s"],
+                    window["label"],
+                ]
+                + [probabilities.get(label, "") for label in labels]
+            )
+    return buffer.getvalue()
+
+
+@router.get(
+    "/{job_id}/result.csv",
+    operation_id="jobs-result-csv",
+    response_class=Response,
+    responses={
+        **NOT_FOUND,
+        200: {
+            "content": {
+                "text/csv": {
+                    "schema": {"type": "string", "format": "binary"},
+                    "example": "recording_id,filename,model,start_s,end_s,label,p_negative,"
+                    "p_neutral,p_positive\n4f1c2a9e,s01.edf,maet,0.0,1.0,neutral,0.2,0.5,0.3\n",
+                }
+            },
+            "description": "One row per recording, model and window.",
+        },
+        409: {"model": ErrorBody, "description": "Not succeeded (yet)."},
+    },
+)
+def get_result_csv(job_id: str, session: SessionDep, caller: CallerDep) -> Response:
+    """The result as CSV: per recording, model and window, the label and probabilities."""
+    return Response(
+        result_csv(stored_result(session, job_id, caller)),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{job_id}.csv"'},
+    )
 
 
 @router.delete(
@@ -262,18 +343,19 @@ def get_result(job_id: str, session: SessionDep, caller: CallerDep) -> JobResult
 def delete_job(
     job_id: str,
     session: SessionDep,
+    settings: SettingsDep,
     caller: CallerDep,
     recordings: Annotated[
         bool, Query(description="Also delete its recordings that no other job reads.")
     ] = False,
 ) -> Response:
     """Cancel a queued or running job; delete a finished one with its result."""
-    job = _job(session, job_id, caller)
+    job = find_job(session, job_id, caller)
     if job.state in ACTIVE_STATES:
         job = update_job(session, job_id, state="cancelled") or job
         return Response(job_read(job).model_dump_json(), media_type="application/json")
     recording_ids = job.recording_ids if recordings else []
-    retention.delete_job(session, job)
+    retention.delete_job(session, settings, job)
     for recording_id in recording_ids:
         recording = session.get(Recording, recording_id)
         if recording is not None and not retention.recording_in_use(

@@ -30,7 +30,13 @@ ERRORS = {
     responses=ERRORS,
 )
 def create_recording(
-    file: Annotated[UploadFile, File(description="The recording: EDF, BDF, MAT or EEGLAB .set.")],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="The recording: EDF, BDF, MAT or EEGLAB .set.",
+            json_schema_extra={"format": "binary"},
+        ),
+    ],
     settings: SettingsDep,
     session: SessionDep,
     caller: CallerDep,
