@@ -8,18 +8,27 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.job_read import JobRead
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     job_id: str,
+    *,
+    recordings: bool | Unset = False,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["recordings"] = recordings
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
         "url": "/v1/jobs/{job_id}".format(
             job_id=quote(str(job_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -73,6 +82,7 @@ def sync_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient,
+    recordings: bool | Unset = False,
 ) -> Response[Any | ErrorBody | JobRead]:
     """Delete Job
 
@@ -80,6 +90,8 @@ def sync_detailed(
 
     Args:
         job_id (str):
+        recordings (bool | Unset): Also delete its recordings that no other job reads. Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -91,6 +103,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         job_id=job_id,
+        recordings=recordings,
     )
 
     response = client.get_httpx_client().request(
@@ -104,6 +117,7 @@ def sync(
     job_id: str,
     *,
     client: AuthenticatedClient,
+    recordings: bool | Unset = False,
 ) -> Any | ErrorBody | JobRead | None:
     """Delete Job
 
@@ -111,6 +125,8 @@ def sync(
 
     Args:
         job_id (str):
+        recordings (bool | Unset): Also delete its recordings that no other job reads. Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -123,6 +139,7 @@ def sync(
     return sync_detailed(
         job_id=job_id,
         client=client,
+        recordings=recordings,
     ).parsed
 
 
@@ -130,6 +147,7 @@ async def asyncio_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient,
+    recordings: bool | Unset = False,
 ) -> Response[Any | ErrorBody | JobRead]:
     """Delete Job
 
@@ -137,6 +155,8 @@ async def asyncio_detailed(
 
     Args:
         job_id (str):
+        recordings (bool | Unset): Also delete its recordings that no other job reads. Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,6 +168,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         job_id=job_id,
+        recordings=recordings,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -159,6 +180,7 @@ async def asyncio(
     job_id: str,
     *,
     client: AuthenticatedClient,
+    recordings: bool | Unset = False,
 ) -> Any | ErrorBody | JobRead | None:
     """Delete Job
 
@@ -166,6 +188,8 @@ async def asyncio(
 
     Args:
         job_id (str):
+        recordings (bool | Unset): Also delete its recordings that no other job reads. Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,5 +203,6 @@ async def asyncio(
         await asyncio_detailed(
             job_id=job_id,
             client=client,
+            recordings=recordings,
         )
     ).parsed

@@ -71,7 +71,7 @@ def sync_detailed(
      Jobs, newest first: the caller's own (every job for an admin key, or keys off).
 
     Args:
-        limit (int | Unset):  Default: 100.
+        limit (int | Unset): Most jobs to list. Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -102,7 +102,7 @@ def sync(
      Jobs, newest first: the caller's own (every job for an admin key, or keys off).
 
     Args:
-        limit (int | Unset):  Default: 100.
+        limit (int | Unset): Most jobs to list. Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,7 +128,7 @@ async def asyncio_detailed(
      Jobs, newest first: the caller's own (every job for an admin key, or keys off).
 
     Args:
-        limit (int | Unset):  Default: 100.
+        limit (int | Unset): Most jobs to list. Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,7 +157,7 @@ async def asyncio(
      Jobs, newest first: the caller's own (every job for an admin key, or keys off).
 
     Args:
-        limit (int | Unset):  Default: 100.
+        limit (int | Unset): Most jobs to list. Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
