@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.core.config import Settings, get_settings
@@ -116,11 +116,16 @@ def _unauthorised(message: str) -> HTTPException:
 api_key_cookie = APIKeyCookie(
     name="affectserve_key",
     auto_error=False,
-    description="The web page sends the key it was given as this cookie.",
+    description=(
+        "The web page sends the key it was given as this cookie; it is honoured for GET "
+        "and HEAD only, so another site cannot make a browser change data (CSRF)."
+    ),
 )
+SAFE_METHODS = ("GET", "HEAD")
 
 
 def get_caller(
+    request: Request,
     settings: Annotated[Settings, Depends(get_settings)],
     header_key: Annotated[str | None, Depends(api_key_header)],
     bearer_key: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
@@ -136,7 +141,13 @@ def get_caller(
     users, admins = known_keys(settings)
     if not users and not admins:
         return None
-    key = header_key or (bearer_key.credentials if bearer_key else None) or cookie_key
+    key = header_key or (bearer_key.credentials if bearer_key else None)
+    if not key and cookie_key and request.method not in SAFE_METHODS:
+        raise _unauthorised(
+            "the key cookie is accepted for GET only: send the key as 'X-API-Key: <key>' "
+            "to change data"
+        )
+    key = key or cookie_key
     if not key:
         raise _unauthorised(
             "this server needs an API key: send it as 'X-API-Key: <key>' or "

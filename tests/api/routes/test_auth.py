@@ -52,6 +52,16 @@ def test_every_request_needs_a_known_key(keyed: TestClient) -> None:
     assert keyed.get("/v1/models", headers={"Authorization": f"Bearer {BOB}"}).status_code == 200
 
 
+def test_key_cookie_is_for_reading_only(keyed: TestClient) -> None:
+    keyed.cookies.set("affectserve_key", ALICE)
+    assert keyed.get("/v1/jobs").status_code == 200
+    reply = keyed.post("/v1/jobs", json={"recording_ids": ["x"], "models": ["maet"]})
+    assert reply.status_code == 401
+    assert "cookie is accepted for GET only" in reply.json()["detail"]
+    assert keyed.delete("/v1/jobs/x").status_code == 401
+    assert keyed.delete("/v1/jobs/x", headers=_as(ALICE)).status_code == 404
+
+
 def test_recordings_and_jobs_belong_to_their_key(keyed: TestClient, seed_edf: Path) -> None:
     with open(seed_edf, "rb") as fid:
         upload = keyed.post("/v1/recordings", files={"file": ("a.edf", fid)}, headers=_as(ALICE))
