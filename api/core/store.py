@@ -278,13 +278,6 @@ def update_attempt(session: Session, job_id: str, attempt: int, **fields: Any) -
     return changed.rowcount == 1
 
 
-def queued_job_ids(session: Session) -> list[str]:
-    """Ids of the jobs waiting to run, oldest first."""
-    return list(
-        session.scalars(select(Job.id).where(Job.state == "queued").order_by(Job.created_at))
-    )
-
-
 def sweep_stale(session: Session, stale_after_s: float) -> list[str]:
     """Fail running jobs whose heartbeat is older than ``stale_after_s``; returns their ids."""
     cutoff = _now() - timedelta(seconds=stale_after_s)
