@@ -229,7 +229,7 @@ def _reader(recording: Recording) -> Callable[[ModelCard], ModelInputs]:
         features = read_features(path, companions, options)
         return lambda card: prepare_feature_inputs(features, card)
     raw = read_raw(path, companions, options)
-    return lambda card: prepare_inputs(raw, card)
+    return lambda card: prepare_inputs(raw, card, companions)
 
 
 def _warnings(card: ModelCard) -> list[str]:
