@@ -158,7 +158,7 @@ def _unfit(spec: InputSpec, header: Mapping[str, Any]) -> str:
     """Why ``spec`` cannot be made from the upload described by ``header`` ('' if it can)."""
     if header.get("kind") == "features":
         if spec.modality != "eeg":
-            return f"needs a {spec.modality} input, which a {header['format']} file cannot carry"
+            return f"its {spec.modality} input cannot come from a {header['format']} file"
         try:
             _feature_tail(spec, header)
         except ValueError as err:
