@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -13,7 +14,7 @@ from api.core.store import Job, session_factory
 from tests.conftest import write_seed_edf
 from tests.worker.multimodal import write_deap_edf, write_eye_samples, write_video, write_wav
 from worker.model_client import InProcessClient
-from worker.pipeline import run_job
+from worker.pipeline import predict_windows, run_job, windows_per_request
 
 
 @pytest.fixture
@@ -120,3 +121,19 @@ def test_a_face_model_without_its_video_is_refused_at_upload(
     )
     assert response.status_code == 422
     assert "needs a face video" in response.json()["detail"]
+
+
+def test_face_windows_go_in_requests_under_the_size_limit() -> None:
+    arrays = {"eeg": np.zeros((40, 32, 128)), "face": np.zeros((40, 5, 3, 64, 64))}
+    window_bytes = 4 * (32 * 128 + 5 * 3 * 64 * 64)  # 262,144 bytes as float32
+    assert windows_per_request(arrays, 64) == 4_000_000 // window_bytes == 15
+    assert windows_per_request({"eeg": np.zeros((40, 310))}, 64) == 64
+    sizes = []
+
+    class Recorder:
+        def predict(self, model: str, batch: dict) -> np.ndarray:
+            sizes.append(len(batch["face"]))
+            return np.full((len(batch["face"]), 4), 0.25, np.float32)
+
+    probs = predict_windows(Recorder(), "aimstf_ssff", arrays, 64, lambda fraction: None)
+    assert sizes == [15, 15, 10] and probs.shape == (40, 4)
