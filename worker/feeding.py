@@ -230,10 +230,12 @@ def eda_stream(raw: mne.io.BaseRaw) -> tuple[Stream, list[str]]:
     picks = [k for k, kind in enumerate(raw.get_channel_types()) if kind == "gsr"]
     if not picks:
         raise CannotFeedError("the recording has no EDA (GSR) channel")
-    name = raw.ch_names[picks[0]]
-    notes = [f"EDA taken from channel {name} (of {len(picks)} EDA channels)"]
+    names = [raw.ch_names[k] for k in picks]
+    notes = (
+        [f"EDA taken from channel {names[0]} (of {', '.join(names)})"] if len(picks) > 1 else []
+    )
     data = raw.get_data(picks=picks[:1]) * SI_TO_MICRO
-    return Stream(data=data, sfreq=float(raw.info["sfreq"])), notes if len(picks) > 1 else []
+    return Stream(data=data, sfreq=float(raw.info["sfreq"])), notes
 
 
 def face_stream(path: Path, spec: InputSpec) -> Stream:
@@ -296,7 +298,7 @@ def _aligned(
         )
     first = next(iter(starts))
     if common.size < starts[first].size:
-        short = [name for name, s in starts.items() if s.size < starts[first].size]
+        short = [name for name, s in starts.items() if not np.isin(starts[first], s).all()]
         notes = [
             *notes,
             f"{starts[first].size - common.size} of {starts[first].size} windows left out: "
@@ -317,6 +319,24 @@ def _companion_path(companions: Mapping[str, Path], modality: str) -> tuple[Path
     names = _companion_names(companions, modality)
     notes = [f"{modality} taken from {names[0]} (of {', '.join(names)})"] if len(names) > 1 else []
     return Path(companions[names[0]]), notes
+
+
+def _make_input(
+    spec: InputSpec, raw: mne.io.BaseRaw, companions: Mapping[str, Path]
+) -> tuple[Stream | NDArray[np.floating], list[str]]:
+    """One input: windows (a `Stream`) or one vector for the whole recording, and notes."""
+    if spec.modality == "eeg":
+        stream, notes = eeg_stream(raw, spec)
+        return run_recipe(stream, spec.recipe), notes
+    if spec.modality == "eda":
+        stream, notes = eda_stream(raw)
+        return run_recipe(stream, spec.recipe), notes
+    path, notes = _companion_path(companions, spec.modality)
+    if spec.modality == "face":
+        return face_stream(path, spec), notes
+    if spec.modality == "eye":
+        return eye_stream(path, spec), notes
+    return music_features(path), notes
 
 
 def prepare_inputs(
@@ -362,28 +382,20 @@ def prepare_inputs(
         if not spec.required and _unfit(spec, header):
             continue
         try:
-            if spec.modality == "eeg":
-                stream, input_notes = eeg_stream(raw, spec)
-                streams[spec.name] = run_recipe(stream, spec.recipe)
-            elif spec.modality == "eda":
-                stream, input_notes = eda_stream(raw)
-                streams[spec.name] = run_recipe(stream, spec.recipe)
-            else:
-                path, input_notes = _companion_path(companions, spec.modality)
-                if spec.modality == "face":
-                    streams[spec.name] = face_stream(path, spec)
-                elif spec.modality == "eye":
-                    streams[spec.name] = eye_stream(path, spec)
-                else:
-                    per_recording[spec.name] = music_features(path)
+            made, input_notes = _make_input(spec, raw, companions)
         except ImportError as err:
             if spec.required:
                 raise CannotFeedError(f"{card.name}: {err}") from err
-            input_notes = [f"the {spec.name} input was left out: {err}"]
+            notes.append(f"the {spec.name} input was left out: {err}")
+            continue
         except CannotFeedError:
             raise
         except ValueError as err:
             raise CannotFeedError(f"{card.name}, {spec.name} input: {err}") from err
+        if isinstance(made, Stream):
+            streams[spec.name] = made
+        else:
+            per_recording[spec.name] = made
         notes.extend(input_notes)
     return _aligned(card, streams, notes, per_recording)
 
