@@ -18,7 +18,7 @@ def _build_models(args: argparse.Namespace) -> int:
     from model_store.cards import card_names
 
     names = args.models or card_names()
-    for path in build_archives(names, args.export_dir or ARCHIVES_DIR):
+    for path in build_archives(names, args.export_dir or ARCHIVES_DIR, gpu=args.gpu):
         print(path)
     return 0
 
@@ -83,6 +83,9 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build-models", help="build the TorchServe .mar archives")
     build.add_argument("models", nargs="*", help="model names (default: all)")
     build.add_argument("--export-dir", type=Path, default=None)
+    build.add_argument(
+        "--gpu", action="store_true", help="one GPU per model (production); default CPU"
+    )
     build.set_defaults(run=_build_models)
     clean = commands.add_parser(
         "cleanup", help="delete finished jobs, results and unused uploads past the retention"

@@ -184,8 +184,13 @@ def header_dict(header: RecordingHeader) -> dict[str, object]:
     return dataclasses.asdict(header)
 
 
+def feed_header(recording: Recording) -> dict[str, object]:
+    """A recording's stored header with its companion files' names (for `check_feed`)."""
+    return {**recording.header, "companions": sorted(recording.companions or {})}
+
+
 def model_feeds(header: dict[str, object]) -> list[ModelFeed]:
-    """Whether the recording with this stored header can feed each model."""
+    """Whether the recording with this header (`feed_header`) can feed each model."""
     feeds = []
     for card in load_cards():
         check = check_feed(card, header)
@@ -205,7 +210,7 @@ def recording_read(recording: Recording) -> RecordingRead:
     return RecordingRead(
         id=recording.id,
         filename=recording.filename,
-        models=model_feeds(recording.header),
+        models=model_feeds(feed_header(recording)),
         created_at=recording.created_at,
         companions=sorted(recording.companions or {}),
         **{k: v for k, v in recording.header.items() if k != "format"},

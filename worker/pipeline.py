@@ -38,6 +38,8 @@ from worker.model_client import ModelClient, ModelServerError
 logger = logging.getLogger(__name__)
 
 STAGES = ("reading", "features", "inference", "aggregating")
+#: Largest request body sent to a model server, bytes (TorchServe refuses over 6,553,500).
+MAX_REQUEST_BYTES = 4_000_000
 PACKAGES = ("affectserve", "mne", "numpy", "scipy", "torch", "celery")
 
 
@@ -141,6 +143,14 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def windows_per_request(
+    arrays: dict[str, NDArray[np.floating]], batch_size: int, max_bytes: int = MAX_REQUEST_BYTES
+) -> int:
+    """``batch_size``, lowered so that one request's windows (as float32) fit ``max_bytes``."""
+    window_bytes = sum(4 * int(np.prod(a.shape[1:])) for a in arrays.values())
+    return max(1, min(batch_size, max_bytes // max(window_bytes, 1)))
+
+
 def predict_windows(
     client: ModelClient,
     model: str,
@@ -150,9 +160,11 @@ def predict_windows(
 ) -> NDArray[np.float32]:
     """Send the windows in batches of ``batch_size``; returns all probabilities.
 
-    ``on_batch`` is called after each batch with the fraction of windows it held.
+    A batch is made smaller where its windows would exceed `MAX_REQUEST_BYTES` (face
+    frames). ``on_batch`` is called after each batch with the fraction of windows it held.
     """
     n_windows = len(next(iter(arrays.values())))
+    batch_size = windows_per_request(arrays, batch_size)
     parts = []
     for start in range(0, n_windows, batch_size):
         batch = {name: a[start : start + batch_size] for name, a in arrays.items()}
@@ -368,7 +380,7 @@ def _reader(recording: Recording) -> Callable[[ModelCard], ModelInputs]:
         features = read_features(path, companions, options)
         return lambda card: prepare_feature_inputs(features, card)
     raw = read_raw(path, companions, options)
-    return lambda card: prepare_inputs(raw, card)
+    return lambda card: prepare_inputs(raw, card, companions)
 
 
 def _warnings(card: ModelCard) -> list[str]:

@@ -7,8 +7,9 @@ fed exactly as it was trained.
 Steps (name in a card -> function here):
 
 * continuous signals ``(n_channels, n_times)``: ``filter``, ``resample``,
-  ``average_reference``, ``cvxeda``, ``resample_to_length``, ``eye_features``
+  ``average_reference``, ``eye_features``
 * windowing: ``windows``
+* continuous signals or windows: ``cvxeda``, ``resample_to_length``
 * windows ``(n_windows, n_channels, n_times)``: ``remove_baseline``,
   ``differential_entropy``, ``psd``, ``zscore``
 * features ``(n_windows, n_channels, n_bands)``: ``lds_smooth``, ``dasm``, ``rasm``,

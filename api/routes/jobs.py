@@ -19,7 +19,7 @@ from api.core.config import Settings
 from api.core.store import ACTIVE_STATES, FINAL_STATES, Job, Recording, list_jobs, update_job
 from api.deps import CeleryDep, SessionDep, SettingsDep
 from api.schemas import ErrorBody, JobCreate, JobList, JobOptions, JobProgress, JobRead, JobResult
-from api.uploads import check_file_count, store_upload
+from api.uploads import check_file_count, feed_header, store_upload
 from model_store.cards import ModelCard, card_names, load_card
 from worker.celery_app import send_job
 from worker.feeding import check_feed
@@ -66,7 +66,7 @@ def choose_models(body: JobCreate, recordings: list[Recording]) -> list[str]:
 
     def unfit(card: ModelCard) -> str:
         for recording in recordings:
-            check = check_feed(card, recording.header)
+            check = check_feed(card, feed_header(recording))
             if not check.can_feed:
                 return f"{recording.filename}: {check.reason}"
         return ""

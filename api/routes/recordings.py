@@ -42,7 +42,11 @@ def create_recording(
     caller: CallerDep,
     companions: Annotated[
         list[UploadFile] | None,
-        File(description="Companion files of the same recording, e.g. the EEGLAB .fdt."),
+        File(
+            description="Companion files of the same recording: the EEGLAB .fdt, a face "
+            "video (mp4, avi, mov, mkv), music audio (wav, mp3, flac, ogg) or eye tracking "
+            "(csv, tsv)."
+        ),
     ] = None,
     options: Annotated[
         str | None, Form(description="JSON object of reader options (UploadOptions).")

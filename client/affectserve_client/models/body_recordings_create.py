@@ -18,7 +18,8 @@ class BodyRecordingsCreate:
     """
     Attributes:
         file (File): The recording: EDF, BDF, MAT or EEGLAB .set.
-        companions (list[str] | None | Unset): Companion files of the same recording, e.g. the EEGLAB .fdt.
+        companions (list[str] | None | Unset): Companion files of the same recording: the EEGLAB .fdt, a face video
+            (mp4, avi, mov, mkv), music audio (wav, mp3, flac, ogg) or eye tracking (csv, tsv).
         options (None | str | Unset): JSON object of reader options (UploadOptions).
     """
 
