@@ -29,7 +29,7 @@ def make_celery(settings: Settings) -> Celery:
     broker_url = settings.broker_url
     if broker_url.startswith("filesystem://"):
         folder = settings.broker_dir
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         broker_url = "filesystem://"
         transport_options = {
@@ -37,6 +37,7 @@ def make_celery(settings: Settings) -> Celery:
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
             "store_processed": False,
+            "control_folder": str(folder / "control"),
         }
     app.conf.update(
         broker_url=broker_url,
