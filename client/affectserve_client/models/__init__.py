@@ -41,6 +41,7 @@ from .recording_read import RecordingRead
 from .recording_read_kind import RecordingReadKind
 from .recording_result import RecordingResult
 from .recording_result_models import RecordingResultModels
+from .serving import Serving
 from .training import Training
 from .window_prediction import WindowPrediction
 from .window_prediction_probabilities import WindowPredictionProbabilities
@@ -87,6 +88,7 @@ __all__ = (
     "RecordingReadKind",
     "RecordingResult",
     "RecordingResultModels",
+    "Serving",
     "Training",
     "WindowPrediction",
     "WindowPredictionProbabilities",

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..models.input_spec import InputSpec
     from ..models.metric import Metric
     from ..models.model_card_architecture import ModelCardArchitecture
+    from ..models.serving import Serving
     from ..models.training import Training
 
 
@@ -39,6 +40,7 @@ class ModelCard:
         weights (None | str | Unset): File name under model_store/weights of trained weights.
         weights_sha256 (None | str | Unset):
         seed (int | Unset):  Default: 0.
+        serving (Serving | Unset): How TorchServe runs the model (the archive's ``model-config.yaml``).
     """
 
     name: str
@@ -56,6 +58,7 @@ class ModelCard:
     weights: None | str | Unset = UNSET
     weights_sha256: None | str | Unset = UNSET
     seed: int | Unset = 0
+    serving: Serving | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,6 +110,10 @@ class ModelCard:
 
         seed = self.seed
 
+        serving: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.serving, Unset):
+            serving = self.serving.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -133,6 +140,8 @@ class ModelCard:
             field_dict["weights_sha256"] = weights_sha256
         if seed is not UNSET:
             field_dict["seed"] = seed
+        if serving is not UNSET:
+            field_dict["serving"] = serving
 
         return field_dict
 
@@ -141,6 +150,7 @@ class ModelCard:
         from ..models.input_spec import InputSpec  # noqa: PLC0415
         from ..models.metric import Metric  # noqa: PLC0415
         from ..models.model_card_architecture import ModelCardArchitecture  # noqa: PLC0415
+        from ..models.serving import Serving  # noqa: PLC0415
         from ..models.training import Training  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -205,6 +215,13 @@ class ModelCard:
 
         seed = d.pop("seed", UNSET)
 
+        _serving = d.pop("serving", UNSET)
+        serving: Serving | Unset
+        if isinstance(_serving, Unset):
+            serving = UNSET
+        else:
+            serving = Serving.from_dict(_serving)
+
         model_card = cls(
             name=name,
             version=version,
@@ -221,6 +238,7 @@ class ModelCard:
             weights=weights,
             weights_sha256=weights_sha256,
             seed=seed,
+            serving=serving,
         )
 
         model_card.additional_properties = d
