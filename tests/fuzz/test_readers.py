@@ -141,12 +141,6 @@ mat_flips = st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max
 mat_cuts = st.one_of(st.none(), st.integers(min_value=0, max_value=22_000))
 
 
-@pytest.mark.xfail(
-    raises=(IndexError, scipy.io.matlab.MatReadError),
-    strict=False,
-    reason="worker.io.mat lets IndexError and MatReadError out of scipy.io.loadmat "
-    "on corrupted MAT v5 files (found by this test; to be fixed in the readers)",
-)
 @settings(FUZZ, report_multiple_bugs=False)
 @given(flips=mat_flips, cut=mat_cuts)
 def test_mutated_mat_files(
