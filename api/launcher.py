@@ -152,12 +152,17 @@ def torchserve_command(settings: Settings, models: list[str], model_store: Path)
 
 
 def torchserve_env(settings: Settings, env: dict[str, str]) -> dict[str, str]:
-    """TorchServe's own folders for temp files, logs and metrics under the data dir."""
+    """TorchServe's own folders for temp files, logs and metrics under the data dir.
+
+    The project root goes first on ``PYTHONPATH``, so that the model workers import
+    ``model_store`` from this checkout even when it is not installed.
+    """
     folder = settings.data_dir.resolve() / "torchserve"
     for sub in ("tmp", "logs"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         **env,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
         "TMPDIR": str(folder / "tmp"),
         "TEMP": str(folder / "tmp"),
         "LOG_LOCATION": str(folder / "logs"),
