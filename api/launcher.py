@@ -26,6 +26,7 @@ from api.core.config import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GRACE_S = 20.0
+MAX_REQUEST_MB = 64
 MAX_RESTARTS = 5
 
 
@@ -127,6 +128,8 @@ def torchserve_config(settings: Settings, models: list[str], model_store: Path) 
         "enable_model_api=false",
         "default_workers_per_model=1",
         "vmargs=-Xmx512m -XX:+UseSerialGC",
+        f"max_request_size={MAX_REQUEST_MB << 20}",
+        f"max_response_size={MAX_REQUEST_MB << 20}",
         f"model_store={model_store}",
         f"load_models={','.join(f'{m}.mar' for m in models)}",
     ]
