@@ -4,4 +4,4 @@ RUN apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-
 WORKDIR /app
 COPY . /app
 RUN pip install --no-cache-dir torch==2.13.0 && pip install --no-cache-dir -e . \
-    && affectserve build-models
+    && affectserve build-models --gpu

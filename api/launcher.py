@@ -1,7 +1,11 @@
 """``affectserve up``: start the API, a Celery worker and the model server together.
 
-Each service runs as a child process in its own process group. Ctrl-C or SIGTERM stops
-every group (SIGTERM, then SIGKILL after a grace period), so nothing is left behind.
+Each service runs as a child process in its own process group. A worker or model server
+that dies is started again (a few times); the API's exit stops everything. Ctrl-C or
+SIGTERM stops them gracefully, one after the other: the API first (no new jobs), then the
+worker, whose running jobs may finish within ``shutdown_grace_s`` (a job still running
+then is re-queued: its message was never acknowledged), then the model server. What
+outlives its grace period is killed with its process group, so nothing is left behind.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from api.core.config import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GRACE_S = 20.0
+MAX_REQUEST_MB = 64
+MAX_RESTARTS = 5
 
 
 @dataclass
@@ -84,6 +90,7 @@ def plan(host: str, port: int, data_dir: Path | None, workers: int) -> Plan:
         "AFFECTSERVE_MODEL_BACKEND": backend,
         "AFFECTSERVE_TORCHSERVE_URL": settings.torchserve_url,
         "AFFECTSERVE_TORCHSERVE_MANAGEMENT_URL": settings.torchserve_management_url,
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(settings)),
         "PYTHONPATH": os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
         ),
@@ -91,23 +98,38 @@ def plan(host: str, port: int, data_dir: Path | None, workers: int) -> Plan:
     return Plan(settings, host, port, workers, env, notes)
 
 
+def metrics_dir(settings: Settings) -> Path:
+    """Where the API and the workers write their Prometheus metrics."""
+    return settings.data_dir.resolve() / "metrics"
+
+
 def _port(url: str) -> int:
     return int(url.rsplit(":", 1)[1].split("/")[0])
 
 
 def torchserve_config(settings: Settings, models: list[str], model_store: Path) -> Path:
-    """Write TorchServe's ``config.properties`` (loopback only, small JVM)."""
+    """Write TorchServe's ``config.properties`` (loopback only, small JVM).
+
+    The metrics and gRPC ports follow the management port (+1, +2, +3), so that
+    servers with different ports never collide.
+    """
     folder = settings.data_dir.resolve() / "torchserve"
     folder.mkdir(parents=True, exist_ok=True)
-    metrics_port = _port(settings.torchserve_management_url) + 1
+    management_port = _port(settings.torchserve_management_url)
     lines = [
         f"inference_address=http://127.0.0.1:{_port(settings.torchserve_url)}",
-        f"management_address=http://127.0.0.1:{_port(settings.torchserve_management_url)}",
-        f"metrics_address=http://127.0.0.1:{metrics_port}",
+        f"management_address=http://127.0.0.1:{management_port}",
+        f"metrics_address=http://127.0.0.1:{management_port + 1}",
+        "grpc_inference_address=127.0.0.1",
+        f"grpc_inference_port={management_port + 2}",
+        "grpc_management_address=127.0.0.1",
+        f"grpc_management_port={management_port + 3}",
         "disable_token_authorization=true",
         "enable_model_api=false",
         "default_workers_per_model=1",
         "vmargs=-Xmx512m -XX:+UseSerialGC",
+        f"max_request_size={MAX_REQUEST_MB << 20}",
+        f"max_response_size={MAX_REQUEST_MB << 20}",
         f"model_store={model_store}",
         f"load_models={','.join(f'{m}.mar' for m in models)}",
     ]
@@ -133,12 +155,17 @@ def torchserve_command(settings: Settings, models: list[str], model_store: Path)
 
 
 def torchserve_env(settings: Settings, env: dict[str, str]) -> dict[str, str]:
-    """TorchServe's own folders for temp files, logs and metrics under the data dir."""
+    """TorchServe's own folders for temp files, logs and metrics under the data dir.
+
+    The project root goes first on ``PYTHONPATH``, so that the model workers import
+    ``model_store`` from this checkout even when it is not installed.
+    """
     folder = settings.data_dir.resolve() / "torchserve"
     for sub in ("tmp", "logs"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         **env,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
         "TMPDIR": str(folder / "tmp"),
         "TEMP": str(folder / "tmp"),
         "LOG_LOCATION": str(folder / "logs"),
@@ -166,36 +193,80 @@ def wait_models_ready(settings: Settings, models: list[str], timeout_s: float = 
         raise RuntimeError(f"TorchServe did not get {pending} ready in {timeout_s:.0f} s")
 
 
+@dataclass
+class Child:
+    """A supervised process and how to start it again."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    restart: bool
+    process: subprocess.Popen[bytes]
+    grace_s: float = GRACE_S
+    term_group: bool = True
+    restarts: int = 0
+
+
 class Supervisor:
     """Child processes, each in its own process group, stopped together."""
 
     def __init__(self) -> None:
-        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.children: list[Child] = []
 
-    def start(self, name: str, command: list[str], env: dict[str, str]) -> None:
-        """Start ``command`` as a new session (process group)."""
+    def start(
+        self,
+        name: str,
+        command: list[str],
+        env: dict[str, str],
+        restart: bool = False,
+        grace_s: float = GRACE_S,
+        term_group: bool = True,
+    ) -> None:
+        """Start ``command`` as a new session (process group).
+
+        With ``restart``, `check` starts it again when it dies (up to `MAX_RESTARTS`);
+        ``grace_s`` is how long `stop` waits for it after SIGTERM, sent to its whole group
+        or, without ``term_group``, to its main process alone (Celery's pool processes
+        must be left to their parent).
+        """
         process = subprocess.Popen(command, env=env, start_new_session=True)
-        self.children.append((name, process))
+        self.children.append(Child(name, command, env, restart, process, grace_s, term_group))
         print(f"affectserve: started {name} (pid {process.pid})", flush=True)
 
-    def first_exit(self) -> str | None:
-        """Name of a child that has exited, if any."""
-        for name, process in self.children:
-            if process.poll() is not None:
-                return name
+    def check(self) -> str | None:
+        """Restart dead restartable children; the name of one that cannot be, if any."""
+        for child in self.children:
+            code = child.process.poll()
+            if code is None:
+                continue
+            if not child.restart or child.restarts >= MAX_RESTARTS:
+                return child.name
+            _signal_group(child.process, signal.SIGKILL)
+            child.restarts += 1
+            child.process = subprocess.Popen(child.command, env=child.env, start_new_session=True)
+            print(
+                f"affectserve: {child.name} exited ({code}); started again (pid "
+                f"{child.process.pid}, restart {child.restarts} of {MAX_RESTARTS})",
+                flush=True,
+            )
         return None
 
     def stop(self) -> None:
-        """SIGTERM every group, wait, then SIGKILL what is left."""
-        for _, process in reversed(self.children):
-            _signal_group(process, signal.SIGTERM)
-        deadline = time.monotonic() + GRACE_S
-        for _, process in self.children:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        for _, process in self.children:
-            _signal_group(process, signal.SIGKILL)
-            process.wait()
+        """Stop the children in reverse start order: SIGTERM, wait, SIGKILL the group."""
+        for child in reversed(self.children):
+            if child.process.poll() is None:
+                print(
+                    f"affectserve: stopping {child.name} (waiting up to {child.grace_s:g} s)",
+                    flush=True,
+                )
+                if child.term_group:
+                    _signal_group(child.process, signal.SIGTERM)
+                else:
+                    child.process.send_signal(signal.SIGTERM)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    child.process.wait(timeout=child.grace_s)
+            _signal_group(child.process, signal.SIGKILL)
+            child.process.wait()
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
@@ -211,6 +282,8 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
     launch = plan(host, port, data_dir, workers)
     settings = launch.settings
     settings.ensure_dirs()
+    shutil.rmtree(metrics_dir(settings), ignore_errors=True)
+    metrics_dir(settings).mkdir(parents=True)
     for note in launch.notes:
         print(f"affectserve: {note}", flush=True)
     supervisor = Supervisor()
@@ -232,6 +305,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
                 "torchserve",
                 torchserve_command(settings, models, ARCHIVES_DIR),
                 torchserve_env(settings, launch.env),
+                restart=True,
             )
             wait_models_ready(settings, models)
         supervisor.start(
@@ -253,6 +327,9 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
                 f"affectserve-{os.getpid()}@%h",
             ],
             launch.env,
+            restart=True,
+            grace_s=settings.shutdown_grace_s,
+            term_group=False,
         )
         supervisor.start(
             "api",
@@ -261,7 +338,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
         )
         print(f"affectserve: serving on http://{host}:{port} (Ctrl-C stops)", flush=True)
         while not stopping:
-            exited = supervisor.first_exit()
+            exited = supervisor.check()
             if exited is not None:
                 print(f"affectserve: {exited} exited; stopping everything", flush=True)
                 return 1

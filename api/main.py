@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
+from api.auth import UNAUTHORISED, get_caller
 from api.core.config import get_settings
-from api.routes import health, jobs, models, recordings
+from api.errors import install_error_handlers
+from api.routes import health, jobs, metrics, models, pages, plots, recordings
 from worker.channels import standard_positions
 
 MULTIPART_OVERHEAD = 1 << 20
@@ -45,8 +48,18 @@ def create_app() -> FastAPI:
             )
         return await call_next(request)
 
-    for router in (health.router, models.router, recordings.router, jobs.router):
-        app.include_router(router)
+    install_error_handlers(app)
+    for router in (
+        health.router,
+        metrics.router,
+        models.router,
+        recordings.router,
+        jobs.router,
+        plots.router,
+        pages.router,
+    ):
+        app.include_router(router, dependencies=[Depends(get_caller)], responses=UNAUTHORISED)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app
 
 

@@ -163,6 +163,25 @@ class JobProgress(BaseModel):
 class JobRead(BaseModel):
     """A job's state and progress, with links to itself and its result."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "9b2e4d6f8a0c4e1b9d3f5a7c2e4b6d8f",
+                    "state": "running",
+                    "recording_ids": ["4f1c2a9e0b7d4c3f8a6e5d2b1c0f9e8d"],
+                    "models": ["maet"],
+                    "options": {"allow_untrained": False},
+                    "progress": {"stage": "inference", "done": 2.5, "total": 4, "percent": 62.5},
+                    "error": None,
+                    "created_at": "2026-11-22T12:00:00Z",
+                    "updated_at": "2026-11-22T12:00:03Z",
+                    "links": {"self": "/v1/jobs/9b2e4d6f8a0c4e1b9d3f5a7c2e4b6d8f"},
+                }
+            ]
+        }
+    )
+
     id: str
     state: JobState
     recording_ids: list[str]
@@ -184,6 +203,19 @@ class JobList(BaseModel):
 class WindowPrediction(BaseModel):
     """One window's class probabilities and predicted label."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "start_s": 12.0,
+                    "end_s": 13.0,
+                    "probabilities": {"negative": 0.1, "neutral": 0.3, "positive": 0.6},
+                    "label": "positive",
+                }
+            ]
+        }
+    )
+
     start_s: float
     end_s: float
     probabilities: dict[str, float]
@@ -192,6 +224,19 @@ class WindowPrediction(BaseModel):
 
 class ModelSummary(BaseModel):
     """A model's verdict over the whole recording."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "n_windows": 60,
+                    "label_counts": {"negative": 10, "neutral": 20, "positive": 30},
+                    "mean_probabilities": {"negative": 0.2, "neutral": 0.35, "positive": 0.45},
+                    "dominant_label": "positive",
+                }
+            ]
+        }
+    )
 
     n_windows: int
     label_counts: dict[str, int]

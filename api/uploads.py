@@ -12,11 +12,13 @@ from fastapi import HTTPException, status
 from sqlalchemy.orm import Session
 
 from api.core.config import Settings
+from api.core.metrics import ERRORS, UPLOAD_BYTES
 from api.core.store import Recording, new_id
+from api.reading import read_header_limited
 from api.schemas import ModelFeed, RecordingRead
 from model_store.cards import load_cards
 from worker.feeding import check_feed
-from worker.io import RecordingHeader, UnreadableRecordingError, detect_format, read_header
+from worker.io import RecordingHeader, UnreadableRecordingError, detect_format
 
 CHUNK = 1 << 20
 
@@ -37,6 +39,44 @@ def too_large(settings: Settings) -> HTTPException:
     )
 
 
+def scrub_identity(path: Path, fmt: str) -> None:
+    """Blank the patient and recording identification fields of an EDF/BDF header, in place.
+
+    Both become EDF+'s anonymous form (``X X X X``, ``Startdate X X X X``), so that the
+    stored copy holds no name, birth date or administration code. Other formats are left
+    alone (their readers never return identifying fields).
+    """
+    if fmt not in ("edf", "bdf"):
+        return
+    with open(path, "r+b") as fid:
+        fid.seek(8)
+        fid.write(b"X X X X".ljust(80) + b"Startdate X X X X".ljust(80))
+
+
+def check_file_count(n_files: int, settings: Settings) -> None:
+    """Refuse a job with more files than ``settings.max_files_per_job`` (422)."""
+    if n_files > settings.max_files_per_job:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            f"the job has {n_files} recordings; the limit is {settings.max_files_per_job} "
+            "per job (AFFECTSERVE_MAX_FILES_PER_JOB): split it into several jobs",
+        )
+
+
+def check_header_limits(header: RecordingHeader, settings: Settings) -> None:
+    """Refuse a recording over the channel or duration limit (`UnreadableRecordingError`)."""
+    if len(header.channel_names) > settings.max_channels:
+        raise UnreadableRecordingError(
+            f"it has {len(header.channel_names)} channels; the limit is "
+            f"{settings.max_channels} (AFFECTSERVE_MAX_CHANNELS)"
+        )
+    if header.duration_s > settings.max_duration_s:
+        raise UnreadableRecordingError(
+            f"it lasts {header.duration_s:g} s; the limit is {settings.max_duration_s:g} s "
+            "(AFFECTSERVE_MAX_DURATION_S): cut it into shorter recordings"
+        )
+
+
 def _suffix(filename: str | None) -> str:
     """The client's file extension, lower case, letters and digits only (may be empty)."""
     return re.sub(r"[^a-z0-9]", "", Path(display_name(filename)).suffix.lower())[:8]
@@ -52,6 +92,7 @@ def _spool(source: BinaryIO, settings: Settings, filename: str | None) -> tuple[
             if size > settings.max_upload_bytes:
                 out.close()
                 tmp.unlink(missing_ok=True)
+                ERRORS.labels(kind="upload_too_large").inc()
                 raise too_large(settings)
             digest.update(chunk)
             out.write(chunk)
@@ -79,6 +120,7 @@ def store_upload(
     session: Session,
     companions: list[tuple[BinaryIO, str | None]] = (),
     options: dict[str, Any] | None = None,
+    owner: str | None = None,
 ) -> Recording:
     """Save an uploaded file content-addressed, read its header and record it.
 
@@ -92,6 +134,8 @@ def store_upload(
         Other files of the same recording (an EEGLAB ``.fdt``), with their names.
     options
         Reader options (`UploadOptions`).
+    owner
+        Digest of the API key that uploads it (None with keys off).
 
     Raises
     ------
@@ -105,14 +149,20 @@ def store_upload(
     tmp = spooled
     try:
         tmp = spooled.rename(spooled.with_suffix(f".{detect_format(spooled)}"))
-        header = read_header(tmp, {k: Path(v) for k, v in stored.items()}, options)
+        header = read_header_limited(
+            tmp, {k: Path(v) for k, v in stored.items()}, options, settings.read_timeout_s
+        )
+        check_header_limits(header, settings)
     except UnreadableRecordingError as err:
         tmp.unlink(missing_ok=True)
+        ERRORS.labels(kind="upload_unreadable").inc()
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             f"{display_name(filename)} could not be read: {err}",
         ) from err
+    scrub_identity(tmp, header.format)
     path = settings.uploads_dir / f"{sha256}.{header.format}"
+    UPLOAD_BYTES.inc(tmp.stat().st_size)
     tmp.replace(path)
     recording = Recording(
         filename=display_name(filename),
@@ -122,6 +172,7 @@ def store_upload(
         header=header_dict(header),
         companions=stored,
         options=options,
+        owner=owner,
     )
     session.add(recording)
     session.commit()
@@ -133,8 +184,13 @@ def header_dict(header: RecordingHeader) -> dict[str, object]:
     return dataclasses.asdict(header)
 
 
+def feed_header(recording: Recording) -> dict[str, object]:
+    """A recording's stored header with its companion files' names (for `check_feed`)."""
+    return {**recording.header, "companions": sorted(recording.companions or {})}
+
+
 def model_feeds(header: dict[str, object]) -> list[ModelFeed]:
-    """Whether the recording with this stored header can feed each model."""
+    """Whether the recording with this header (`feed_header`) can feed each model."""
     feeds = []
     for card in load_cards():
         check = check_feed(card, header)
@@ -154,7 +210,7 @@ def recording_read(recording: Recording) -> RecordingRead:
     return RecordingRead(
         id=recording.id,
         filename=recording.filename,
-        models=model_feeds(recording.header),
+        models=model_feeds(feed_header(recording)),
         created_at=recording.created_at,
         companions=sorted(recording.companions or {}),
         **{k: v for k, v in recording.header.items() if k != "format"},

@@ -45,11 +45,42 @@ def archive_is_current(card: ModelCard, export_dir: Path = ARCHIVES_DIR) -> bool
     return all(path.stat().st_mtime <= built for path in _sources(card))
 
 
-def build_archive(card: ModelCard, export_dir: Path = ARCHIVES_DIR) -> Path:
-    """Build ``<export_dir>/<name>.mar`` for ``card``; returns its path."""
+def model_config(card: ModelCard, gpu_id: int | None = None) -> str:
+    """TorchServe's per-model configuration (YAML) from the card's ``serving`` section.
+
+    Parameters
+    ----------
+    card : ModelCard
+        The model's card.
+    gpu_id : int or None
+        The GPU that runs this model; None runs it on the CPU.
+    """
+    serving = card.serving
+    lines = [
+        f"minWorkers: {serving.workers}",
+        f"maxWorkers: {serving.workers}",
+        f"batchSize: {serving.batch_size}",
+        f"maxBatchDelay: {serving.max_batch_delay_ms}",
+        f"responseTimeout: {serving.response_timeout_s}",
+        f"deviceType: {'cpu' if gpu_id is None else 'gpu'}",
+    ]
+    if gpu_id is not None:
+        lines.append(f"deviceIds: [{gpu_id}]")
+    return "\n".join(lines) + "\n"
+
+
+def build_archive(
+    card: ModelCard, export_dir: Path = ARCHIVES_DIR, gpu_id: int | None = None
+) -> Path:
+    """Build ``<export_dir>/<name>.mar`` for ``card``; returns its path.
+
+    ``gpu_id`` places the model on that GPU (production); None keeps it on the CPU.
+    """
     export_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as staging:
         stage = Path(staging)
+        config = stage / "model-config.yaml"
+        config.write_text(model_config(card, gpu_id))
         extra = [stage / "card.json"]
         shutil.copyfile(CARDS_DIR / f"{card.name}.json", extra[0])
         if card.weights_status == "ready" and card.weights_path is not None:
@@ -66,6 +97,8 @@ def build_archive(card: ModelCard, export_dir: Path = ARCHIVES_DIR) -> Path:
                 str(HANDLER),
                 "--extra-files",
                 ",".join(str(p) for p in extra),
+                "--config-file",
+                str(config),
                 "--export-path",
                 str(export_dir),
                 "--force",
@@ -77,13 +110,21 @@ def build_archive(card: ModelCard, export_dir: Path = ARCHIVES_DIR) -> Path:
 
 
 def build_archives(
-    names: list[str], export_dir: Path = ARCHIVES_DIR, only_stale: bool = False
+    names: list[str],
+    export_dir: Path = ARCHIVES_DIR,
+    only_stale: bool = False,
+    gpu: bool = False,
 ) -> list[Path]:
-    """Build the archives of the named models (only the stale ones if asked)."""
+    """Build the archives of the named models (only the stale ones if asked).
+
+    With ``gpu``, each model gets its card's ``serving.gpu_id``, or by default its
+    index among ``names``: one GPU per model.
+    """
     built = []
-    for name in names:
+    for index, name in enumerate(names):
         card = load_card(name)
         if only_stale and archive_is_current(card, export_dir):
             continue
-        built.append(build_archive(card, export_dir))
+        gpu_id = (index if card.serving.gpu_id is None else card.serving.gpu_id) if gpu else None
+        built.append(build_archive(card, export_dir, gpu_id))
     return built

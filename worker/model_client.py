@@ -138,5 +138,10 @@ class InProcessClient:
 def make_client(settings: Settings) -> ModelClient:
     """The client for the configured backend."""
     if settings.model_backend == "torchserve":
-        return TorchServeClient(settings.torchserve_url, timeout_s=settings.model_timeout_s)
+        return TorchServeClient(
+            settings.torchserve_url,
+            timeout_s=settings.model_timeout_s,
+            retries=settings.model_retries,
+            backoff_s=settings.model_backoff_s,
+        )
     return InProcessClient()

@@ -3,11 +3,16 @@ aggregate, store the result, and report progress at every stage."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import platform
-from collections.abc import Callable
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -18,7 +23,8 @@ from numpy.typing import NDArray
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.config import Settings
-from api.core.store import FINAL_STATES, Job, Recording, update_job
+from api.core.metrics import ERRORS, MODEL_SECONDS, STAGE_SECONDS, timed
+from api.core.store import Job, Recording, claim_job, update_attempt
 from model_store.cards import ModelCard, load_card
 from worker.feeding import (
     CannotFeedError,
@@ -32,11 +38,48 @@ from worker.model_client import ModelClient, ModelServerError
 logger = logging.getLogger(__name__)
 
 STAGES = ("reading", "features", "inference", "aggregating")
+#: Largest request body sent to a model server, bytes (TorchServe refuses over 6,553,500).
+MAX_REQUEST_BYTES = 4_000_000
 PACKAGES = ("affectserve", "mne", "numpy", "scipy", "torch", "celery")
 
 
 class JobCancelledError(Exception):
-    """The job was cancelled while it ran."""
+    """The job was cancelled, swept or taken over by another delivery while it ran."""
+
+
+class JobTimeLimitError(Exception):
+    """The job ran past ``job_time_limit_s``."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise `JobTimeLimitError` in the block after ``seconds`` (main thread only).
+
+    A hung reader or model call cannot hold a worker for ever. Celery runs tasks in
+    the main thread of its pool processes; elsewhere (a thread) there is no limit. An
+    outer timer (a test runner's) is set again afterwards.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise JobTimeLimitError(
+            f"the job ran longer than {seconds:g} s (AFFECTSERVE_JOB_TIME_LIMIT_S) and was "
+            "stopped; split the recording or ask the operator to raise the limit"
+        )
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    outer_s, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer_s:
+            left = outer_s - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
 
 
 @dataclass
@@ -45,27 +88,48 @@ class Progress:
 
     session: Session
     job_id: str
+    attempt: int
     total: int
     done: float = 0.0
 
     def advance(self, stage: str, steps: float = 1.0) -> None:
-        """Record ``steps`` finished steps of ``stage``; stop if the job was cancelled."""
+        """Record ``steps`` finished steps of ``stage``; stop if this attempt lost the job."""
         self.done = min(self.done + steps, self.total)
-        job = self.session.get(Job, self.job_id)
-        self.session.refresh(job)
-        if job is None or job.state == "cancelled":
-            raise JobCancelledError(self.job_id)
         percent = round(100.0 * self.done / self.total, 1)
-        update_job(
-            self.session,
-            self.job_id,
-            progress={
-                "stage": stage,
-                "done": round(self.done, 2),
-                "total": self.total,
-                "percent": percent,
-            },
-        )
+        progress = {
+            "stage": stage,
+            "done": round(self.done, 2),
+            "total": self.total,
+            "percent": percent,
+        }
+        if not update_attempt(self.session, self.job_id, self.attempt, progress=progress):
+            raise JobCancelledError(self.job_id)
+
+
+@contextmanager
+def heartbeat(
+    sessions: sessionmaker[Session], job_id: str, attempt: int, interval_s: float
+) -> Iterator[None]:
+    """Refresh the job's ``updated_at`` every ``interval_s`` while the block runs.
+
+    The heartbeat tells a new delivery of the job (after a lost worker) and the sweeper
+    that this attempt is alive, even while one long model request runs.
+    """
+    stop = threading.Event()
+
+    def beat() -> None:
+        with sessions() as session:
+            while not stop.wait(interval_s):
+                if not update_attempt(session, job_id, attempt):
+                    return
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def package_versions() -> dict[str, str]:
@@ -79,6 +143,14 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def windows_per_request(
+    arrays: dict[str, NDArray[np.floating]], batch_size: int, max_bytes: int = MAX_REQUEST_BYTES
+) -> int:
+    """``batch_size``, lowered so that one request's windows (as float32) fit ``max_bytes``."""
+    window_bytes = sum(4 * int(np.prod(a.shape[1:])) for a in arrays.values())
+    return max(1, min(batch_size, max_bytes // max(window_bytes, 1)))
+
+
 def predict_windows(
     client: ModelClient,
     model: str,
@@ -88,13 +160,16 @@ def predict_windows(
 ) -> NDArray[np.float32]:
     """Send the windows in batches of ``batch_size``; returns all probabilities.
 
-    ``on_batch`` is called after each batch with the fraction of windows it held.
+    A batch is made smaller where its windows would exceed `MAX_REQUEST_BYTES` (face
+    frames). ``on_batch`` is called after each batch with the fraction of windows it held.
     """
     n_windows = len(next(iter(arrays.values())))
+    batch_size = windows_per_request(arrays, batch_size)
     parts = []
     for start in range(0, n_windows, batch_size):
         batch = {name: a[start : start + batch_size] for name, a in arrays.items()}
-        parts.append(client.predict(model, batch))
+        with timed(MODEL_SECONDS, model=model, backend=client.name):
+            parts.append(client.predict(model, batch))
         on_batch(len(parts[-1]) / n_windows)
     return np.concatenate(parts, axis=0)
 
@@ -137,46 +212,117 @@ def provenance(card: ModelCard, client: ModelClient) -> dict[str, Any]:
     }
 
 
-def write_json_atomic(path: Path, payload: dict[str, Any]) -> None:
-    """Write JSON to a temporary file beside ``path``, then rename it into place."""
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(payload))
+def write_json_atomic(folder: Path, payload: dict[str, Any]) -> Path:
+    """Write JSON content-addressed into ``folder``: a temporary file, then a rename.
+
+    Returns the path ``folder/<sha256 of the bytes>.json``; writing the same payload twice
+    (a job delivered again) gives the same file.
+    """
+    data = json.dumps(payload).encode()
+    path = folder / f"{hashlib.sha256(data).hexdigest()}.json"
+    tmp = folder / f".{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp"
+    tmp.write_bytes(data)
     tmp.replace(path)
+    return path
+
+
+def claim(
+    job_id: str, sessions: sessionmaker[Session], settings: Settings, worker: str
+) -> int | None:
+    """Claim job ``job_id`` for this delivery; the attempt number, or None to drop it.
+
+    A running job with a fresh heartbeat may belong to a worker that just died (the
+    broker hands its job out at once): wait up to three heartbeats for it to go stale.
+    """
+    deadline = time.monotonic() + settings.claim_after_s + settings.heartbeat_s
+    with sessions() as session:
+        while True:
+            attempt = claim_job(session, job_id, worker, settings.claim_after_s)
+            job = session.get(Job, job_id)
+            if job is not None:
+                session.refresh(job)
+            if attempt is not None or job is None or job.state != "running":
+                break
+            if time.monotonic() > deadline:
+                logger.info("running elsewhere (%s); this delivery is a duplicate", job.worker)
+                return None
+            time.sleep(settings.heartbeat_s / 2)
+        if attempt is None:
+            logger.info("nothing to do (%s)", job.state if job else "unknown")
+            return None
+        if attempt > settings.max_attempts:
+            ERRORS.labels(kind="job_worker_lost").inc()
+            update_attempt(
+                session,
+                job_id,
+                attempt,
+                state="failed",
+                error=(
+                    f"the worker was lost {attempt - 1} times while running this job "
+                    f"(AFFECTSERVE_MAX_ATTEMPTS={settings.max_attempts}); the recording may "
+                    "be too large for the worker's memory"
+                ),
+            )
+            return None
+        return attempt
 
 
 def run_job(
-    job_id: str, sessions: sessionmaker[Session], client: ModelClient, settings: Settings
+    job_id: str,
+    sessions: sessionmaker[Session],
+    client: ModelClient,
+    settings: Settings,
+    worker: str = "",
 ) -> None:
-    """Run job ``job_id`` to a final state (``succeeded``, ``failed`` or ``cancelled``)."""
-    with sessions() as session:
+    """Run job ``job_id`` to a final state (``succeeded``, ``failed`` or ``cancelled``).
+
+    Every stage is idempotent: a delivery that takes over a job from a lost worker starts
+    it again from the beginning and overwrites nothing but the job's own row and result.
+    """
+    attempt = claim(job_id, sessions, settings, worker or f"{platform.node()}:{os.getpid()}")
+    if attempt is None:
+        return
+    logger.info("running (attempt %d)", attempt)
+    with sessions() as session, heartbeat(sessions, job_id, attempt, settings.heartbeat_s):
         job = session.get(Job, job_id)
-        if job is None or job.state in FINAL_STATES:
-            logger.info("job %s: nothing to do (%s)", job_id, job.state if job else "unknown")
-            return
-        update_job(session, job_id, state="running", error=None)
         cards = [load_card(name) for name in job.models]
         recordings = [session.get(Recording, rid) for rid in job.recording_ids]
         steps = len(recordings) * (1 + len(STAGES[1:]) * len(cards))
-        progress = Progress(session, job_id, total=steps)
+        progress = Progress(session, job_id, attempt, total=steps)
         try:
-            result = _run(job, recordings, cards, client, settings, progress)
+            with time_limit(settings.job_time_limit_s):
+                result = _run(job, recordings, cards, client, settings, progress)
         except JobCancelledError:
-            logger.info("job %s cancelled", job_id)
+            logger.info("stopped: cancelled or taken over")
             return
-        except (UnreadableRecordingError, CannotFeedError, ModelServerError, ValueError) as err:
-            logger.warning("job %s failed: %s", job_id, err)
-            update_job(session, job_id, state="failed", error=str(err))
+        except (
+            UnreadableRecordingError,
+            CannotFeedError,
+            ModelServerError,
+            JobTimeLimitError,
+            ValueError,
+        ) as err:
+            logger.warning("failed: %s", err)
+            ERRORS.labels(kind=f"job_{type(err).__name__}").inc()
+            update_attempt(session, job_id, attempt, state="failed", error=str(err))
             return
-        path = settings.results_dir / f"{job_id}.json"
-        write_json_atomic(path, result)
+        except Exception as err:
+            logger.exception("failed with an unexpected error")
+            ERRORS.labels(kind="job_internal").inc()
+            error = f"internal error ({type(err).__name__}: {err}); see the worker log"
+            update_attempt(session, job_id, attempt, state="failed", error=error)
+            return
+        path = write_json_atomic(settings.results_dir, result)
         final = {
             "stage": "done",
             "done": progress.total,
             "total": progress.total,
             "percent": 100.0,
         }
-        update_job(session, job_id, state="succeeded", result_path=str(path), progress=final)
-        logger.info("job %s succeeded", job_id)
+        if update_attempt(
+            session, job_id, attempt, state="succeeded", result_path=str(path), progress=final
+        ):
+            logger.info("succeeded")
 
 
 def _run(
@@ -192,24 +338,29 @@ def _run(
         if recording is None:
             raise ValueError(f"recording {recording_id} no longer exists; upload it again")
         progress.advance("reading", 0)
-        make_inputs = _reader(recording)
+        with timed(STAGE_SECONDS, stage="reading"):
+            make_inputs = _reader(recording)
         progress.advance("reading")
         models = {}
         for card in cards:
-            inputs = make_inputs(card)
+            with timed(STAGE_SECONDS, stage="features"):
+                inputs = make_inputs(card)
             progress.advance("features")
-            probs = predict_windows(
-                client,
-                card.name,
-                inputs.arrays,
-                settings.batch_size,
-                lambda fraction: progress.advance("inference", fraction),
-            )
+            with timed(STAGE_SECONDS, stage="inference"):
+                probs = predict_windows(
+                    client,
+                    card.name,
+                    inputs.arrays,
+                    settings.batch_size,
+                    lambda fraction: progress.advance("inference", fraction),
+                )
+            with timed(STAGE_SECONDS, stage="aggregating"):
+                summary = summarise(card, inputs, probs)
             models[card.name] = {
                 "model": card.name,
                 "labels": card.labels,
                 "window_s": inputs.window_s,
-                **summarise(card, inputs, probs),
+                **summary,
                 "warnings": _warnings(card) + inputs.notes,
                 "provenance": provenance(card, client),
             }
@@ -229,7 +380,7 @@ def _reader(recording: Recording) -> Callable[[ModelCard], ModelInputs]:
         features = read_features(path, companions, options)
         return lambda card: prepare_feature_inputs(features, card)
     raw = read_raw(path, companions, options)
-    return lambda card: prepare_inputs(raw, card)
+    return lambda card: prepare_inputs(raw, card, companions)
 
 
 def _warnings(card: ModelCard) -> list[str]:

@@ -7,8 +7,9 @@ fed exactly as it was trained.
 Steps (name in a card -> function here):
 
 * continuous signals ``(n_channels, n_times)``: ``filter``, ``resample``,
-  ``average_reference``, ``cvxeda``, ``resample_to_length``, ``eye_features``
+  ``average_reference``, ``eye_features``
 * windowing: ``windows``
+* continuous signals or windows: ``cvxeda``, ``resample_to_length``
 * windows ``(n_windows, n_channels, n_times)``: ``remove_baseline``,
   ``differential_entropy``, ``psd``, ``zscore``
 * features ``(n_windows, n_channels, n_bands)``: ``lds_smooth``, ``dasm``, ``rasm``,
@@ -231,23 +232,31 @@ def flatten(stream: Stream, band_major: bool = False) -> Stream:
 def cvxeda_step(
     stream: Stream, order: Sequence[str] = ("eda", "tonic", "phasic"), **params: float
 ) -> Stream:
-    """Replace a one-channel EDA signal by ``order`` of (signal, cvxEDA tonic, phasic)."""
-    _continuous(stream, "cvxeda")
-    if stream.data.shape[0] != 1:
-        raise ValueError(f"cvxeda takes one EDA channel, got {stream.data.shape[0]}")
-    return replace(stream, data=eda_components(stream.data[0], stream.sfreq, order, **params))
+    """Replace one EDA channel by ``order`` of (signal, cvxEDA tonic, phasic).
+
+    Continuous ``(1, n_times)`` becomes ``(3, n_times)``; windows
+    ``(n_windows, 1, n_times)`` are decomposed one by one into ``(n_windows, 3, n_times)``.
+    """
+    if stream.data.shape[-2] != 1:
+        raise ValueError(f"cvxeda takes one EDA channel, got {stream.data.shape[-2]}")
+    signals = stream.data.reshape(-1, stream.data.shape[-1])
+    parts = [eda_components(signal, stream.sfreq, order, **params) for signal in signals]
+    data = np.stack(parts).reshape(*stream.data.shape[:-2], len(order), stream.data.shape[-1])
+    return replace(stream, data=data)
 
 
 def resample_to_length_step(stream: Stream, n_samples: int, image_quirk: bool = False) -> Stream:
-    """Turn the whole recording into one window of ``n_samples`` points per channel.
+    """Resample each window (or the whole recording) to ``n_samples`` points per channel.
 
     RTCAN-1D's 2,500-point input; ``image_quirk`` reproduces its reshape-and-resize
-    trick (see `worker.features.filtering.resample_to_length`).
+    trick (see `worker.features.filtering.resample_to_length`). A continuous recording
+    becomes a single window.
     """
-    _continuous(stream, "resample_to_length")
     duration = stream.data.shape[-1] / stream.sfreq
     data = resample_to_length(stream.data, n_samples, image_quirk=image_quirk)
-    return Stream(data=data[np.newaxis], sfreq=n_samples / duration, window_starts=np.zeros(1))
+    if stream.window_starts is None:
+        return Stream(data=data[np.newaxis], sfreq=n_samples / duration, window_starts=np.zeros(1))
+    return replace(stream, data=data, sfreq=n_samples / duration)
 
 
 def eye_features_step(

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from functools import cache
+from typing import Any
+
+from celery import Task
+from celery.signals import (
+    after_setup_logger,
+    after_setup_task_logger,
+    worker_process_init,
+    worker_ready,
+    worker_shutdown,
+)
 
 from api.core.config import get_settings
-from api.core.store import session_factory
+from api.core.logs import job_context, structure
+from api.core.store import forget_engines, session_factory
 from worker.celery_app import RUN_JOB_TASK, celery_app
 from worker.model_client import ModelClient, make_client
 from worker.pipeline import run_job as run_job_pipeline
+from worker.reconcile import Reconciler
 
 
 @cache
@@ -16,9 +30,41 @@ def _client() -> ModelClient:
     return make_client(get_settings())
 
 
-@celery_app.task(name=RUN_JOB_TASK)
-def run_job(job_id: str) -> None:
+@celery_app.task(name=RUN_JOB_TASK, bind=True)
+def run_job(self: Task, job_id: str) -> None:
     """Run the job with id ``job_id``; its state and result go to the job store."""
     settings = get_settings()
     settings.ensure_dirs()
-    run_job_pipeline(job_id, session_factory(settings.store_url), _client(), settings)
+    worker = f"{self.request.hostname or 'worker'}:{os.getpid()}"
+    with job_context(job_id):
+        run_job_pipeline(job_id, session_factory(settings.store_url), _client(), settings, worker)
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def _structured_logs(logger: logging.Logger, **_kwargs: Any) -> None:
+    """Every worker log line carries the job id (text, or JSON with log_json)."""
+    structure(logger.handlers, get_settings().log_json)
+
+
+@worker_process_init.connect
+def _fresh_engines(**_kwargs: Any) -> None:
+    """A pool process opens its own store connections, never its parent's."""
+    forget_engines()
+
+
+_reconciler: list[Reconciler] = []
+
+
+@worker_ready.connect
+def _start_reconciler(sender: Any = None, **_kwargs: Any) -> None:
+    """Re-enqueue queued jobs and sweep stale ones from the worker's main process."""
+    reconciler = Reconciler(get_settings(), celery_app)
+    reconciler.start()
+    _reconciler.append(reconciler)
+
+
+@worker_shutdown.connect
+def _stop_reconciler(sender: Any = None, **_kwargs: Any) -> None:
+    while _reconciler:
+        _reconciler.pop().stop()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -34,7 +35,51 @@ class Settings(BaseSettings):
     torchserve_management_url: str = Field(default="http://127.0.0.1:8081")
     model_timeout_s: float = Field(default=60.0, gt=0)
     batch_size: int = Field(default=64, ge=1, description="Windows per model request.")
+    model_retries: int = Field(
+        default=3, ge=0, description="Attempts after the first when TorchServe fails (5xx)."
+    )
+    model_backoff_s: float = Field(
+        default=0.5, ge=0, description="Wait before the first model retry; doubled each time."
+    )
     max_upload_mb: float = Field(default=512.0, gt=0)
+    max_files_per_job: int = Field(default=16, ge=1, description="Files in one upload job.")
+    max_duration_s: float = Field(
+        default=6 * 3600.0, gt=0, description="Longest recording accepted, seconds."
+    )
+    max_channels: int = Field(default=512, ge=1, description="Most channels in a recording.")
+    read_timeout_s: float = Field(
+        default=60.0, gt=0, description="Time limit of reading one uploaded header, seconds."
+    )
+    job_time_limit_s: float = Field(
+        default=6 * 3600.0, gt=0, description="A job running longer is stopped and failed, s."
+    )
+    visibility_timeout_s: float = Field(
+        default=3600.0,
+        gt=0,
+        description=(
+            "Redis hands a job that no worker acknowledged to another worker after this "
+            "long, seconds: longer than the longest job."
+        ),
+    )
+    heartbeat_s: float = Field(
+        default=10.0, gt=0, description="How often a worker marks its running job alive, s."
+    )
+    stale_job_s: float = Field(
+        default=7200.0,
+        gt=0,
+        description="The sweeper fails a running job with no heartbeat for this long, s.",
+    )
+    sweep_interval_s: float = Field(
+        default=30.0, gt=0, description="How often the worker sweeps and re-enqueues, s."
+    )
+    max_attempts: int = Field(
+        default=3, ge=1, description="Deliveries of one job before it is failed for good."
+    )
+    retention_days: float | None = Field(
+        default=None,
+        gt=0,
+        description="Finished jobs, their results and unused uploads older than this go.",
+    )
 
     @field_validator("broker_url")
     @classmethod
@@ -46,6 +91,46 @@ class Settings(BaseSettings):
             )
         return value
 
+    shutdown_grace_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="On stop, how long running jobs may finish before they are re-queued, s.",
+    )
+    log_json: bool = Field(default=False, description="Worker logs as one JSON object a line.")
+    api_keys: list[str] = Field(
+        default_factory=list,
+        description="SHA-256 hex digests of API keys (JSON list); keys are on when any is set.",
+    )
+    admin_keys: list[str] = Field(
+        default_factory=list,
+        description="SHA-256 hex digests of admin keys, which see every job and recording.",
+    )
+
+    @field_validator("api_keys", "admin_keys")
+    @classmethod
+    def _digests(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.fullmatch(r"[0-9a-f]{64}", value):
+                raise ValueError(
+                    "API keys are configured by their SHA-256 hex digest, never in clear: "
+                    "make keys with `affectserve keys add`, or store sha256(key) here"
+                )
+        return values
+
+    @model_validator(mode="after")
+    def _stale_after_heartbeats(self) -> Settings:
+        if self.stale_job_s <= self.claim_after_s:
+            raise ValueError(
+                f"AFFECTSERVE_STALE_JOB_S={self.stale_job_s:g} must be longer than three "
+                f"heartbeats (AFFECTSERVE_HEARTBEAT_S={self.heartbeat_s:g})"
+            )
+        return self
+
+    @property
+    def claim_after_s(self) -> float:
+        """A running job whose heartbeat is this old may be taken over by a new delivery."""
+        return 3.0 * self.heartbeat_s
+
     @property
     def uploads_dir(self) -> Path:
         """Content-addressed uploaded files."""
@@ -55,6 +140,11 @@ class Settings(BaseSettings):
     def results_dir(self) -> Path:
         """One JSON result per job."""
         return self.data_dir / "results"
+
+    @property
+    def plots_dir(self) -> Path:
+        """Rendered figures, one folder per job (results never change, figures neither)."""
+        return self.data_dir / "plots"
 
     @property
     def broker_dir(self) -> Path:

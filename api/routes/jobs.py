@@ -2,28 +2,40 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from api.auth import Caller, CallerDep, can_see, owner_of
+from api.core import retention
 from api.core.config import Settings
-from api.core.store import ACTIVE_STATES, Job, Recording, list_jobs, update_job
+from api.core.store import ACTIVE_STATES, FINAL_STATES, Job, Recording, list_jobs, update_job
 from api.deps import CeleryDep, SessionDep, SettingsDep
 from api.schemas import ErrorBody, JobCreate, JobList, JobOptions, JobProgress, JobRead, JobResult
-from api.uploads import store_upload
+from api.uploads import check_file_count, feed_header, store_upload
 from model_store.cards import ModelCard, card_names, load_card
-from worker.celery_app import RUN_JOB_TASK
+from worker.celery_app import send_job
 from worker.feeding import check_feed
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
 NOT_FOUND = {404: {"model": ErrorBody, "description": "No such job."}}
 MULTIPART_FIELDS = ("models", "allow_untrained")
+JOB_CREATE_SCHEMA = {
+    key: value
+    for key, value in JobCreate.model_json_schema(
+        ref_template="#/components/schemas/{model}"
+    ).items()
+    if key != "$defs"
+}
+"""The JSON body of ``POST /v1/jobs`` (read by hand, so FastAPI does not list it)."""
 
 
 def job_read(job: Job) -> JobRead:
@@ -54,7 +66,7 @@ def choose_models(body: JobCreate, recordings: list[Recording]) -> list[str]:
 
     def unfit(card: ModelCard) -> str:
         for recording in recordings:
-            check = check_feed(card, recording.header)
+            check = check_feed(card, feed_header(recording))
             if not check.can_feed:
                 return f"{recording.filename}: {check.reason}"
         return ""
@@ -92,12 +104,15 @@ def choose_models(body: JobCreate, recordings: list[Recording]) -> list[str]:
     return list(dict.fromkeys(body.models))
 
 
-def enqueue(body: JobCreate, session: Session, settings: Settings, celery: Any) -> JobRead:
+def enqueue(
+    body: JobCreate, session: Session, settings: Settings, celery: Any, caller: Caller | None
+) -> JobRead:
     """Check a job, store it as ``queued`` and hand its id to the broker."""
+    check_file_count(len(body.recording_ids), settings)
     recordings = []
     for recording_id in body.recording_ids:
         recording = session.get(Recording, recording_id)
-        if recording is None:
+        if recording is None or not can_see(caller, recording.owner):
             raise _unprocessable(
                 f"no recording with id {recording_id}; upload it with POST /v1/recordings"
             )
@@ -108,17 +123,12 @@ def enqueue(body: JobCreate, session: Session, settings: Settings, celery: Any) 
         models=models,
         options=body.options.model_dump(),
         progress=JobProgress().model_dump(),
+        owner=owner_of(caller),
     )
     session.add(job)
     session.commit()
     try:
-        celery.send_task(
-            RUN_JOB_TASK,
-            args=[job.id],
-            task_id=job.id,
-            queue=settings.queue,
-            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
-        )
+        send_job(celery, job.id, settings.queue)
     except Exception as err:
         session.delete(job)
         session.commit()
@@ -129,17 +139,20 @@ def enqueue(body: JobCreate, session: Session, settings: Settings, celery: Any) 
     return job_read(job)
 
 
-async def _multipart_job(request: Request, session: Session, settings: Settings) -> JobCreate:
+async def _multipart_job(
+    request: Request, session: Session, settings: Settings, caller: Caller | None
+) -> JobCreate:
     form = await request.form()
     uploads = [item for key in ("file", "files") for item in form.getlist(key)]
     if not uploads:
         raise _unprocessable("a multipart job needs at least one 'file' part")
+    check_file_count(len(uploads), settings)
     ids = []
     for upload in uploads:
         if isinstance(upload, str):
             raise _unprocessable("the 'file' parts must be files, not text fields")
         recording = await run_in_threadpool(
-            store_upload, upload.file, upload.filename, settings, session
+            store_upload, upload.file, upload.filename, settings, session, owner=owner_of(caller)
         )
         ids.append(recording.id)
     models = [m for value in form.getlist("models") for m in str(value).split(",") if m.strip()]
@@ -164,7 +177,7 @@ async def _multipart_job(request: Request, session: Session, settings: Settings)
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/JobCreate"}},
+                "application/json": {"schema": JOB_CREATE_SCHEMA},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
@@ -187,37 +200,48 @@ async def _multipart_job(request: Request, session: Session, settings: Settings)
     },
 )
 async def create_job(
-    request: Request, session: SessionDep, settings: SettingsDep, celery: CeleryDep
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    celery: CeleryDep,
+    caller: CallerDep,
 ) -> JobRead:
     """Queue a job: JSON with recording ids, or multipart with the files themselves."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        body = await _multipart_job(request, session, settings)
+        body = await _multipart_job(request, session, settings, caller)
     else:
         try:
             body = JobCreate.model_validate_json(await request.body())
         except ValidationError as err:
             raise _unprocessable(f"invalid job body: {err}") from err
-    return await run_in_threadpool(enqueue, body, session, settings, celery)
+    return await run_in_threadpool(enqueue, body, session, settings, celery, caller)
 
 
 @router.get("", operation_id="jobs-list")
-def get_jobs(session: SessionDep, limit: int = 100) -> JobList:
-    """Jobs, newest first."""
-    return JobList(jobs=[job_read(job) for job in list_jobs(session, limit=min(limit, 1000))])
+def get_jobs(
+    session: SessionDep,
+    caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Most jobs to list.")] = 100,
+) -> JobList:
+    """Jobs, newest first: the caller's own (every job for an admin key, or keys off)."""
+    owner = None if caller is None or caller.admin else caller.key_id
+    jobs = list_jobs(session, limit=limit, owner=owner)
+    return JobList(jobs=[job_read(job) for job in jobs])
 
 
-def _job(session: Session, job_id: str) -> Job:
+def find_job(session: Session, job_id: str, caller: Caller | None) -> Job:
+    """The job ``job_id`` as ``caller`` may see it; 404 when there is none."""
     job = session.get(Job, job_id)
-    if job is None:
+    if job is None or not can_see(caller, job.owner):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job with id {job_id}")
     return job
 
 
 @router.get("/{job_id}", operation_id="jobs-get", responses=NOT_FOUND)
-def get_job(job_id: str, session: SessionDep) -> JobRead:
+def get_job(job_id: str, session: SessionDep, caller: CallerDep) -> JobRead:
     """A job's state, progress and error."""
-    return job_read(_job(session, job_id))
+    return job_read(find_job(session, job_id, caller))
 
 
 @router.get(
@@ -225,16 +249,86 @@ def get_job(job_id: str, session: SessionDep) -> JobRead:
     operation_id="jobs-result",
     responses={**NOT_FOUND, 409: {"model": ErrorBody, "description": "Not succeeded (yet)."}},
 )
-def get_result(job_id: str, session: SessionDep) -> JobResult:
+def get_result(job_id: str, session: SessionDep, caller: CallerDep) -> JobResult:
     """Per model and window: probabilities, labels, a summary and provenance."""
-    job = _job(session, job_id)
+    return JobResult.model_validate(stored_result(session, job_id, caller))
+
+
+def stored_result(session: Session, job_id: str, caller: Caller | None) -> dict[str, Any]:
+    """The stored result JSON of a job.
+
+    Raises
+    ------
+    HTTPException
+        404 for an unknown (or another key's) job, 409 when it has not succeeded.
+    """
+    job = find_job(session, job_id, caller)
     if job.state != "succeeded" or job.result_path is None:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
             f"job {job_id} is {job.state}; a result exists once it has succeeded"
             + (f" (error: {job.error})" if job.error else ""),
         )
-    return JobResult.model_validate(json.loads(Path(job.result_path).read_text()))
+    return json.loads(Path(job.result_path).read_text())
+
+
+def result_csv(result: dict[str, Any]) -> str:
+    """A result as CSV: one row per recording, model and window.
+
+    Columns: ``recording_id, filename, model, start_s, end_s, label`` and ``p_<label>``
+    for every label of any model (empty where a model lacks that label).
+    """
+    models = [(rec, m) for rec in result["recordings"] for m in rec["models"].values()]
+    labels = list(dict.fromkeys(label for _, model in models for label in model["labels"]))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        ["recording_id", "filename", "model", "start_s", "end_s", "label"]
+        + [f"p_{label}" for label in labels]
+    )
+    for recording, model in models:
+        for window in model["windows"]:
+            probabilities = window["probabilities"]
+            writer.writerow(
+                [
+                    recording["recording_id"],
+                    recording["filename"],
+                    model["model"],
+                    window["start_s"],
+                    window["end_s"],
+                    window["label"],
+                ]
+                + [probabilities.get(label, "") for label in labels]
+            )
+    return buffer.getvalue()
+
+
+@router.get(
+    "/{job_id}/result.csv",
+    operation_id="jobs-result-csv",
+    response_class=Response,
+    responses={
+        **NOT_FOUND,
+        200: {
+            "content": {
+                "text/csv": {
+                    "schema": {"type": "string", "format": "binary"},
+                    "example": "recording_id,filename,model,start_s,end_s,label,p_negative,"
+                    "p_neutral,p_positive\n4f1c2a9e,s01.edf,maet,0.0,1.0,neutral,0.2,0.5,0.3\n",
+                }
+            },
+            "description": "One row per recording, model and window.",
+        },
+        409: {"model": ErrorBody, "description": "Not succeeded (yet)."},
+    },
+)
+def get_result_csv(job_id: str, session: SessionDep, caller: CallerDep) -> Response:
+    """The result as CSV: per recording, model and window, the label and probabilities."""
+    return Response(
+        result_csv(stored_result(session, job_id, caller)),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{job_id}.csv"'},
+    )
 
 
 @router.delete(
@@ -246,14 +340,26 @@ def get_result(job_id: str, session: SessionDep) -> JobResult:
         204: {"description": "The finished job and its result were deleted."},
     },
 )
-def delete_job(job_id: str, session: SessionDep) -> Response:
+def delete_job(
+    job_id: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: CallerDep,
+    recordings: Annotated[
+        bool, Query(description="Also delete its recordings that no other job reads.")
+    ] = False,
+) -> Response:
     """Cancel a queued or running job; delete a finished one with its result."""
-    job = _job(session, job_id)
+    job = find_job(session, job_id, caller)
     if job.state in ACTIVE_STATES:
         job = update_job(session, job_id, state="cancelled") or job
         return Response(job_read(job).model_dump_json(), media_type="application/json")
-    if job.result_path:
-        Path(job.result_path).unlink(missing_ok=True)
-    session.delete(job)
-    session.commit()
+    recording_ids = job.recording_ids if recordings else []
+    retention.delete_job(session, settings, job)
+    for recording_id in recording_ids:
+        recording = session.get(Recording, recording_id)
+        if recording is not None and not retention.recording_in_use(
+            session, recording_id, ACTIVE_STATES + FINAL_STATES
+        ):
+            retention.delete_recording(session, recording)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

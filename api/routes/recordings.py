@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, UploadFile, status
+from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile, status
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
-from api.core.store import Recording
+from api.auth import Caller, CallerDep, can_see, owner_of
+from api.core import retention
+from api.core.store import ACTIVE_STATES, Recording
 from api.deps import SessionDep, SettingsDep
 from api.schemas import ErrorBody, RecordingRead, UploadOptions
 from api.uploads import recording_read, store_upload
@@ -27,12 +30,23 @@ ERRORS = {
     responses=ERRORS,
 )
 def create_recording(
-    file: Annotated[UploadFile, File(description="The recording: EDF, BDF, MAT or EEGLAB .set.")],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="The recording: EDF, BDF, MAT or EEGLAB .set.",
+            json_schema_extra={"format": "binary"},
+        ),
+    ],
     settings: SettingsDep,
     session: SessionDep,
+    caller: CallerDep,
     companions: Annotated[
         list[UploadFile] | None,
-        File(description="Companion files of the same recording, e.g. the EEGLAB .fdt."),
+        File(
+            description="Companion files of the same recording: the EEGLAB .fdt, a face "
+            "video (mp4, avi, mov, mkv), music audio (wav, mp3, flac, ogg) or eye tracking "
+            "(csv, tsv)."
+        ),
     ] = None,
     options: Annotated[
         str | None, Form(description="JSON object of reader options (UploadOptions).")
@@ -52,6 +66,7 @@ def create_recording(
         session,
         companions=[(c.file, c.filename) for c in companions or []],
         options=parsed.model_dump(exclude_none=True),
+        owner=owner_of(caller),
     )
     return recording_read(recording)
 
@@ -59,9 +74,34 @@ def create_recording(
 @router.get(
     "/{recording_id}", operation_id="recordings-get", responses={404: {"model": ErrorBody}}
 )
-def get_recording(recording_id: str, session: SessionDep) -> RecordingRead:
+def get_recording(recording_id: str, session: SessionDep, caller: CallerDep) -> RecordingRead:
     """An uploaded recording's header and the models it can feed."""
+    return recording_read(_recording(session, recording_id, caller))
+
+
+def _recording(session: Session, recording_id: str, caller: Caller | None) -> Recording:
     recording = session.get(Recording, recording_id)
-    if recording is None:
+    if recording is None or not can_see(caller, recording.owner):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no recording with id {recording_id}")
-    return recording_read(recording)
+    return recording
+
+
+@router.delete(
+    "/{recording_id}",
+    operation_id="recordings-delete",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={
+        404: {"model": ErrorBody},
+        409: {"model": ErrorBody, "description": "A queued or running job reads it."},
+    },
+)
+def delete_recording(recording_id: str, session: SessionDep, caller: CallerDep) -> Response:
+    """Delete an uploaded recording and its file."""
+    recording = _recording(session, recording_id, caller)
+    if retention.recording_in_use(session, recording_id, ACTIVE_STATES):
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            f"recording {recording_id} is read by a queued or running job; cancel it first",
+        )
+    retention.delete_recording(session, recording)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

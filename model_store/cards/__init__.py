@@ -67,6 +67,22 @@ class Training(BaseModel):
     note: str = ""
 
 
+class Serving(BaseModel):
+    """How TorchServe runs the model (the archive's ``model-config.yaml``)."""
+
+    workers: int = Field(default=1, ge=1, description="Worker processes of this model.")
+    batch_size: int = Field(
+        default=1, ge=1, description="Requests TorchServe joins into one handler call."
+    )
+    max_batch_delay_ms: int = Field(default=50, ge=0)
+    response_timeout_s: int = Field(default=120, ge=1)
+    gpu_id: int | None = Field(
+        default=None,
+        description="GPU of this model in production; by default the model's index in "
+        "name order (one GPU per model).",
+    )
+
+
 class ModelCard(BaseModel):
     """Everything the service knows about one model."""
 
@@ -87,6 +103,7 @@ class ModelCard(BaseModel):
     )
     weights_sha256: str | None = None
     seed: int = 0
+    serving: Serving = Field(default_factory=Serving)
 
     @property
     def weights_path(self) -> Path | None:

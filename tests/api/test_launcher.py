@@ -46,5 +46,7 @@ def test_torchserve_config_binds_loopback(tmp_path: Path) -> None:
     assert lines["inference_address"] == "http://127.0.0.1:8080"
     assert lines["management_address"] == "http://127.0.0.1:8081"
     assert lines["metrics_address"] == "http://127.0.0.1:8082"
+    assert lines["grpc_inference_address"] == "127.0.0.1"
+    assert (lines["grpc_inference_port"], lines["grpc_management_port"]) == ("8083", "8084")
     assert lines["disable_token_authorization"] == "true"
     assert lines["load_models"] == "maet.mar,strnn.mar"

@@ -91,10 +91,11 @@ def _descendants_alive(data_dir: Path) -> list[str]:
 
 @pytest.fixture
 def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
-    """Start ``affectserve up`` with a given backend; stop it and check nothing is left."""
+    """Start ``affectserve up`` with a given backend (and ``AFFECTSERVE_*`` overrides);
+    stop it and check nothing is left."""
     started: list[Service] = []
 
-    def start(backend: str, broker: str) -> Service:
+    def start(backend: str, broker: str, **env_overrides: str) -> Service:
         port, ts_port, mgmt_port = free_port(), free_port(), free_port()
         data_dir = tmp_path / f"data-{backend}"
         log = tmp_path / f"up-{backend}.log"
@@ -106,6 +107,7 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
             "AFFECTSERVE_TORCHSERVE_URL": f"http://127.0.0.1:{ts_port}",
             "AFFECTSERVE_TORCHSERVE_MANAGEMENT_URL": f"http://127.0.0.1:{mgmt_port}",
             "PYTHONPATH": str(ROOT),
+            **env_overrides,
         }
         handle = open(log, "w")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(

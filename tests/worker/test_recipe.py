@@ -105,15 +105,22 @@ def test_rtcan_eda_recipe_gives_three_by_2500():
     t = np.arange(int(60 * sfreq)) / sfreq
     response = np.clip(np.exp(-(t - 20) / 2.0) - np.exp(-(t - 20) / 0.7), 0, None) * (t >= 20)
     stream = Stream(data=(3.0 + response)[np.newaxis], sfreq=sfreq)
-    recipe = _recipe(
-        ("cvxeda", {"order": ["tonic", "phasic", "eda"]}),
-        ("resample_to_length", {"n_samples": 2500}),
-        ("zscore", {"axis": -1}),
+    tail = _recipe(("resample_to_length", {"n_samples": 2500}), ("zscore", {"axis": -1}))
+    whole = run_recipe(
+        stream, [*_recipe(("cvxeda", {"order": ["tonic", "phasic", "eda"]})), *tail]
     )
-    out = run_recipe(stream, recipe)
-    assert out.data.shape == (1, 3, 2500)
-    np.testing.assert_allclose(out.data.mean(axis=-1), 0.0, atol=1e-9)
-    np.testing.assert_allclose(out.data.std(axis=-1), 1.0, atol=1e-9)
+    assert whole.data.shape == (1, 3, 2500)
+    np.testing.assert_allclose(whole.data.mean(axis=-1), 0.0, atol=1e-9)
+    np.testing.assert_allclose(whole.data.std(axis=-1), 1.0, atol=1e-9)
+    windowed = run_recipe(
+        stream,
+        [
+            *_recipe(("windows", {"length_s": 30.0, "step_s": 30.0}), ("cvxeda", {})),
+            *tail,
+        ],
+    )
+    assert windowed.data.shape == (2, 3, 2500)
+    np.testing.assert_array_equal(windowed.window_starts, [0.0, 30.0])
 
 
 def test_eye_features_step_and_step_order_errors():

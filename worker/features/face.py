@@ -8,6 +8,7 @@ takes them (spec §1.1: 5 frames per 1-s segment, ``(5, 3, 64, 64)``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,6 +97,48 @@ def crop_face(frame: NDArray[np.uint8], box: Box, size: int = 64) -> NDArray[np.
     return cv2.resize(patch, (size, size), interpolation=cv2.INTER_AREA)
 
 
+def _video_frames(
+    path: Path, n_seconds: int | None, fps: int, offset_s: float
+) -> tuple[int, Iterator[NDArray[np.uint8]]]:
+    """Number of EEG seconds and a generator of the RGB frames aligned to them."""
+    import cv2
+
+    name = Path(path).name
+    capture = cv2.VideoCapture(str(path))
+    if not capture.isOpened():
+        raise ValueError(f"the video {name} could not be opened (mp4 or avi)")
+    video_fps = capture.get(cv2.CAP_PROP_FPS)
+    n_frames = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+    available = int((n_frames / video_fps - offset_s) // 1) if video_fps > 0 else 0
+    n_seconds = available if n_seconds is None else n_seconds
+    if n_frames <= 0 or n_seconds < 1 or n_seconds > available:
+        capture.release()
+        raise ValueError(
+            f"the video {name} covers {available} s after the offset, the EEG needs {n_seconds} s"
+        )
+    times = offset_s + np.arange(n_seconds * fps) / fps
+    wanted = np.minimum(np.round(times * video_fps).astype(int), n_frames - 1)
+
+    def frames() -> Iterator[NDArray[np.uint8]]:
+        index, frame = -1, None
+        try:
+            for target in wanted:
+                while index < target:
+                    if not capture.grab():
+                        raise ValueError(f"the video {name} ended at frame {index + 1}")
+                    index, frame = index + 1, None
+                if frame is None:
+                    ok, bgr = capture.retrieve()
+                    if not ok:
+                        raise ValueError(f"frame {index} of {name} could not be decoded")
+                    frame = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+                yield frame
+        finally:
+            capture.release()
+
+    return n_seconds, frames()
+
+
 def read_frames(
     path: Path, n_seconds: int | None = None, fps: int = 5, offset_s: float = 0.0
 ) -> NDArray[np.uint8]:
@@ -103,6 +146,7 @@ def read_frames(
 
     Frame ``k`` of second ``s`` is the video frame nearest to time
     ``offset_s + s + k / fps`` (``offset_s``: where EEG second 0 falls in the video).
+    Holds every frame in memory: for long videos use `video_face_crops`.
 
     Parameters
     ----------
@@ -120,47 +164,38 @@ def read_frames(
     frames : array of uint8, shape (n_seconds, fps, height, width, 3)
         RGB frames.
     """
-    import cv2
+    n_seconds, frames = _video_frames(path, n_seconds, fps, offset_s)
+    stacked = np.stack(list(frames))
+    return stacked.reshape(n_seconds, fps, *stacked.shape[1:])
 
-    capture = cv2.VideoCapture(str(path))
-    try:
-        if not capture.isOpened():
-            raise ValueError(f"the video {Path(path).name} could not be opened (mp4 or avi)")
-        video_fps = capture.get(cv2.CAP_PROP_FPS)
-        n_frames = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
-        if video_fps <= 0 or n_frames <= 0:
-            raise ValueError(f"the video {Path(path).name} reports no frame rate or frames")
-        available = int((n_frames / video_fps - offset_s) // 1)
-        n_seconds = available if n_seconds is None else n_seconds
-        if n_seconds < 1 or n_seconds > available:
-            raise ValueError(
-                f"the video covers {available} s after the offset, the EEG needs {n_seconds} s"
-            )
-        times = offset_s + np.arange(n_seconds * fps) / fps
-        wanted = np.minimum(np.round(times * video_fps).astype(int), n_frames - 1)
-        frames = []
-        index, frame = -1, None
-        for target in wanted:
-            while index < target:
-                if not capture.grab():
-                    raise ValueError(f"the video {Path(path).name} ended at frame {index + 1}")
-                index += 1
-                frame = None
-            if frame is None:
-                ok, frame = capture.retrieve()
-                if not ok:
-                    raise ValueError(f"frame {index} of {Path(path).name} could not be decoded")
-                frame = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
-            frames.append(frame)
-    finally:
-        capture.release()
-    return np.stack(frames).reshape(n_seconds, fps, *frames[0].shape)
+
+def _crop_all(frames: Iterable[NDArray[np.uint8]], size: int) -> NDArray[np.float32]:
+    """Crops ``(n_frames, 3, size, size)`` in [0, 1]; undetected frames reuse a box.
+
+    A frame without a detection uses the latest earlier detection; frames before
+    the first detection wait for it (only those are held in memory).
+    """
+    crops: list[NDArray[np.uint8]] = []
+    waiting: list[NDArray[np.uint8]] = []
+    box: Box | None = None
+    for frame in frames:
+        box = detect_face(frame) or box
+        if box is None:
+            waiting.append(frame)
+            continue
+        crops.extend(crop_face(early, box, size) for early in waiting)
+        waiting = []
+        crops.append(crop_face(frame, box, size))
+    if box is None:
+        raise NoFaceFoundError(
+            f"no face was found in any of the {len(waiting)} frames; upload a video in which "
+            "the participant's face is frontal, lit and visible"
+        )
+    return np.stack(crops).transpose(0, 3, 1, 2).astype(np.float32) / 255.0
 
 
 def face_crops(frames: NDArray[np.uint8], size: int = 64) -> NDArray[np.float32]:
     """Detect and crop the face in every frame, as the face branch's input tensor.
-
-    A frame without a detection uses the box of the nearest frame that has one.
 
     Parameters
     ----------
@@ -172,7 +207,7 @@ def face_crops(frames: NDArray[np.uint8], size: int = 64) -> NDArray[np.float32]
     Returns
     -------
     crops : array of float32, shape (n_seconds, n_frames, 3, size, size)
-        RGB in [0, 1].
+        RGB in [0, 1]. A frame without a detection reuses the latest earlier box.
 
     Raises
     ------
@@ -180,16 +215,18 @@ def face_crops(frames: NDArray[np.uint8], size: int = 64) -> NDArray[np.float32]
         When no frame holds a detectable face.
     """
     flat = frames.reshape(-1, *frames.shape[-3:])
-    boxes = [detect_face(frame) for frame in flat]
-    found = np.array([k for k, box in enumerate(boxes) if box is not None])
-    if found.size == 0:
-        raise NoFaceFoundError(
-            f"no face was found in any of the {len(flat)} frames; upload a video in which "
-            "the participant's face is frontal, lit and visible"
-        )
-    crops = np.empty((len(flat), size, size, 3), dtype=np.uint8)
-    for k, frame in enumerate(flat):
-        nearest = boxes[int(found[np.argmin(np.abs(found - k))])]
-        crops[k] = crop_face(frame, nearest, size)  # type: ignore[arg-type]
-    out = crops.reshape(*frames.shape[:2], size, size, 3).transpose(0, 1, 4, 2, 3)
-    return out.astype(np.float32) / 255.0
+    return _crop_all(flat, size).reshape(*frames.shape[:2], 3, size, size)
+
+
+def video_face_crops(
+    path: Path, n_seconds: int | None = None, fps: int = 5, offset_s: float = 0.0, size: int = 64
+) -> NDArray[np.float32]:
+    """`read_frames` then `face_crops`, one frame at a time (memory: the crops only).
+
+    Returns
+    -------
+    crops : array of float32, shape (n_seconds, fps, 3, size, size)
+        RGB in [0, 1].
+    """
+    n_seconds, frames = _video_frames(path, n_seconds, fps, offset_s)
+    return _crop_all(frames, size).reshape(n_seconds, fps, 3, size, size)

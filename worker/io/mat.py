@@ -25,6 +25,7 @@ import mne
 import numpy as np
 import scipy.io
 from numpy.typing import NDArray
+from scipy.io.matlab import MatReadError
 
 from model_store.cards import band_edges, montage_channels
 from worker.channels import classify_channels
@@ -111,7 +112,15 @@ def list_variables(path: Path) -> list[MatVariable]:
             ]
     try:
         return [MatVariable(n, tuple(s), c) for n, s, c in scipy.io.whosmat(path)]
-    except (ValueError, TypeError, OSError, NotImplementedError, EOFError) as err:
+    except (
+        ValueError,
+        TypeError,
+        OSError,
+        NotImplementedError,
+        EOFError,
+        IndexError,
+        MatReadError,
+    ) as err:
         raise UnreadableRecordingError(
             f"the MAT file could not be read ({err}): it is damaged, cut short or not a "
             "MATLAB v5/v7/v7.3 file; save it again in MATLAB with save(..., '-v7')"
@@ -144,7 +153,15 @@ def load_variables(path: Path, names: list[str]) -> dict[str, Any]:
             return {name: _h5_value(fid, fid[name]) for name in names}
     try:
         loaded = scipy.io.loadmat(path, variable_names=names, squeeze_me=True, mat_dtype=False)
-    except (ValueError, TypeError, OSError, EOFError, MemoryError) as err:
+    except (
+        ValueError,
+        TypeError,
+        OSError,
+        EOFError,
+        MemoryError,
+        IndexError,
+        MatReadError,
+    ) as err:
         raise UnreadableRecordingError(
             f"the MAT file could not be read ({err}): it is damaged or cut short; save it "
             "again in MATLAB and upload the complete file"

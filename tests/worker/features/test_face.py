@@ -13,6 +13,7 @@ from worker.features.face import (  # noqa: E402
     detect_face,
     face_crops,
     read_frames,
+    video_face_crops,
 )
 
 
@@ -69,7 +70,10 @@ def test_video_crops_have_the_model_shape_and_no_face_is_reported(tmp_path, port
     video = _write_video(tmp_path / "face.avi", [small] * 30, 10.0)
     crops = face_crops(read_frames(video, n_seconds=2))
     assert crops.shape == (2, 5, 3, 64, 64) and crops.dtype == np.float32
+    np.testing.assert_array_equal(video_face_crops(video, n_seconds=2), crops)
     assert crops.min() >= 0.0 and crops.max() <= 1.0 and crops.std() > 0.05
     blank = _write_video(tmp_path / "blank.avi", [np.zeros((120, 160, 3), np.uint8)] * 10, 10.0)
     with pytest.raises(NoFaceFoundError, match="no face was found in any of the 5 frames"):
         face_crops(read_frames(blank))
+    with pytest.raises(NoFaceFoundError):
+        video_face_crops(blank)

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="GapRead")
+
+
+@_attrs_define
+class GapRead:
+    """A gap in a discontinuous recording.
+
+    Attributes:
+        onset_s (float):
+        duration_s (float):
+    """
+
+    onset_s: float
+    duration_s: float
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        onset_s = self.onset_s
+
+        duration_s = self.duration_s
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "onset_s": onset_s,
+                "duration_s": duration_s,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        onset_s = d.pop("onset_s")
+
+        duration_s = d.pop("duration_s")
+
+        gap_read = cls(
+            onset_s=onset_s,
+            duration_s=duration_s,
+        )
+
+        gap_read.additional_properties = d
+        return gap_read
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class PlotsGetName(StrEnum):
+    AGREEMENT = "agreement"
+    SUMMARY = "summary"
+    TIMELINE = "timeline"
+    TOPOMAP = "topomap"
+
+    def __str__(self) -> str:
+        return str(self.value)

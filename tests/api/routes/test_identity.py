@@ -1,0 +1,49 @@
+"""Identifying EDF header fields are neither stored nor returned."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import mne
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from api.core.config import get_settings
+from api.core.store import Recording, session_factory
+from worker.io import read_raw
+
+
+@pytest.mark.parametrize("fmt", ["edf", "bdf"])
+def test_patient_fields_are_scrubbed(client: TestClient, tmp_path: Path, fmt: str) -> None:
+    info = mne.create_info(["Fp1", "Fp2", "Cz"], 128.0, "eeg")
+    info["subject_info"] = {
+        "his_id": "HOSP4711",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "birthday": datetime.date(1915, 12, 10),
+    }
+    raw = mne.io.RawArray(np.zeros((3, 1280)), info, verbose="error")
+    path = tmp_path / f"patient.{fmt}"
+    mne.export.export_raw(path, raw, fmt=fmt, verbose="error")
+    assert b"Lovelace" in path.read_bytes()
+    with open(path, "rb") as fid:
+        reply = client.post("/v1/recordings", files={"file": (path.name, fid)})
+    assert reply.status_code == 201, reply.text
+    assert reply.json()["channel_names"] == ["Fp1", "Fp2", "Cz"]
+    assert reply.json()["duration_s"] == 10.0
+    with session_factory(get_settings().store_url)() as session:
+        recording = session.get(Recording, reply.json()["id"])
+        stored = Path(recording.path).read_bytes()
+        row = json.dumps(recording.header)
+    for secret in ("Lovelace", "Ada", "HOSP4711", "1915"):
+        assert secret not in reply.text
+        assert secret not in row
+        assert secret.encode() not in stored[:256]
+    assert stored[8:16] == b"X X X X "
+    scrubbed = read_raw(Path(recording.path))
+    assert scrubbed.n_times == 1280 and scrubbed.info["subject_info"]["last_name"] == "X"
+    reread = client.get(f"/v1/recordings/{reply.json()['id']}").json()
+    assert reread["channel_names"] == ["Fp1", "Fp2", "Cz"]

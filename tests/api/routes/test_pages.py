@@ -1,0 +1,127 @@
+"""The web pages: upload form, job progress, results."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from model_store.cards import card_names, load_card
+from tests.results import store_succeeded_job
+from worker.plots.colours import label_colour
+
+
+def _upload(client: TestClient, path: Path, name: str = "s01.edf") -> str:
+    with open(path, "rb") as fid:
+        return client.post("/v1/recordings", files={"file": (name, fid)}).json()["id"]
+
+
+def test_upload_page_lists_every_model_with_its_weights_status(client: TestClient) -> None:
+    reply = client.get("/")
+    assert reply.status_code == 200
+    page = reply.text
+    assert '<input id="file-input" name="files" type="file" multiple' in page
+    assert '<label class="button" for="file-input">' in page
+    for name in card_names():
+        card = load_card(name)
+        assert f'<input type="checkbox" id="model-{name}" name="models" value="{name}"' in page
+        assert f'<label for="model-{name}">' in page
+        assert card.title in page
+        status = "trained" if card.weights_status == "ready" else "no trained weights"
+        assert f'<span class="badge {card.weights_status}">{status}</span>' in page
+    assert '<label for="allow-untrained">' in page
+    assert "https://" not in page and "http://" not in page.replace("http://testserver", "")
+
+
+def test_static_files_are_served_and_local(client: TestClient) -> None:
+    for name, kind in (
+        ("style.css", "text/css"),
+        ("upload.js", "javascript"),
+        ("job.js", "javascript"),
+        ("results.js", "javascript"),
+    ):
+        reply = client.get(f"/static/{name}")
+        assert reply.status_code == 200 and kind in reply.headers["content-type"]
+        assert "http" not in reply.text and "@import" not in reply.text
+
+
+@pytest.fixture
+def job(client: TestClient, seed_edf: Path) -> str:
+    return store_succeeded_job(_upload(client, seed_edf), "s01.edf", {"maet": 60, "strnn": 42})
+
+
+def test_results_page_links_each_plot_and_lists_each_window(client: TestClient, job: str) -> None:
+    page = client.get(f"/jobs/{job}/results").text
+    images = [html.unescape(src) for src in re.findall(r'<img src="([^"]+)"', page)]
+    assert sorted(images) == sorted(
+        f"/v1/jobs/{job}/plots/{name}.png?recording=0{query}"
+        for name, query in (
+            ("summary", ""),
+            ("timeline", "&model=maet"),
+            ("timeline", "&model=strnn"),
+            ("agreement", ""),
+            ("topomap", ""),
+        )
+    )
+    for src in images:
+        assert client.get(src).status_code == 200, src
+    assert '<figure class="plot timeline" data-model="maet" data-windows="60">' in page
+    assert '<figure class="plot timeline" data-model="strnn" data-windows="42">' in page
+    tables = re.findall(r'<table class="windows" data-model="(\w+)">(.*?)</table>', page, re.S)
+    assert [(name, body.count("<tr><td>")) for name, body in tables] == [
+        ("maet", 60),
+        ("strnn", 42),
+    ]
+    assert f'href="/v1/jobs/{job}/result" download' in page
+    assert f'href="/v1/jobs/{job}/result.csv" download' in page
+    assert f"--colour: {label_colour('positive')}" in page
+    assert "<li>maet: made up by tests.results, not a prediction</li>" in page
+
+
+def test_results_page_of_one_model_has_no_agreement(client: TestClient, seed_edf: Path) -> None:
+    job = store_succeeded_job(_upload(client, seed_edf), "a.edf", {"maet": 5})
+    page = client.get(f"/jobs/{job}/results").text
+    assert "agreement.png" not in page and "timeline.png" in page
+
+
+def test_job_page_shows_progress_and_error_in_words(client: TestClient, seed_edf: Path) -> None:
+    from api.core.config import get_settings
+    from api.core.store import session_factory, update_job
+
+    job = store_succeeded_job(_upload(client, seed_edf), "a.edf", {"maet": 5}, state="running")
+    page = client.get(f"/jobs/{job}").text
+    assert f'data-job-id="{job}" data-state="running"' in page
+    assert '<button id="cancel" type="button" class="button" >' in page
+    for stage in ("reading", "features", "inference", "aggregating"):
+        assert f'<li data-stage="{stage}">' in page
+    reply = client.get(f"/jobs/{job}/results", follow_redirects=False)
+    assert reply.status_code == 303 and reply.headers["location"].endswith(f"/jobs/{job}")
+    with session_factory(get_settings().store_url)() as session:
+        update_job(session, job, state="failed", error="the model server is unreachable")
+    page = client.get(f"/jobs/{job}").text
+    assert "The job failed: the model server is unreachable</div>" in page
+    assert 'id="cancel" type="button" class="button" hidden' in page
+    assert client.get("/jobs/0000").status_code == 404
+
+
+def test_upload_page_shows_training_data_and_scores(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.routes import pages
+    from model_store.cards import Metric, Training
+
+    card = load_card("maet").model_copy(
+        update={
+            "training": Training(dataset="SEED", protocol="leave-one-clip-out", command="x"),
+            "metrics": [
+                Metric(name="accuracy", value=0.8512, dataset="SEED", protocol="subject-wise")
+            ],
+        }
+    )
+    monkeypatch.setattr(pages, "load_cards", lambda: [card])
+    page = client.get("/").text
+    assert "<dd>SEED (leave-one-clip-out)</dd>" in page
+    assert "<dd>accuracy 0.851 on SEED (subject-wise)</dd>" in page

@@ -1,0 +1,99 @@
+"""Figures of a job's result as PNG and SVG."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from tests.results import store_succeeded_job
+
+
+@pytest.fixture
+def job(client: TestClient, seed_edf: Path) -> str:
+    with open(seed_edf, "rb") as fid:
+        recording = client.post("/v1/recordings", files={"file": ("s01.edf", fid)}).json()
+    return store_succeeded_job(recording["id"], "s01.edf", {"maet": 60, "strnn": 60})
+
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [("timeline", (900, 480)), ("summary", (900, 285)), ("agreement", (900, 420))],
+)
+def test_result_plots_are_pngs_of_the_figure_size(
+    client: TestClient, job: str, name: str, size: tuple[int, int]
+) -> None:
+    reply = client.get(f"/v1/jobs/{job}/plots/{name}.png")
+    assert reply.status_code == 200, reply.text
+    assert reply.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(reply.content)).size == size
+
+
+def test_topomap_is_drawn_from_the_recording_file(client: TestClient, job: str) -> None:
+    reply = client.get(f"/v1/jobs/{job}/plots/topomap.svg")
+    assert reply.status_code == 200, reply.text
+    assert reply.headers["content-type"] == "image/svg+xml"
+    svg = reply.text
+    for band in ("delta", "theta", "alpha", "beta", "gamma"):
+        assert f"<!-- {band} -->" in svg
+    assert "<!-- band power (dB re 1 µV²) -->" in svg
+
+
+def test_timeline_of_a_model_that_did_not_run_is_404(client: TestClient, job: str) -> None:
+    reply = client.get(f"/v1/jobs/{job}/plots/timeline.png", params={"model": "tsception"})
+    assert reply.status_code == 404
+    assert reply.json()["detail"] == "model tsception did not run on s01.edf; models: maet, strnn"
+
+
+def test_agreement_of_one_model_and_bad_names(client: TestClient, seed_edf: Path) -> None:
+    with open(seed_edf, "rb") as fid:
+        recording = client.post("/v1/recordings", files={"file": ("a.edf", fid)}).json()
+    job = store_succeeded_job(recording["id"], "a.edf", {"maet": 10})
+    reply = client.get(f"/v1/jobs/{job}/plots/agreement.png")
+    assert reply.status_code == 404
+    assert "two or more models; only maet ran" in reply.json()["detail"]
+    assert client.get(f"/v1/jobs/{job}/plots/pie.png").status_code == 422
+    assert client.get(f"/v1/jobs/{job}/plots/summary.gif").status_code == 422
+    reply = client.get(f"/v1/jobs/{job}/plots/topomap.png", params={"bands": "nope"})
+    assert reply.status_code == 422 and "unknown band table nope" in reply.json()["detail"]
+
+
+def test_plots_of_unfinished_job_are_409(client: TestClient, seed_edf: Path) -> None:
+    with open(seed_edf, "rb") as fid:
+        recording = client.post("/v1/recordings", files={"file": ("a.edf", fid)}).json()
+    job = store_succeeded_job(recording["id"], "a.edf", {"maet": 10}, state="running")
+    reply = client.get(f"/v1/jobs/{job}/plots/summary.png")
+    assert reply.status_code == 409
+    assert client.get("/v1/jobs/0000/plots/summary.png").status_code == 404
+
+
+def test_result_csv_has_one_row_per_window(client: TestClient, job: str) -> None:
+    reply = client.get(f"/v1/jobs/{job}/result.csv")
+    assert reply.status_code == 200
+    assert reply.headers["content-type"].startswith("text/csv")
+    lines = reply.text.splitlines()
+    assert lines[0] == (
+        "recording_id,filename,model,start_s,end_s,label,p_negative,p_neutral,p_positive"
+    )
+    assert len(lines) == 1 + 120
+    result = client.get(f"/v1/jobs/{job}/result").json()
+    first = result["recordings"][0]["models"]["maet"]["windows"][0]
+    cells = lines[1].split(",")
+    assert cells[2:6] == ["maet", "0.0", "1.0", first["label"]]
+    assert float(cells[6]) == first["probabilities"]["negative"]
+
+
+def test_figures_are_cached_until_the_job_is_deleted(
+    client: TestClient, job: str, settings_env: Path
+) -> None:
+    first = client.get(f"/v1/jobs/{job}/plots/timeline.svg", params={"model": "strnn"})
+    cached = settings_env / "plots" / job / "timeline-0-strnn.svg"
+    assert cached.read_bytes() == first.content
+    cached.write_bytes(b"<svg>cached</svg>")
+    again = client.get(f"/v1/jobs/{job}/plots/timeline.svg", params={"model": "strnn"})
+    assert again.content == b"<svg>cached</svg>"
+    assert client.delete(f"/v1/jobs/{job}").status_code == 204
+    assert not cached.parent.exists()

@@ -1,0 +1,151 @@
+"""The pipeline under faults: duplicate deliveries, lost workers, unexpected errors."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+from prometheus_client import REGISTRY
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.core.config import Settings
+from api.core.store import Job, Recording, session_factory
+from model_store.cards import load_card
+from tests.conftest import write_seed_edf
+from worker.pipeline import run_job
+
+
+class SlowClient:
+    """A model server that hangs."""
+
+    name = "slow"
+
+    def predict(self, model: str, inputs: dict[str, NDArray[np.floating]]) -> NDArray[np.float32]:
+        time.sleep(30)
+        raise AssertionError("the time limit did not stop the job")
+
+
+class UniformClient:
+    """A model server that answers equal probabilities (or fails when told to)."""
+
+    name = "uniform"
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.error = error
+        self.calls = 0
+
+    def predict(self, model: str, inputs: dict[str, NDArray[np.floating]]) -> NDArray[np.float32]:
+        self.calls += 1
+        if self.error is not None:
+            raise self.error
+        n_windows = len(next(iter(inputs.values())))
+        n_classes = len(load_card(model).labels)
+        return np.full((n_windows, n_classes), 1.0 / n_classes, dtype=np.float32)
+
+    def health(self) -> None:
+        raise NotImplementedError
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[Settings, sessionmaker[Session], str]:
+    """Settings on a fresh data dir, and a queued MAET job on a 20-s recording."""
+    settings = Settings(data_dir=tmp_path / "data", heartbeat_s=0.2, stale_job_s=60)
+    settings.ensure_dirs()
+    path = write_seed_edf(settings.uploads_dir / "rec.edf", duration_s=20.0)
+    sessions = session_factory(settings.store_url)
+    with sessions() as session:
+        recording = Recording(
+            filename="rec.edf", sha256="0" * 64, path=str(path), format="edf", header={}
+        )
+        session.add(recording)
+        session.flush()
+        job = Job(recording_ids=[recording.id], models=["maet"], options={}, progress={})
+        session.add(job)
+        session.commit()
+        return settings, sessions, job.id
+
+
+def _job(sessions: sessionmaker[Session], job_id: str) -> Job:
+    with sessions() as session:
+        return session.get(Job, job_id)
+
+
+def _count(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(f"{name}_count", labels) or 0.0
+
+
+def test_runs_once_and_duplicates_do_nothing(setup: tuple) -> None:
+    settings, sessions, job_id = setup
+    client = UniformClient()
+    stages = ("reading", "features", "inference", "aggregating")
+    before = [_count("affectserve_stage_seconds", stage=stage) for stage in stages]
+    requests = _count("affectserve_model_request_seconds", model="maet", backend="uniform")
+    run_job(job_id, sessions, client, settings, "w1")
+    after = [_count("affectserve_stage_seconds", stage=stage) for stage in stages]
+    assert [b - a for a, b in zip(before, after, strict=True)] == [1, 1, 1, 1]
+    assert client.calls == 1
+    assert _count("affectserve_model_request_seconds", model="maet", backend="uniform") == (
+        requests + 1
+    )
+    job = _job(sessions, job_id)
+    assert (job.state, job.attempts, job.worker) == ("succeeded", 1, "w1")
+    result = Path(job.result_path)
+    assert result.parent == settings.results_dir
+    assert result.stem == hashlib.sha256(result.read_bytes()).hexdigest()
+    calls = client.calls
+    run_job(job_id, sessions, client, settings, "w2")
+    assert client.calls == calls
+    assert _job(sessions, job_id).attempts == 1
+
+
+def test_takes_over_a_job_whose_worker_was_lost(setup: tuple) -> None:
+    settings, sessions, job_id = setup
+    lost_at = datetime.now(UTC) - timedelta(seconds=10)
+    with sessions() as session:
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(state="running", attempts=1, worker="dead", updated_at=lost_at)
+        )
+        session.commit()
+    run_job(job_id, sessions, UniformClient(), settings, "w2")
+    job = _job(sessions, job_id)
+    assert (job.state, job.attempts, job.worker) == ("succeeded", 2, "w2")
+    assert job.progress["percent"] == 100.0
+
+
+def test_gives_up_after_max_attempts(setup: tuple) -> None:
+    settings, sessions, job_id = setup
+    with sessions() as session:
+        session.execute(update(Job).where(Job.id == job_id).values(attempts=3))
+        session.commit()
+    client = UniformClient()
+    run_job(job_id, sessions, client, settings, "w")
+    job = _job(sessions, job_id)
+    assert (job.state, job.attempts, client.calls) == ("failed", 4, 0)
+    assert job.error.startswith("the worker was lost 3 times while running this job")
+
+
+def test_unexpected_error_fails_the_job_with_its_reason(setup: tuple) -> None:
+    settings, sessions, job_id = setup
+    run_job(job_id, sessions, UniformClient(RuntimeError("boom")), settings, "w")
+    job = _job(sessions, job_id)
+    assert job.state == "failed"
+    assert job.error == "internal error (RuntimeError: boom); see the worker log"
+
+
+def test_a_hung_job_is_stopped_at_the_time_limit(setup: tuple) -> None:
+    settings, sessions, job_id = setup
+    settings = settings.model_copy(update={"job_time_limit_s": 1.0})
+    start = time.monotonic()
+    run_job(job_id, sessions, SlowClient(), settings, "w")
+    assert time.monotonic() - start < 10
+    job = _job(sessions, job_id)
+    assert job.state == "failed"
+    assert job.error.startswith("the job ran longer than 1 s (AFFECTSERVE_JOB_TIME_LIMIT_S)")

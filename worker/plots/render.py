@@ -1,0 +1,29 @@
+"""Figures to bytes."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+ImageFormat = Literal["png", "svg"]
+MEDIA_TYPES: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml"}
+
+
+def new_figure(width_in: float, height_in: float) -> Figure:
+    """A Figure on the Agg canvas, outside pyplot (no global state, no GUI)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width_in, height_in), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def figure_bytes(fig: Figure, fmt: ImageFormat) -> bytes:
+    """Render ``fig`` as PNG (at the figure's dpi) or SVG."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, metadata={"Software": None} if fmt == "png" else None)
+    return buffer.getvalue()
