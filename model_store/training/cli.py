@@ -146,19 +146,23 @@ def _command(args: argparse.Namespace) -> str:
     return " ".join([*parts, f"--seed {args.seed}"])
 
 
-def card_json(value: object, indent: int = 0, width: int = 99) -> str:
-    """JSON in the cards' layout: nested containers on one line where they fit."""
+def card_json(value: object, indent: int = 0, width: int = 99, prefix: int = 0) -> str:
+    """JSON in the cards' layout: nested containers on one line where they fit.
+
+    ``prefix`` is the length of what precedes the value on its line (a key).
+    """
     flat = json.dumps(value, ensure_ascii=False)
     if not isinstance(value, dict | list) or not value:
         return flat
     children = list(value.values()) if isinstance(value, dict) else value
     nested = any(isinstance(c, dict | list) and len(c) > 2 for c in children)
-    if indent > 0 and not nested and indent + len(flat) + 12 <= width:
+    if indent > 0 and not nested and indent + prefix + len(flat) + 1 <= width:
         return flat
     pad = " " * (indent + 2)
     if isinstance(value, dict):
         items = [
-            f"{pad}{json.dumps(k)}: {card_json(v, indent + 2, width)}" for k, v in value.items()
+            f"{pad}{json.dumps(k)}: {card_json(v, indent + 2, width, len(json.dumps(k)) + 2)}"
+            for k, v in value.items()
         ]
         return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
     items = [f"{pad}{card_json(v, indent + 2, width)}" for v in value]

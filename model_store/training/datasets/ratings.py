@@ -16,7 +16,7 @@ import scipy.io
 
 from model_store.cards import montage_channels
 from model_store.training.datasets.base import DataSet, Signal, Trial
-from worker.feeding import VOLTS_TO_MICROVOLTS
+from worker.feeding import SI_TO_MICRO
 from worker.io import read_raw
 from worker.recipe import Stream
 
@@ -166,7 +166,7 @@ def load_mahnob_hci(data_dir: Path, task: str = "valence") -> DataSet:
             margin = round(MAHNOB_STIMULUS_MARGIN_S * raw.info["sfreq"])
             data = raw.get_data()[:, margin:-margin]
             gsr = data[raw.ch_names.index("GSR1")]
-            eeg = data * VOLTS_TO_MICROVOLTS
+            eeg = data * SI_TO_MICRO
             signals = _signals(eeg, raw.ch_names, gsr, raw.info["sfreq"])
             trials.append(Trial(subject_id, 1, k, label, signals))
     return DataSet("mahnob-hci", TASK_LABELS[task], trials)
