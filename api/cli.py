@@ -68,6 +68,13 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    from model_store.training.cli import train_main
+
+    train_main(args.arguments)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line parser."""
     main = argparse.ArgumentParser(
@@ -101,14 +108,25 @@ def parser() -> argparse.ArgumentParser:
     key_commands.add_parser("list", help="list the keys (digest prefixes)").set_defaults(
         run=_keys_list
     )
+    train = commands.add_parser(
+        "train",
+        add_help=False,
+        help="train a model and record its metrics in its card (affectserve train --help)",
+    )
+    train.set_defaults(run=_train)
     docs = commands.add_parser("docs", help="write docs/models.md from the model cards")
     docs.set_defaults(run=_docs)
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the ``affectserve`` command."""
-    args = parser().parse_args(argv)
+    """Run the ``affectserve`` command (``train`` parses its own arguments)."""
+    command_line = parser()
+    args, rest = command_line.parse_known_args(argv)
+    if args.command == "train":
+        args.arguments = rest
+    elif rest:
+        command_line.error(f"unrecognized arguments: {' '.join(rest)}")
     return int(args.run(args))
 
 

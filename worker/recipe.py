@@ -212,11 +212,17 @@ def zscore(stream: Stream, axis: int = 0) -> Stream:
     )
 
 
-def minmax_scale(stream: Stream) -> Stream:
-    """Scale all values of the recording together to [0, 1]."""
-    lo, hi = float(stream.data.min()), float(stream.data.max())
-    scale = hi - lo if hi > lo else 1.0
-    return replace(stream, data=(stream.data - lo) / scale)
+def minmax_scale(stream: Stream, per_window: bool = False) -> Stream:
+    """Scale values to [0, 1]: all values of the recording together, or each window's.
+
+    ``per_window=True`` is the scaling of the distributed SEED features (every 1-s
+    window's 310 values span [0, 1]).
+    """
+    data = np.asarray(stream.data, dtype=np.float64)
+    axes = tuple(range(1, data.ndim)) if per_window else None
+    lo = data.min(axis=axes, keepdims=True)
+    span = data.max(axis=axes, keepdims=True) - lo
+    return replace(stream, data=(data - lo) / np.where(span > 0, span, 1.0))
 
 
 def flatten(stream: Stream, band_major: bool = False) -> Stream:

@@ -32,3 +32,15 @@ def test_montages_and_labels(card) -> None:
         if spec.montage is not None:
             assert len(montage_channels(spec.montage)) > 0
     assert len(card.labels) == card.architecture.get("n_classes", len(card.labels))
+
+
+@pytest.mark.parametrize("card", load_cards(), ids=lambda card: card.name)
+def test_training_command_is_a_valid_train_command(card) -> None:
+    import argparse
+
+    from model_store.training.cli import add_arguments
+
+    words = card.training.command.split()
+    assert words[:3] == ["affectserve", "train", card.name]
+    args = add_arguments(argparse.ArgumentParser()).parse_args(words[2:])
+    assert args.model == card.name and args.protocol and args.dataset

@@ -15,10 +15,13 @@ SEED_LABELS = [1, 0, -1, -1, 0, 1]
 
 
 def seed_features(rng: np.random.Generator, n_windows: int, label: int) -> np.ndarray:
-    """``62 x n_windows x 5`` features in [0, 1] whose band 2 mean moves with the label."""
+    """``62 x n_windows x 5`` features whose band 2 mean moves with the label.
+
+    Like the distributed SEED features, every window's 310 values span [0, 1].
+    """
     x = rng.uniform(0.0, 0.5, size=(62, n_windows, 5))
     x[:, :, 2] += 0.25 * (label + 1)
-    x[0, 0, 0], x[1, 0, 1] = 0.0, 1.0  # every clip spans [0, 1]
+    x[0, :, 0], x[1, :, 1] = 0.0, 1.0
     return x
 
 

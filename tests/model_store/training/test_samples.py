@@ -17,8 +17,8 @@ def test_maet_inputs_from_seed_features(seed_dir: Path) -> None:
     assert samples.inputs["eeg"].shape == (3 * 65, 310)
     assert samples.inputs["eeg"].dtype == np.float32
     assert np.bincount(samples.targets).tolist() == [3 * 20, 3 * 23, 3 * 22]
-    # clip 1 of the first file; every fixture clip spans [0, 1], so the card's
-    # min-max step leaves it unchanged; 310 = channel-major (channel 4's bands at 20-24)
+    # clip 1 of the first file; every fixture window spans [0, 1], so the card's
+    # per-window min-max step leaves it unchanged; 310 = channel-major (channel 4's bands at 20-24)
     raw = scipy.io.loadmat(seed_dir / "1_20140101.mat")["de_LDS1"]
     np.testing.assert_allclose(samples.inputs["eeg"][7, 20:25], raw[4, 7, :], rtol=1e-6)
     assert samples.trials[samples.trial_index[0]].trial == 1
