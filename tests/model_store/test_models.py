@@ -137,6 +137,7 @@ def test_maet_embedding_makes_five_gated_views() -> None:
 
 
 def test_maet_multimodal_fusion_weights_cls_tokens() -> None:
+    torch.manual_seed(0)
     model = MAET().eval()
     inputs = make_inputs("maet", ("eeg", "eye"))
     # the fusion score decides how the two CLS tokens are weighted
