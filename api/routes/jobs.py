@@ -27,7 +27,6 @@ from worker.feeding import check_feed
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
 NOT_FOUND = {404: {"model": ErrorBody, "description": "No such job."}}
-MULTIPART_FIELDS = ("models", "allow_untrained")
 JOB_CREATE_SCHEMA = {
     key: value
     for key, value in JobCreate.model_json_schema(
