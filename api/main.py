@@ -56,9 +56,11 @@ def create_app() -> FastAPI:
         recordings.router,
         jobs.router,
         plots.router,
-        pages.router,
     ):
         app.include_router(router, dependencies=[Depends(get_caller)], responses=UNAUTHORISED)
+    # The upload page shows only the model cards, so that a visitor can enter a key there;
+    # the job and result pages check the caller themselves.
+    app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app
 

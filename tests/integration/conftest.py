@@ -136,7 +136,9 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
             if process.poll() is not None:
                 raise AssertionError(f"affectserve up exited:\n{log.read_text()[-4000:]}")
             try:
-                if httpx.get(f"{service.url}/health", timeout=5).status_code == 200:
+                status = httpx.get(f"{service.url}/health", timeout=5).status_code
+                keyed = "AFFECTSERVE_API_KEYS" in env_overrides
+                if status == 200 or (keyed and status == 401):
                     return service
             except httpx.HTTPError:
                 pass

@@ -90,3 +90,36 @@ def test_upload_run_and_look_at_the_results(
         assert figure.get_attribute("data-windows") == "30"
         assert figure.locator("table.windows tbody tr").count() == 30
     page.screenshot(path=str(ARTIFACTS / "results-page.png"), full_page=True)
+
+
+def test_the_page_works_with_an_api_key(
+    browser: object, start_service: Callable, redis_server: str, tmp_path: Path
+) -> None:
+    import hashlib
+    import json
+
+    import httpx
+
+    key = "page-test-key"
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    service = start_service("inprocess", redis_server, AFFECTSERVE_API_KEYS=json.dumps([digest]))
+    assert httpx.get(f"{service.url}/v1/models").status_code == 401
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.set_default_timeout(30_000)
+    page.goto(f"{service.url}/")
+    page.fill("#api-key", key)
+    page.dispatch_event("#api-key", "change")
+    recording = write_seed_edf(tmp_path / "s02.edf", duration_s=12.0)
+    page.set_input_files("#file-input", str(recording))
+    page.locator("#recordings li").first.wait_for()
+    for name in card_names():
+        page.set_checked(f"#model-{name}", name == "maet")
+    page.check("#allow-untrained")
+    page.click("#submit")
+    page.wait_for_url("**/jobs/*/results", timeout=180_000)
+    page.wait_for_function(
+        "Array.from(document.images).every(img => img.complete)", timeout=60_000
+    )
+    widths = page.eval_on_selector_all("img", "images => images.map(img => img.naturalWidth)")
+    assert widths and all(width > 0 for width in widths), widths
+    assert page.locator("figure.timeline").first.get_attribute("data-windows") == "12"

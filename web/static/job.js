@@ -34,7 +34,7 @@
   async function poll() {
     let reply;
     try {
-      reply = await fetch(`/v1/jobs/${id}`, { cache: "no-store" });
+      reply = await apiFetch(`/v1/jobs/${id}`, { cache: "no-store" });
     } catch (err) {
       setTimeout(poll, 2000);
       return;
@@ -55,7 +55,7 @@
 
   cancel.addEventListener("click", async () => {
     cancel.disabled = true;
-    const reply = await fetch(`/v1/jobs/${id}`, { method: "DELETE" });
+    const reply = await apiFetch(`/v1/jobs/${id}`, { method: "DELETE" });
     if (reply.ok) {
       render(await reply.json());
     } else {

@@ -5,7 +5,7 @@
   async function explain(img) {
     let message;
     try {
-      const reply = await fetch(img.src);
+      const reply = await apiFetch(img.src);
       const body = await reply.json();
       message = body.detail;
     } catch (err) {

@@ -80,7 +80,7 @@
       data.append("file", file, file.name);
       let reply;
       try {
-        reply = await fetch("/v1/recordings", { method: "POST", body: data });
+        reply = await apiFetch("/v1/recordings", { method: "POST", body: data });
       } catch (err) {
         failures.push(`${file.name}: the server could not be reached (${err.message})`);
         continue;
@@ -123,7 +123,7 @@
       models: models,
       options: { allow_untrained: document.getElementById("allow-untrained").checked },
     };
-    const reply = await fetch("/v1/jobs", {
+    const reply = await apiFetch("/v1/jobs", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),

@@ -42,10 +42,20 @@ def test_static_files_are_served_and_local(client: TestClient) -> None:
         ("upload.js", "javascript"),
         ("job.js", "javascript"),
         ("results.js", "javascript"),
+        ("key.js", "javascript"),
     ):
         reply = client.get(f"/static/{name}")
         assert reply.status_code == 200 and kind in reply.headers["content-type"]
         assert "http" not in reply.text and "@import" not in reply.text
+
+
+def test_every_page_offers_the_api_key_field(client: TestClient) -> None:
+    page = client.get("/").text
+    assert '<input id="api-key" type="password"' in page
+    assert "/static/key.js" in page
+    script = client.get("/static/key.js").text
+    assert 'headers.set("X-API-Key", key)' in script
+    assert 'const STORE = "affectserve_key"' in script and "document.cookie" in script
 
 
 @pytest.fixture
