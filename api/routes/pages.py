@@ -68,6 +68,7 @@ def results_page(
             "labels": list(dict.fromkeys(label for m in models for label in m["labels"])),
             "warnings": list(dict.fromkeys(w for m in models for w in m["warnings"])),
             "plot_url": plot_url,
+            "eda_models": {card.name for card in load_cards() if "eda" in card.modalities},
             "json_url": request.url_for("get_result", job_id=job_id).path,
             "csv_url": request.url_for("get_result_csv", job_id=job_id).path,
         },

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 from fastapi import APIRouter, HTTPException, Response, status
 
 from api.auth import CallerDep
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
 
 router = APIRouter(prefix="/v1/jobs", tags=["plots"])
 
-PlotName = Literal["timeline", "summary", "agreement", "topomap"]
+PlotName = Literal["timeline", "summary", "agreement", "topomap", "eda"]
+EDA_PLOT_SFREQ = 10.0
+EDA_PLOT_MAX_S = 900.0
 RENDER_LOCK = threading.Lock()
 """Matplotlib's font and text caches are shared: render (and cache) one figure at a time."""
 
@@ -67,6 +70,8 @@ def make_figure(
         return plot_agreement(models, f"Agreement of the models on {filename}")
     if recording_path is None or not recording_path.is_file():
         raise _not_found(f"the recording file of {filename} is no longer stored")
+    if name == "eda":
+        return _eda_figure(recording_path, filename)
     try:
         raw = read_raw(recording_path)
         edges = band_edges(bands)
@@ -75,6 +80,30 @@ def make_figure(
         raise _not_found(f"no topomap for {filename}: {err}") from err
     return plot_band_topomap(
         ch_names, power, list(edges), f"Band power of {filename} ({bands} bands)"
+    )
+
+
+def _eda_figure(recording_path: Path, filename: str) -> Figure:
+    """The recording's EDA channel and its cvxEDA tonic and phasic parts.
+
+    The signal is resampled to `EDA_PLOT_SFREQ` and its first `EDA_PLOT_MAX_S` seconds
+    are decomposed (the same cvxEDA parameters as the models' recipes).
+    """
+    from worker.features.eda import eda_components
+    from worker.features.filtering import filter_resample
+    from worker.feeding import CannotFeedError, eda_stream
+    from worker.plots.eda import plot_eda_decomposition
+
+    try:
+        stream, _ = eda_stream(read_raw(recording_path))
+    except (UnreadableRecordingError, CannotFeedError) as err:
+        raise _not_found(f"no EDA plot for {filename}: {err}") from err
+    signal = filter_resample(stream.data, stream.sfreq, new_sfreq=EDA_PLOT_SFREQ)[0]
+    signal = signal[: int(EDA_PLOT_MAX_S * EDA_PLOT_SFREQ)]
+    eda, tonic, phasic = eda_components(signal, EDA_PLOT_SFREQ)
+    times = np.arange(len(signal)) / EDA_PLOT_SFREQ
+    return plot_eda_decomposition(
+        times, eda, tonic, phasic, f"Skin conductance of {filename}: tonic and phasic (cvxEDA)"
     )
 
 
@@ -123,6 +152,7 @@ def get_plot(
     (``model``, default the first). ``summary``: share of windows per label, per model.
     ``agreement``: each model's label per window and how many agree (two or more models).
     ``topomap``: band power of the recording's EEG per channel, in the band table ``bands``.
+    ``eda``: the recording's skin conductance with its tonic and phasic parts (cvxEDA).
     """
     result = stored_result(session, job_id, caller)
     recordings = result["recordings"]

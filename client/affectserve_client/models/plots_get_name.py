@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class PlotsGetName(StrEnum):
     AGREEMENT = "agreement"
+    EDA = "eda"
     SUMMARY = "summary"
     TIMELINE = "timeline"
     TOPOMAP = "topomap"

@@ -97,3 +97,27 @@ def test_figures_are_cached_until_the_job_is_deleted(
     assert again.content == b"<svg>cached</svg>"
     assert client.delete(f"/v1/jobs/{job}").status_code == 204
     assert not cached.parent.exists()
+
+
+def test_eda_plot_and_its_place_on_the_results_page(client: TestClient, tmp_path: Path) -> None:
+    from tests.worker.multimodal import write_deap_edf
+
+    path = write_deap_edf(tmp_path / "s01_gsr.edf", duration_s=40.0)
+    with open(path, "rb") as fid:
+        recording = client.post("/v1/recordings", files={"file": (path.name, fid)}).json()
+    job = store_succeeded_job(recording["id"], path.name, {"rtcan1d": 1})
+    reply = client.get(f"/v1/jobs/{job}/plots/eda.svg")
+    assert reply.status_code == 200, reply.text
+    svg = reply.text
+    for trace in ("measured", "tonic", "phasic"):
+        assert f"<!-- {trace} -->" in svg
+    assert "conductance (µS)" in svg
+    page = client.get(f"/jobs/{job}/results").text
+    assert "/plots/eda.png" in page
+
+
+def test_no_eda_plot_without_an_eda_channel(client: TestClient, job: str) -> None:
+    reply = client.get(f"/v1/jobs/{job}/plots/eda.png")
+    assert reply.status_code == 404
+    assert "no EDA (GSR) channel" in reply.json()["detail"]
+    assert "/plots/eda.png" not in client.get(f"/jobs/{job}/results").text

@@ -110,6 +110,7 @@ def sync_detailed(
     (``model``, default the first). ``summary``: share of windows per label, per model.
     ``agreement``: each model's label per window and how many agree (two or more models).
     ``topomap``: band power of the recording's EEG per channel, in the band table ``bands``.
+    ``eda``: the recording's skin conductance with its tonic and phasic parts (cvxEDA).
 
     Args:
         job_id (str):
@@ -161,6 +162,7 @@ def sync(
     (``model``, default the first). ``summary``: share of windows per label, per model.
     ``agreement``: each model's label per window and how many agree (two or more models).
     ``topomap``: band power of the recording's EEG per channel, in the band table ``bands``.
+    ``eda``: the recording's skin conductance with its tonic and phasic parts (cvxEDA).
 
     Args:
         job_id (str):
@@ -207,6 +209,7 @@ async def asyncio_detailed(
     (``model``, default the first). ``summary``: share of windows per label, per model.
     ``agreement``: each model's label per window and how many agree (two or more models).
     ``topomap``: band power of the recording's EEG per channel, in the band table ``bands``.
+    ``eda``: the recording's skin conductance with its tonic and phasic parts (cvxEDA).
 
     Args:
         job_id (str):
@@ -256,6 +259,7 @@ async def asyncio(
     (``model``, default the first). ``summary``: share of windows per label, per model.
     ``agreement``: each model's label per window and how many agree (two or more models).
     ``topomap``: band power of the recording's EEG per channel, in the band table ``bands``.
+    ``eda``: the recording's skin conductance with its tonic and phasic parts (cvxEDA).
 
     Args:
         job_id (str):
