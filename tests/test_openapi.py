@@ -74,4 +74,4 @@ def test_request_bodies_and_examples_are_documented(app_schema: dict) -> None:
     plot = app_schema["paths"]["/v1/jobs/{job_id}/plots/{name}.{fmt}"]["get"]
     assert set(plot["responses"]["200"]["content"]) == {"image/png", "image/svg+xml"}
     names = next(p for p in plot["parameters"] if p["name"] == "name")["schema"]["enum"]
-    assert names == ["timeline", "summary", "agreement", "topomap"]
+    assert names == ["timeline", "summary", "agreement", "topomap", "eda"]
