@@ -103,8 +103,8 @@ def read_eye_csv(path: Path, time_unit_s: float | None = None) -> EyeSamples:
 
     def numbers(key: str) -> NDArray[np.float64]:
         column = table[found[key]]
-        if column.dtype == object:
-            column = column.str.replace(",", ".", regex=False)
+        if not pd.api.types.is_numeric_dtype(column):  # text (object or pandas 3's str)
+            column = column.astype(str).str.replace(",", ".", regex=False)
         return pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64)
 
     unit = time_unit_s or (1e-6 if found["time"] == "Recording timestamp" else 1.0)
