@@ -289,9 +289,9 @@ def _dig_montage(names: list[str]) -> mne.channels.DigMontage:
 def apply_montage_mapping(raw: mne.io.BaseRaw, mapping: MontageMapping) -> mne.io.RawArray:
     """Return a new Raw with the montage's channels, in montage order.
 
-    Channels are taken from ``raw`` one at a time (no copy of the whole
-    recording), renamed to the montage's labels, typed ``'eeg'`` and placed on
-    standard 10-05 positions; missing ones are interpolated with spherical
+    The montage's source channels are read from ``raw`` in one pass (no copy of
+    the other channels), renamed to the montage's labels, typed ``'eeg'`` and placed
+    on standard 10-05 positions; missing ones are interpolated with spherical
     splines. Annotations are kept.
 
     Parameters
@@ -313,10 +313,10 @@ def apply_montage_mapping(raw: mne.io.BaseRaw, mapping: MontageMapping) -> mne.i
     """
     if not mapping.can_feed:
         raise ValueError(mapping.message)
+    rows = [row for row, source in enumerate(mapping.sources) if source is not None]
+    picks = [raw.ch_names.index(mapping.sources[row]) for row in rows]
     data = np.zeros((len(mapping.channels), raw.n_times))
-    for row, source in enumerate(mapping.sources):
-        if source is not None:
-            data[row] = raw.get_data(picks=[raw.ch_names.index(source)])[0]
+    data[rows] = raw.get_data(picks=picks)
     positions = standard_positions()
     types = [
         "eeg" if normalize_channel_name(name) in positions else "misc" for name in mapping.channels

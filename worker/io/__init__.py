@@ -1,7 +1,8 @@
 """Recording readers: one module per format family, one entry point for all.
 
 ``read_header`` reads only what the upload needs (fast, nothing queued yet);
-``read_raw`` reads the signals in the worker; ``read_features`` reads feature and
+``read_raw`` opens the signals in the worker and ``read_signals`` takes the
+channels a model needs from it; ``read_features`` reads feature and
 trial files (SEED ``ExtractedFeatures``, DEAP preprocessed). Every failure raises
 `UnreadableRecordingError` with a message that says what is wrong and what to do.
 
@@ -20,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import mne
+import numpy as np
+from mne.io.edf.edf import RawBDF, RawEDF
+from numpy.typing import NDArray
 
 from worker.io import edf, eeglab, fieldtrip, mat
 from worker.io.base import FeatureSet, Gap, RecordingHeader, UnreadableRecordingError
@@ -33,6 +37,7 @@ __all__ = [
     "read_features",
     "read_header",
     "read_raw",
+    "read_signals",
 ]
 
 _MAGIC = (
@@ -156,8 +161,9 @@ def read_raw(
     Returns
     -------
     mne.io.BaseRaw
-        Preloaded; channel types from `worker.channels.classify_channels`; an
-        EDF+D recording's gaps kept as flat stretches annotated ``BAD_ACQ_SKIP``.
+        Channel types from `worker.channels.classify_channels`; an EDF+D
+        recording's gaps kept as flat stretches annotated ``BAD_ACQ_SKIP``.
+        Continuous EDF/BDF recordings stay on disk until read (`read_signals`).
 
     Raises
     ------
@@ -178,6 +184,51 @@ def read_raw(
             "read it with read_features"
         )
     return _checked(mat.read_matrix_raw, path, options)
+
+
+def read_signals(
+    raw: mne.io.BaseRaw,
+    picks: list[int],
+    *,
+    scale: float = 1.0,
+    dtype: type[np.floating] = np.float32,
+) -> NDArray[np.floating]:
+    """The samples of some channels of a recording, times ``scale``, as ``dtype``.
+
+    EDF/BDF recordings that `read_raw` left on disk are read straight from the file
+    into ``dtype`` (`worker.io.edf.read_edf_signals`); other recordings, and
+    channels of other rates or trigger channels, through ``raw.get_data``.
+
+    Parameters
+    ----------
+    raw : mne.io.BaseRaw
+        A recording from `read_raw`.
+    picks : list of int
+        Channel indices into ``raw.ch_names``.
+    scale : float
+        Factor applied to the stored unit (volts, siemens): ``1e6`` gives µV, µS.
+    dtype : numpy floating type
+        Output precision.
+
+    Returns
+    -------
+    data : array, shape (len(picks), raw.n_times)
+    """
+    if isinstance(raw, RawEDF | RawBDF) and not raw.preload:
+        fmt = "bdf" if isinstance(raw, RawBDF) else "edf"
+        types = raw.get_channel_types(picks=picks)
+        data = (
+            None
+            if "stim" in types
+            else edf.read_edf_signals(
+                Path(raw.filenames[0]), fmt, list(picks), scale=scale, dtype=dtype
+            )
+        )
+        if data is not None and data.shape[-1] == raw.n_times:
+            return data
+    data = raw.get_data(picks=picks)
+    data *= scale
+    return data.astype(dtype, copy=False)
 
 
 def read_features(

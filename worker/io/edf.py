@@ -4,6 +4,11 @@ MNE reads what a file holds; before it does, `read_edf_layout` checks the fixed
 header against the file size (so a file cut short is refused instead of read in
 part), finds annotation-only files, and for EDF+D/BDF+D reads the start time of
 every data record so that gaps are reported and kept as gaps.
+
+Continuous recordings stay on disk after `read_edf_raw` (MNE parses the header);
+`read_edf_signals` reads the channels a model needs straight into float32, record
+block by record block, without MNE's float64 copy of every channel: the worker's
+memory for a recording is then about its float32 size.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import TypeVar
 
 import mne
 import numpy as np
+from numpy.typing import NDArray
 
 from worker.channels import classify_channels
 from worker.io.base import Gap, RecordingHeader, UnreadableRecordingError
@@ -25,6 +31,11 @@ _ANNOTATION_LABELS = ("EDF Annotations", "BDF Annotations")
 _RECORD_ONSET = re.compile(rb"^([+-]\d+(?:\.\d*)?)\x14\x14")
 #: Samples filled per read when a discontinuous recording is laid out with its gaps.
 _CHUNK_SAMPLES = 1 << 20
+#: Bytes of data records read at a time by `read_edf_signals`.
+_CHUNK_BYTES = 1 << 22
+#: Physical dimensions MNE reads as µV and mV (any other is taken as the SI unit).
+_MICRO = ("\u03bcV", "\u00b5V", "\x83\xcaV", "uV")
+_MILLI = ("mV",)
 
 
 @dataclass(frozen=True)
@@ -291,7 +302,13 @@ def read_edf_header(path: Path, fmt: str) -> RecordingHeader:
 
 
 def read_edf_raw(path: Path, fmt: str, max_gap_s: float = 600.0) -> mne.io.BaseRaw:
-    """Read a whole EDF/BDF file into memory, gaps kept as gaps.
+    """Open an EDF/BDF file as an MNE Raw, gaps kept as gaps.
+
+    A continuous recording whose signals share one rate is left on disk
+    (``preload=False``): MNE reads samples when they are asked for, and
+    `read_edf_signals` reads a model's channels straight into float32. One with
+    signals at several rates is read whole (MNE upsamples the slower signals), and
+    a discontinuous one (EDF+D/BDF+D) is laid out in memory with its gaps.
 
     Parameters
     ----------
@@ -309,7 +326,9 @@ def read_edf_raw(path: Path, fmt: str, max_gap_s: float = 600.0) -> mne.io.BaseR
         Channel types set by `worker.channels.classify_channels`.
     """
     layout = read_edf_layout(path, fmt)
-    raw = _open(path, fmt, preload=not layout.gaps)
+    rates = {layout.samples_per_record[i] for i in layout.signal_indices}
+    # MNE upsamples slower signals per read segment: read a mixed-rate file once, whole.
+    raw = _open(path, fmt, preload=len(rates) > 1)
     if layout.gaps:
         raw = _with_gaps(raw, layout, max_gap_s)
     raw.set_channel_types(
@@ -360,3 +379,108 @@ def _annotations(path: Path, raw: mne.io.BaseRaw, layout: EdfLayout) -> mne.Anno
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return mne.read_annotations(path)
+
+
+def _calibration(
+    path: Path, layout: EdfLayout, signals: list[int]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    """Gain and offset taking the stored integers of ``signals`` to volts.
+
+    ``volts = gain * digital + offset`` (the EDF rule ``physical = physical_min +
+    (digital - digital_min) * (physical_max - physical_min) / (digital_max -
+    digital_min)``, times the unit of the physical dimension as MNE reads it).
+    None when a field is not a number or the digital range is empty.
+    """
+    n_signals = len(layout.labels)
+    with open(path, "rb") as fid:
+        fid.seek(256 + n_signals * (16 + 80))
+        block = fid.read(n_signals * (8 * 5))
+
+    def column(k: int) -> list[bytes]:
+        return _fixed_fields(block[k * 8 * n_signals :], n_signals, 8)
+
+    units = [raw.decode("latin-1").strip() for raw in column(0)]
+    try:
+        phys_min, phys_max, dig_min, dig_max = (
+            np.array([float(column(k)[i].decode("latin-1")) for i in signals]) for k in range(1, 5)
+        )
+    except ValueError:
+        return None
+    scale = np.array(
+        [1e-6 if units[i] in _MICRO else 1e-3 if units[i] in _MILLI else 1.0 for i in signals]
+    )
+    span = dig_max - dig_min
+    if np.any(span == 0):
+        return None
+    gain = (phys_max - phys_min) / span
+    return gain * scale, (phys_min - dig_min * gain) * scale
+
+
+def _decode_records(raw: bytes, fmt: str, n_records: int) -> NDArray[np.integer]:
+    """Data records as integers, shape ``(n_records, samples per record)``."""
+    if fmt == "edf":
+        return np.frombuffer(raw, dtype="<i2").reshape(n_records, -1)
+    triples = np.frombuffer(raw, dtype=np.uint8).reshape(n_records, -1, 3).astype(np.int32)
+    values = triples[..., 0] | (triples[..., 1] << 8) | (triples[..., 2] << 16)
+    return (values ^ 0x800000) - 0x800000
+
+
+def read_edf_signals(
+    path: Path,
+    fmt: str,
+    signals: list[int],
+    *,
+    scale: float = 1.0,
+    dtype: type[np.floating] = np.float32,
+) -> NDArray[np.floating] | None:
+    """Read some signals of a continuous EDF/BDF file, in volts times ``scale``.
+
+    The data records are read a block at a time; only the requested signals are
+    kept, converted to ``dtype`` as they are scaled. The values equal MNE's
+    reading (`mne.io.read_raw_edf`) to the precision of ``dtype``.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    fmt : str
+        ``'edf'`` or ``'bdf'``.
+    signals : list of int
+        Indices of the signals among the file's signals that are not annotation
+        channels (the order of MNE's ``ch_names``).
+    scale : float
+        Factor applied to volts (``1e6`` for µV).
+    dtype : numpy floating type
+        Output precision.
+
+    Returns
+    -------
+    data : array, shape (len(signals), n_times) or None
+        None when this direct reading does not apply and MNE should read instead:
+        an EDF+D/BDF+D file, signals sampled at different rates, or calibration
+        fields that are not numbers.
+    """
+    layout = read_edf_layout(path, fmt)
+    columns = [layout.signal_indices[i] for i in signals]
+    counts = {layout.samples_per_record[i] for i in columns}
+    if layout.discontinuous or len(counts) != 1:
+        return None
+    calibration = _calibration(path, layout, columns)
+    if calibration is None:
+        return None
+    gain, offset = (np.asarray(v * scale, dtype=dtype) for v in calibration)
+    n_per_record = counts.pop()
+    starts = np.cumsum([0, *layout.samples_per_record[:-1]])[columns]
+    out = np.empty((len(columns), layout.n_records, n_per_record), dtype=dtype)
+    chunk = max(1, _CHUNK_BYTES // layout.record_bytes)
+    with open(path, "rb") as fid:
+        fid.seek(layout.header_bytes)
+        for first in range(0, layout.n_records, chunk):
+            n_read = min(chunk, layout.n_records - first)
+            records = _decode_records(fid.read(n_read * layout.record_bytes), fmt, n_read)
+            for row, start in enumerate(starts):
+                target = out[row, first : first + n_read]
+                target[...] = records[:, start : start + n_per_record]
+                target *= gain[row]
+                target += offset[row]
+    return out.reshape(len(columns), -1)

@@ -19,7 +19,8 @@ from tests.worker.io.builders import (
     sine_signals,
     write_edf,
 )
-from worker.io import Gap, UnreadableRecordingError, read_header, read_raw
+from worker.io import Gap, UnreadableRecordingError, read_header, read_raw, read_signals
+from worker.io import edf as edf_module
 
 LABELS = ["Fp1", "Fp2", "Cz", "EOG left"]
 SFREQ = 256.0
@@ -236,3 +237,37 @@ def test_unfinished_biosemi_recording(tmp_path: Path) -> None:
     np.testing.assert_allclose(
         raw.get_data(), sine_signals(2, 512.0, 6.0)[:, :2560] * 1e-6, atol=1e-10
     )
+
+
+@pytest.mark.parametrize("bdf", [False, True], ids=["edf", "bdf"])
+def test_signals_are_read_straight_from_the_file_as_mne_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bdf: bool
+) -> None:
+    data = sine_signals(4, SFREQ, 10.0)
+    path = write_edf(tmp_path / ("rec.bdf" if bdf else "rec.edf"), data, SFREQ, LABELS, bdf=bdf)
+    layout = edf_module.read_edf_layout(path, "bdf" if bdf else "edf")
+    monkeypatch.setattr(edf_module, "_CHUNK_BYTES", 3 * layout.record_bytes)  # 3 records a read
+    raw = read_raw(path)
+    assert not raw.preload
+    ours = read_signals(raw, [2, 0], scale=1e6)
+    assert ours.dtype == np.float32 and ours.shape == (2, 2560)
+    reader = mne.io.read_raw_bdf if bdf else mne.io.read_raw_edf
+    theirs = reader(path, preload=True, verbose="error").get_data(picks=[2, 0]) * 1e6
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-5)
+    # the written sines, to the file's resolution (16 bit over ±500 µV: 0.015 µV)
+    np.testing.assert_allclose(ours, data[[2, 0]], atol=0.02 if not bdf else 1e-4)
+
+
+def test_trigger_and_mixed_rate_signals_are_read_by_mne(tmp_path: Path) -> None:
+    data = np.vstack([sine_signals(2, 512.0, 4.0), np.repeat([0.0, 10.0], 1024)])
+    path = write_edf(tmp_path / "rec.bdf", data, 512.0, ["A1", "Oz", "Status"], bdf=True)
+    raw = read_raw(path)
+    np.testing.assert_array_equal(
+        read_signals(raw, [2], dtype=np.float64), raw.get_data(picks=[2])
+    )
+    mixed = [sine_signals(1, 256.0, 8.0)[0], sine_signals(1, 32.0, 8.0)[0]]
+    path = write_edf(tmp_path / "mixed.edf", mixed, [256.0, 32.0], ["Cz", "Resp belt"])
+    raw = read_raw(path)
+    assert raw.preload  # MNE upsamples the slow signal once, over the whole file
+    slow = read_signals(raw, [1], scale=1e6, dtype=np.float64)[0]
+    np.testing.assert_allclose(slow[::8], mixed[1], atol=0.02)

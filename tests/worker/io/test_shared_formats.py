@@ -12,7 +12,13 @@ from tests.worker.io.format_expectations import (
     format_cases,
     mne_expectation,
 )
-from worker.io import UnreadableRecordingError, read_features, read_header, read_raw
+from worker.io import (
+    UnreadableRecordingError,
+    read_features,
+    read_header,
+    read_raw,
+    read_signals,
+)
 
 CASES = format_cases()
 READABLE = [case for case in CASES if case.mne_reader is not None]
@@ -34,6 +40,20 @@ def test_reads_as_mne_does(case: FormatCase) -> None:
     assert raw.ch_names == expected.channel_names
     assert raw.n_times == expected.n_times
     np.testing.assert_array_equal(raw.get_data(stop=N_FIRST), expected.first_samples)
+
+
+EDF_BDF = [case for case in READABLE if case.name.endswith((".edf", ".bdf"))]
+
+
+@pytest.mark.parametrize("case", EDF_BDF, ids=[case.id for case in EDF_BDF])
+def test_model_channels_read_as_mne_reads_them(case: FormatCase) -> None:
+    """The worker's direct EDF/BDF reading of a model's channels equals MNE's values."""
+    path = FORMATS_DIR / case.name
+    raw = read_raw(path)
+    picks = list(range(len(raw.ch_names)))[::-1]
+    ours = read_signals(raw, picks, scale=1e6, dtype=np.float64)
+    theirs = case.mne_reader(path).get_data(picks=picks) * 1e6
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=[case.id for case in REFUSED])
