@@ -23,9 +23,9 @@ from numpy.typing import NDArray
 from model_store.cards import InputSpec, Modality, ModelCard, RecipeStep
 from worker.channels import apply_montage_mapping, classify_channels, map_to_montage
 from worker.features.eye import read_eye_csv, read_precomputed_eye
-from worker.features.face import face_crops, read_frames
+from worker.features.face import video_face_crops
 from worker.features.music import music_features
-from worker.io import FeatureSet
+from worker.io import FeatureSet, read_signals
 from worker.recipe import Stream, recipe_tail, run_recipe
 
 #: SI units (V, S) to the micro units the features take (µV, µS).
@@ -212,17 +212,21 @@ def check_feed(card: ModelCard, header: Mapping[str, Any]) -> FeedCheck:
 
 
 def eeg_stream(raw: mne.io.BaseRaw, spec: InputSpec) -> tuple[Stream, list[str]]:
-    """The montage's channels of ``raw`` in montage order, in µV, and notes.
+    """The montage's channels of ``raw`` in montage order, in µV (float32), and notes.
 
-    Missing channels are interpolated when few enough; the note says which.
+    Only the montage's channels are read (`worker.io.read_signals`). Missing
+    channels are interpolated when few enough; the note says which.
     """
     mapping = map_to_montage(raw.ch_names, spec.montage or "", ch_types=raw.get_channel_types())
     if not mapping.can_feed:
         raise CannotFeedError(mapping.message)
-    mapped = apply_montage_mapping(raw, mapping)
+    if mapping.interpolated:
+        source, picks = apply_montage_mapping(raw, mapping), list(range(len(mapping.channels)))
+    else:
+        source, picks = raw, [raw.ch_names.index(name) for name in mapping.sources if name]
+    data = read_signals(source, picks, scale=SI_TO_MICRO)
     notes = [mapping.message] if mapping.interpolated else []
-    stream = Stream(data=mapped.get_data() * SI_TO_MICRO, sfreq=float(raw.info["sfreq"]))
-    return stream, notes
+    return Stream(data=data, sfreq=float(raw.info["sfreq"])), notes
 
 
 def eda_stream(raw: mne.io.BaseRaw) -> tuple[Stream, list[str]]:
@@ -234,16 +238,18 @@ def eda_stream(raw: mne.io.BaseRaw) -> tuple[Stream, list[str]]:
     notes = (
         [f"EDA taken from channel {names[0]} (of {', '.join(names)})"] if len(picks) > 1 else []
     )
-    data = raw.get_data(picks=picks[:1]) * SI_TO_MICRO
+    data = read_signals(raw, picks[:1], scale=SI_TO_MICRO, dtype=np.float64)
     return Stream(data=data, sfreq=float(raw.info["sfreq"])), notes
 
 
 def face_stream(path: Path, spec: InputSpec) -> Stream:
     """Face crops of each 1-s window of a video, from the steps of ``spec``'s recipe.
 
-    ``video_frames`` gives the frames per second, ``face_crop`` the crop side and
+    ``video_frames`` gives the frames per second, ``face_crop`` the crop side, its
+    margins above the eyes and below the lips and its colour order, and
     ``frame_windows`` the windows (1 s long, 1 s apart, the first ``skip_s`` seconds
-    left out, as the EEG baseline is). Window ``k`` starts at ``skip_s + k`` s.
+    left out, as the EEG baseline is). Window ``k`` starts at ``skip_s + k`` s. The
+    video is decoded one frame at a time.
     """
     params = {step.step: step.params for step in spec.recipe}
     fps = int(params["video_frames"]["fps"])
@@ -251,8 +257,15 @@ def face_stream(path: Path, spec: InputSpec) -> Stream:
     if window["length_s"] != 1.0 or window["step_s"] != 1.0:
         raise ValueError(f"face windows are 1 s long and 1 s apart, not {window}")
     skip_s = float(window.get("skip_s", 0.0))
-    crops = face_crops(
-        read_frames(path, fps=fps, offset_s=skip_s), int(params["face_crop"]["size"])
+    crop = params["face_crop"]
+    crops = video_face_crops(
+        path,
+        fps=fps,
+        offset_s=skip_s,
+        size=int(crop["size"]),
+        above_eyes=float(crop["above_eyes"]),
+        below_lips=float(crop["below_lips"]),
+        color=str(crop["color"]),
     )
     return Stream(data=crops, sfreq=float(fps), window_starts=skip_s + np.arange(len(crops)))
 
