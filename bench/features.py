@@ -15,9 +15,8 @@ mains and DC offsets), then times
    variance of each 1-s window, DE.
 
 Our chain runs three times and the fastest run counts (memory: the first run, whose
-time is printed too: it includes one-time costs of a fresh worker process, such as
-loading the montage tables); wall and CPU seconds are both printed (on a shared
-machine CPU time is the fairer figure).
+time is printed too); wall and CPU seconds are both printed (on a shared machine CPU
+time is the fairer figure).
 The speed-ups compare the feature stage (windows -> DE of ours) with 2 and 3, which
 start from the same windows / signal. ``realtime_factor`` is the recording's duration
 over the wall time of our whole chain (read included). ``peak_rss_mb`` is the peak

@@ -214,15 +214,11 @@ def read_signals(
     -------
     data : array, shape (len(picks), raw.n_times)
     """
-    if isinstance(raw, RawEDF | RawBDF) and not raw.preload:
+    on_disk = isinstance(raw, RawEDF | RawBDF) and not raw.preload
+    if on_disk and "stim" not in raw.get_channel_types(picks=picks):
         fmt = "bdf" if isinstance(raw, RawBDF) else "edf"
-        types = raw.get_channel_types(picks=picks)
-        data = (
-            None
-            if "stim" in types
-            else edf.read_edf_signals(
-                Path(raw.filenames[0]), fmt, list(picks), scale=scale, dtype=dtype
-            )
+        data = edf.read_edf_signals(
+            Path(raw.filenames[0]), fmt, list(picks), scale=scale, dtype=dtype
         )
         if data is not None and data.shape[-1] == raw.n_times:
             return data

@@ -396,19 +396,15 @@ def _calibration(
         fid.seek(256 + n_signals * (16 + 80))
         block = fid.read(n_signals * (8 * 5))
 
-    def column(k: int) -> list[bytes]:
-        return _fixed_fields(block[k * 8 * n_signals :], n_signals, 8)
-
-    units = [raw.decode("latin-1").strip() for raw in column(0)]
+    units, *numbers = (_fixed_fields(block[k * 8 * n_signals :], n_signals, 8) for k in range(5))
     try:
         phys_min, phys_max, dig_min, dig_max = (
-            np.array([float(column(k)[i].decode("latin-1")) for i in signals]) for k in range(1, 5)
+            np.array([float(column[i].decode("latin-1")) for i in signals]) for column in numbers
         )
     except ValueError:
         return None
-    scale = np.array(
-        [1e-6 if units[i] in _MICRO else 1e-3 if units[i] in _MILLI else 1.0 for i in signals]
-    )
+    dimensions = [units[i].decode("latin-1").strip() for i in signals]
+    scale = np.array([1e-6 if d in _MICRO else 1e-3 if d in _MILLI else 1.0 for d in dimensions])
     span = dig_max - dig_min
     if np.any(span == 0):
         return None

@@ -251,6 +251,9 @@ def test_signals_are_read_straight_from_the_file_as_mne_reads_them(
     assert not raw.preload
     ours = read_signals(raw, [2, 0], scale=1e6)
     assert ours.dtype == np.float32 and ours.shape == (2, 2560)
+    # the file was read directly, not through MNE
+    direct = edf_module.read_edf_signals(path, layout.fmt, [2, 0], scale=1e6)
+    np.testing.assert_array_equal(ours, direct)
     reader = mne.io.read_raw_bdf if bdf else mne.io.read_raw_edf
     theirs = reader(path, preload=True, verbose="error").get_data(picks=[2, 0]) * 1e6
     np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-5)
