@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 
 from worker.io import edf, eeglab, fieldtrip, mat
 from worker.io.base import FeatureSet, Gap, RecordingHeader, UnreadableRecordingError
+from worker.io.mat5_check import check_mat5
 
 __all__ = [
     "FeatureSet",
@@ -109,7 +110,11 @@ def _not_supported(path: Path, head: bytes) -> str:
 
 def _layout(path: Path) -> str:
     fmt = detect_format(path)
-    return fmt if fmt in ("edf", "bdf") else mat.mat_layout(path)
+    if fmt in ("edf", "bdf"):
+        return fmt
+    if not mat.is_hdf5(path):
+        check_mat5(path)
+    return mat.mat_layout(path)
 
 
 def read_header(
