@@ -24,8 +24,8 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from api.core.config import Settings, get_settings
 from api.schemas import ErrorBody
+from core.config import Settings, get_settings
 
 KEY_PREFIX = "afs_"
 

@@ -14,8 +14,8 @@ def _up(args: argparse.Namespace) -> int:
 
 
 def _build_models(args: argparse.Namespace) -> int:
+    from core.cards import card_names
     from model_store.build import ARCHIVES_DIR, build_archives
-    from model_store.cards import card_names
 
     names = args.models or card_names()
     for path in build_archives(names, args.export_dir or ARCHIVES_DIR, gpu=args.gpu):
@@ -24,9 +24,9 @@ def _build_models(args: argparse.Namespace) -> int:
 
 
 def _cleanup(args: argparse.Namespace) -> int:
-    from api.core.config import Settings
-    from api.core.retention import cleanup
-    from api.core.store import session_factory
+    from core.config import Settings
+    from core.retention import cleanup
+    from core.store import session_factory
 
     settings = Settings(**({"retention_days": args.days} if args.days else {}))
     if settings.retention_days is None:
@@ -41,7 +41,7 @@ def _cleanup(args: argparse.Namespace) -> int:
 
 def _keys_add(args: argparse.Namespace) -> int:
     from api.auth import add_key, keys_file
-    from api.core.config import Settings
+    from core.config import Settings
 
     settings = Settings()
     key = add_key(settings, args.name, args.admin)
@@ -53,7 +53,7 @@ def _keys_add(args: argparse.Namespace) -> int:
 
 def _keys_list(_args: argparse.Namespace) -> int:
     from api.auth import keys_file, read_keys_file
-    from api.core.config import Settings
+    from core.config import Settings
 
     for entry in read_keys_file(keys_file(Settings())):
         kind = "admin" if entry.get("admin") else "user"

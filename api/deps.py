@@ -9,8 +9,8 @@ from celery import Celery
 from fastapi import Depends
 from sqlalchemy.orm import Session
 
-from api.core.config import Settings, get_settings
-from api.core.store import session_factory
+from core.config import Settings, get_settings
+from core.store import session_factory
 
 
 def get_session(settings: Annotated[Settings, Depends(get_settings)]) -> Iterator[Session]:
@@ -21,7 +21,7 @@ def get_session(settings: Annotated[Settings, Depends(get_settings)]) -> Iterato
 
 def get_celery() -> Celery:
     """The Celery app that enqueues jobs."""
-    from worker.celery_app import celery_app
+    from core.broker import celery_app
 
     return celery_app
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from api.core.config import Settings
+from core.config import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GRACE_S = 20.0
@@ -276,8 +276,8 @@ def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None
 
 def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
     """Start everything in the foreground until Ctrl-C or SIGTERM; returns an exit code."""
+    from core.cards import card_names
     from model_store.build import ARCHIVES_DIR, build_archives
-    from model_store.cards import card_names
 
     launch = plan(host, port, data_dir, workers)
     settings = launch.settings
@@ -315,7 +315,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
                 "-m",
                 "celery",
                 "-A",
-                "worker.celery_app",
+                "worker.tasks",
                 "worker",
                 "--loglevel=INFO",
                 "-Q",

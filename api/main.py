@@ -9,10 +9,10 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.auth import UNAUTHORISED, get_caller
-from api.core.config import get_settings
 from api.errors import install_error_handlers
 from api.routes import health, jobs, metrics, models, pages, plots, recordings
-from worker.channels import standard_positions
+from core.config import get_settings
+from signals.channels import standard_positions
 
 MULTIPART_OVERHEAD = 1 << 20
 

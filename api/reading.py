@@ -13,7 +13,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from worker.io import RecordingHeader, UnreadableRecordingError, read_header
+from signals.io import RecordingHeader, UnreadableRecordingError, read_header
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def read_header_limited(
     options: dict[str, Any],
     timeout_s: float,
 ) -> RecordingHeader:
-    """`worker.io.read_header` in a child process, killed after ``timeout_s``.
+    """`signals.io.read_header` in a child process, killed after ``timeout_s``.
 
     A malformed file can neither hang the API nor crash it: a read past the limit, a
     reader that dies, and any exception a reader lets slip all become

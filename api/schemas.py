@@ -7,9 +7,31 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from model_store.cards import WeightsStatus
+from core.schemas import (
+    JobOptions,
+    JobProgress,
+    JobResult,
+    JobStateName,
+    ModelResult,
+    ModelSummary,
+    Provenance,
+    RecordingResult,
+    UploadOptions,
+    WeightsStatus,
+    WindowPrediction,
+)
 
-JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+__all__ = [
+    "JobOptions",
+    "JobProgress",
+    "JobResult",
+    "ModelResult",
+    "ModelSummary",
+    "Provenance",
+    "RecordingResult",
+    "UploadOptions",
+    "WindowPrediction",
+]
 
 
 class ErrorBody(BaseModel):
@@ -39,28 +61,6 @@ class ModelFeed(BaseModel):
     can_feed: bool
     weights_status: WeightsStatus
     reason: str = ""
-
-
-class UploadOptions(BaseModel):
-    """Reader options for files that do not carry everything themselves."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    sfreq: float | None = Field(
-        default=None, gt=0, description="Sampling rate of a plain MAT matrix, Hz."
-    )
-    ch_names: list[str] | None = Field(
-        default=None, description="Channel names of a plain matrix."
-    )
-    variable: str | None = Field(default=None, description="Which MAT variable holds the data.")
-    unit: Literal["V", "mV", "uV", "nV"] | None = Field(
-        default=None, description="Unit of a plain matrix (default uV) or FieldTrip struct (V)."
-    )
-    feature: str | None = Field(default=None, description="SEED feature name (default de_LDS).")
-    window_s: float | None = Field(default=None, gt=0, description="SEED feature window, s.")
-    max_gap_s: float | None = Field(
-        default=None, ge=0, description="EDF+D: longest total gap filled with flat signal, s."
-    )
 
 
 class GapRead(BaseModel):
@@ -120,18 +120,6 @@ class RecordingRead(BaseModel):
     created_at: datetime
 
 
-class JobOptions(BaseModel):
-    """Options of a job."""
-
-    allow_untrained: bool = Field(
-        default=False,
-        description=(
-            "Also run models whose weights status is 'needs-weights'. For testing the "
-            "pipeline only: such predictions come from untrained networks and are not results."
-        ),
-    )
-
-
 class JobCreate(BaseModel):
     """A job: run models on uploaded recordings."""
 
@@ -149,15 +137,6 @@ class JobCreate(BaseModel):
         description="Model names; default: every ready model the recordings can feed.",
     )
     options: JobOptions = Field(default_factory=JobOptions)
-
-
-class JobProgress(BaseModel):
-    """How far a job has come."""
-
-    stage: str = "queued"
-    done: float = 0.0
-    total: int = 0
-    percent: float = 0.0
 
 
 class JobRead(BaseModel):
@@ -183,7 +162,7 @@ class JobRead(BaseModel):
     )
 
     id: str
-    state: JobState
+    state: JobStateName
     recording_ids: list[str]
     models: list[str]
     options: JobOptions
@@ -198,85 +177,3 @@ class JobList(BaseModel):
     """Jobs, newest first."""
 
     jobs: list[JobRead]
-
-
-class WindowPrediction(BaseModel):
-    """One window's class probabilities and predicted label."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "start_s": 12.0,
-                    "end_s": 13.0,
-                    "probabilities": {"negative": 0.1, "neutral": 0.3, "positive": 0.6},
-                    "label": "positive",
-                }
-            ]
-        }
-    )
-
-    start_s: float
-    end_s: float
-    probabilities: dict[str, float]
-    label: str
-
-
-class ModelSummary(BaseModel):
-    """A model's verdict over the whole recording."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "n_windows": 60,
-                    "label_counts": {"negative": 10, "neutral": 20, "positive": 30},
-                    "mean_probabilities": {"negative": 0.2, "neutral": 0.35, "positive": 0.45},
-                    "dominant_label": "positive",
-                }
-            ]
-        }
-    )
-
-    n_windows: int
-    label_counts: dict[str, int]
-    mean_probabilities: dict[str, float]
-    dominant_label: str
-
-
-class Provenance(BaseModel):
-    """What produced a result."""
-
-    model_version: str
-    weights_status: WeightsStatus
-    weights_sha256: str | None
-    recipe: dict[str, list[dict[str, object]]]
-    packages: dict[str, str]
-    backend: str
-
-
-class ModelResult(BaseModel):
-    """One model's predictions for one recording."""
-
-    model: str
-    labels: list[str]
-    window_s: float
-    windows: list[WindowPrediction]
-    summary: ModelSummary
-    warnings: list[str]
-    provenance: Provenance
-
-
-class RecordingResult(BaseModel):
-    """All models' predictions for one recording."""
-
-    recording_id: str
-    filename: str
-    models: dict[str, ModelResult]
-
-
-class JobResult(BaseModel):
-    """The result of a succeeded job."""
-
-    job_id: str
-    recordings: list[RecordingResult]

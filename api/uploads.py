@@ -11,14 +11,14 @@ from typing import Any, BinaryIO
 from fastapi import HTTPException, status
 from sqlalchemy.orm import Session
 
-from api.core.config import Settings
-from api.core.metrics import ERRORS, UPLOAD_BYTES
-from api.core.store import Recording, new_id
 from api.reading import read_header_limited
 from api.schemas import ModelFeed, RecordingRead
-from model_store.cards import load_cards
-from worker.feeding import check_feed
-from worker.io import RecordingHeader, UnreadableRecordingError, detect_format
+from core.cards import load_cards
+from core.config import Settings
+from core.metrics import ERRORS, UPLOAD_BYTES
+from core.store import Recording, new_id
+from signals.feeding import check_feed
+from signals.io import RecordingHeader, UnreadableRecordingError, detect_format
 
 CHUNK = 1 << 20
 

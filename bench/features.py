@@ -39,10 +39,10 @@ from pathlib import Path
 import mne
 import numpy as np
 
-from model_store.cards import InputSpec, RecipeStep, band_edges, montage_channels
-from worker.feeding import eeg_stream
-from worker.io import read_raw
-from worker.recipe import Stream, run_recipe
+from core.cards import InputSpec, RecipeStep, band_edges, montage_channels
+from signals.feeding import eeg_stream
+from signals.io import read_raw
+from signals.recipe import Stream, run_recipe
 
 SFREQ = 1000.0
 DURATION_S = 240.0

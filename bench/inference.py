@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from api.core.config import Settings
 from api.launcher import torchserve_command, torchserve_env, wait_models_ready
+from core.cards import ModelCard, load_cards
+from core.config import Settings
 from model_store.build import build_archives
-from model_store.cards import ModelCard, load_cards
-from worker.model_client import InProcessClient, ModelClient, TorchServeClient
+from model_store.clients import InProcessClient, ModelClient, TorchServeClient
 
 BATCH_SIZES = (1, 64)
 

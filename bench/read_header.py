@@ -1,4 +1,4 @@
-"""Time `worker.io.read_header` on a ~100 MB EDF+ file written into a temporary folder.
+"""Time `signals.io.read_header` on a ~100 MB EDF+ file written into a temporary folder.
 
 Run from the repository root::
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import edfio
 import numpy as np
 
-from worker.io import read_header
+from signals.io import read_header
 
 N_CHANNELS = 64
 SFREQ = 512.0

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from model_store.cards import CARDS_DIR, ModelCard, load_card
+from core.cards import CARDS_DIR, ModelCard, load_card
 
 ARCHIVES_DIR = Path(__file__).resolve().parent / "archives"
 HANDLER = Path(__file__).resolve().parent / "handler.py"

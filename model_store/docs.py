@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model_store.cards import ModelCard, load_cards, montage_channels
+from core.cards import ModelCard, load_cards, montage_channels
 
 DOCS_PATH = Path(__file__).resolve().parent.parent / "docs" / "models.md"
 

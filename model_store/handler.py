@@ -12,8 +12,8 @@ from typing import Any
 
 from ts.torch_handler.base_handler import BaseHandler
 
+from core.cards import ModelCard
 from model_store.bundle import decode_bundle
-from model_store.cards import ModelCard
 from model_store.serving import LoadedModel
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from numpy.typing import NDArray
 
-from model_store.cards import ModelCard
+from core.cards import ModelCard
 from model_store.models import build_model
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import torch
 
-    from model_store.cards import ModelCard
+    from core.cards import ModelCard
 
 TEXT_DIM = 384
 

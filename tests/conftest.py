@@ -9,7 +9,7 @@ import mne
 import numpy as np
 import pytest
 
-from model_store.cards import montage_channels
+from core.cards import montage_channels
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -38,7 +38,7 @@ def seed_edf(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point the settings at a fresh data folder for one test."""
-    from api.core.config import get_settings
+    from core.config import get_settings
 
     data_dir = tmp_path / "data"
     monkeypatch.setenv("AFFECTSERVE_DATA_DIR", str(data_dir))

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from model_store.cards import load_card
-from worker.feeding import ModelInputs
+from core.cards import load_card
+from signals.feeding import ModelInputs
 from worker.pipeline import provenance, summarise
 
 
@@ -34,8 +34,8 @@ def store_succeeded_job(
 
     ``models`` maps model names to their number of windows.
     """
-    from api.core.config import get_settings
-    from api.core.store import Job, session_factory
+    from core.config import get_settings
+    from core.store import Job, session_factory
     from worker.pipeline import write_json_atomic
 
     settings = get_settings()

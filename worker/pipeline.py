@@ -22,22 +22,22 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.core.config import Settings
-from api.core.metrics import ERRORS, MODEL_SECONDS, STAGE_SECONDS, timed
-from api.core.store import Job, Recording, claim_job, update_attempt
-from model_store.cards import ModelCard, load_card
-from worker.feeding import (
+from core.cards import ModelCard, load_card
+from core.config import Settings
+from core.metrics import ERRORS, MODEL_SECONDS, STAGE_SECONDS, timed
+from core.schemas import WORK_STAGES, JobState
+from core.store import Job, Recording, claim_job, update_attempt
+from model_store.clients import ModelClient, ModelServerError
+from signals.feeding import (
     CannotFeedError,
     ModelInputs,
     prepare_feature_inputs,
     prepare_inputs,
 )
-from worker.io import UnreadableRecordingError, read_features, read_raw
-from worker.model_client import ModelClient, ModelServerError
+from signals.io import UnreadableRecordingError, read_features, read_raw
 
 logger = logging.getLogger(__name__)
 
-STAGES = ("reading", "features", "inference", "aggregating")
 #: Largest request body sent to a model server, bytes (TorchServe refuses over 6,553,500).
 MAX_REQUEST_BYTES = 4_000_000
 PACKAGES = ("affectserve", "mne", "numpy", "scipy", "torch", "celery")
@@ -241,7 +241,7 @@ def claim(
             job = session.get(Job, job_id)
             if job is not None:
                 session.refresh(job)
-            if attempt is not None or job is None or job.state != "running":
+            if attempt is not None or job is None or job.state != JobState.RUNNING:
                 break
             if time.monotonic() > deadline:
                 logger.info("running elsewhere (%s); this delivery is a duplicate", job.worker)
@@ -256,7 +256,7 @@ def claim(
                 session,
                 job_id,
                 attempt,
-                state="failed",
+                state=JobState.FAILED,
                 error=(
                     f"the worker was lost {attempt - 1} times while running this job "
                     f"(AFFECTSERVE_MAX_ATTEMPTS={settings.max_attempts}); the recording may "
@@ -287,7 +287,7 @@ def run_job(
         job = session.get(Job, job_id)
         cards = [load_card(name) for name in job.models]
         recordings = [session.get(Recording, rid) for rid in job.recording_ids]
-        steps = len(recordings) * (1 + len(STAGES[1:]) * len(cards))
+        steps = len(recordings) * (1 + len(WORK_STAGES[1:]) * len(cards))
         progress = Progress(session, job_id, attempt, total=steps)
         try:
             with time_limit(settings.job_time_limit_s):
@@ -304,13 +304,13 @@ def run_job(
         ) as err:
             logger.warning("failed: %s", err)
             ERRORS.labels(kind=f"job_{type(err).__name__}").inc()
-            update_attempt(session, job_id, attempt, state="failed", error=str(err))
+            update_attempt(session, job_id, attempt, state=JobState.FAILED, error=str(err))
             return
         except Exception as err:
             logger.exception("failed with an unexpected error")
             ERRORS.labels(kind="job_internal").inc()
             error = f"internal error ({type(err).__name__}: {err}); see the worker log"
-            update_attempt(session, job_id, attempt, state="failed", error=error)
+            update_attempt(session, job_id, attempt, state=JobState.FAILED, error=error)
             return
         path = write_json_atomic(settings.results_dir, result)
         final = {
@@ -320,7 +320,12 @@ def run_job(
             "percent": 100.0,
         }
         if update_attempt(
-            session, job_id, attempt, state="succeeded", result_path=str(path), progress=final
+            session,
+            job_id,
+            attempt,
+            state=JobState.SUCCEEDED,
+            result_path=str(path),
+            progress=final,
         ):
             logger.info("succeeded")
 

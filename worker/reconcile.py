@@ -24,10 +24,10 @@ from datetime import UTC, datetime, timedelta
 from celery import Celery
 from sqlalchemy import select
 
-from api.core.config import Settings
-from api.core.retention import cleanup
-from api.core.store import Job, session_factory, sweep_stale
-from worker.celery_app import send_job
+from core.broker import send_job
+from core.config import Settings
+from core.retention import cleanup
+from core.store import Job, session_factory, sweep_stale
 
 logger = logging.getLogger(__name__)
 

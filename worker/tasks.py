@@ -16,11 +16,11 @@ from celery.signals import (
     worker_shutdown,
 )
 
-from api.core.config import get_settings
-from api.core.logs import job_context, structure
-from api.core.store import forget_engines, session_factory
-from worker.celery_app import RUN_JOB_TASK, celery_app
-from worker.model_client import ModelClient, make_client
+from core.broker import RUN_JOB_TASK, celery_app
+from core.config import get_settings
+from core.logs import job_context, structure
+from core.store import forget_engines, session_factory
+from model_store.clients import ModelClient, make_client
 from worker.pipeline import run_job as run_job_pipeline
 from worker.reconcile import Reconciler
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from sqlalchemy import text
 
-from api.core.config import Settings
-from api.core.store import get_engine
 from api.deps import SettingsDep
 from api.schemas import ComponentHealth, Health
+from core.config import Settings
+from core.store import get_engine
 
 router = APIRouter(tags=["health"])
 
@@ -30,7 +30,7 @@ def broker_health(settings: Settings) -> ComponentHealth:
 
 def model_server_health(settings: Settings) -> ComponentHealth:
     """TorchServe answers ``/ping`` (or models run in the worker)."""
-    from worker.model_client import make_client
+    from model_store.clients import make_client
 
     state = make_client(settings).health()
     return ComponentHealth(ok=state.ok, detail=state.detail)

@@ -14,15 +14,15 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from api.auth import Caller, CallerDep, can_see, owner_of
-from api.core import retention
-from api.core.config import Settings
-from api.core.store import ACTIVE_STATES, FINAL_STATES, Job, Recording, list_jobs, update_job
 from api.deps import CeleryDep, SessionDep, SettingsDep
 from api.schemas import ErrorBody, JobCreate, JobList, JobOptions, JobProgress, JobRead, JobResult
 from api.uploads import check_file_count, feed_header, store_upload
-from model_store.cards import ModelCard, card_names, load_card
-from worker.celery_app import send_job
-from worker.feeding import check_feed
+from core import retention
+from core.broker import send_job
+from core.cards import ModelCard, card_names, load_card
+from core.config import Settings
+from core.store import ACTIVE_STATES, FINAL_STATES, Job, Recording, list_jobs, update_job
+from signals.feeding import check_feed
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.core.metrics import exposition
 from api.deps import SettingsDep
+from core.metrics import exposition
 
 router = APIRouter(tags=["operations"])
 

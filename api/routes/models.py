@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 
 from api.schemas import ErrorBody
-from model_store.cards import ModelCard, load_card, load_cards
+from core.cards import ModelCard, load_card, load_cards
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
 

@@ -12,9 +12,9 @@ from fastapi.templating import Jinja2Templates
 from api.auth import CallerDep
 from api.deps import SessionDep
 from api.routes.jobs import find_job, job_read, stored_result
-from model_store.cards import load_cards
-from worker.pipeline import STAGES
-from worker.plots.colours import label_colour
+from core.cards import load_cards
+from core.schemas import WORK_STAGES
+from signals.plots.colours import label_colour
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 STATIC_DIR = WEB_DIR / "static"
@@ -38,7 +38,9 @@ def upload_page(request: Request) -> Response:
 def job_page(request: Request, job_id: str, session: SessionDep, caller: CallerDep) -> Response:
     """A job's live progress, with cancel; the error in words when it failed."""
     job = job_read(find_job(session, job_id, caller))
-    return templates.TemplateResponse(request, "job.html", {"job": job, "stages": STAGES})
+    return templates.TemplateResponse(
+        request, "job.html", {"job": job, "stages": [stage.value for stage in WORK_STAGES]}
+    )
 
 
 @router.get("/jobs/{job_id}/results", name="page-results", response_class=HTMLResponse)

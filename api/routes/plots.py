@@ -11,13 +11,13 @@ import numpy as np
 from fastapi import APIRouter, HTTPException, Response, status
 
 from api.auth import CallerDep
-from api.core.store import Recording
 from api.deps import SessionDep, SettingsDep
 from api.routes.jobs import stored_result
 from api.schemas import ErrorBody
-from model_store.cards import band_edges, reference
-from worker.io import UnreadableRecordingError, read_raw
-from worker.plots.render import MEDIA_TYPES, ImageFormat, figure_bytes
+from core.cards import band_edges, reference
+from core.store import Recording
+from signals.io import UnreadableRecordingError, read_raw
+from signals.plots.render import MEDIA_TYPES, ImageFormat, figure_bytes
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -53,8 +53,8 @@ def make_figure(
     HTTPException
         404 when the plot does not apply (one model for agreement, recording file gone).
     """
-    from worker.plots.results import plot_agreement, plot_summary, plot_timeline
-    from worker.plots.topomap import eeg_band_power, plot_band_topomap
+    from signals.plots.results import plot_agreement, plot_summary, plot_timeline
+    from signals.plots.topomap import eeg_band_power, plot_band_topomap
 
     models = recording["models"]
     filename = recording["filename"]
@@ -89,10 +89,10 @@ def _eda_figure(recording_path: Path, filename: str) -> Figure:
     The signal is resampled to `EDA_PLOT_SFREQ` and its first `EDA_PLOT_MAX_S` seconds
     are decomposed (the same cvxEDA parameters as the models' recipes).
     """
-    from worker.features.eda import eda_components
-    from worker.features.filtering import filter_resample
-    from worker.feeding import CannotFeedError, eda_stream
-    from worker.plots.eda import plot_eda_decomposition
+    from signals.features.eda import eda_components
+    from signals.features.filtering import filter_resample
+    from signals.feeding import CannotFeedError, eda_stream
+    from signals.plots.eda import plot_eda_decomposition
 
     try:
         stream, _ = eda_stream(read_raw(recording_path))

@@ -9,11 +9,11 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from api.auth import Caller, CallerDep, can_see, owner_of
-from api.core import retention
-from api.core.store import ACTIVE_STATES, Recording
 from api.deps import SessionDep, SettingsDep
 from api.schemas import ErrorBody, RecordingRead, UploadOptions
 from api.uploads import recording_read, store_upload
+from core import retention
+from core.store import ACTIVE_STATES, Recording
 
 router = APIRouter(prefix="/v1/recordings", tags=["recordings"])
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from model_store.cards import ModelCard
+from core.cards import ModelCard
 from model_store.models.aimstf_ssff import AIMSTFSSFF
 from model_store.models.emotionclip import EmotionCLIP
 from model_store.models.maet import MAET

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from model_store.cards import montage_channels, reference
+from core.cards import montage_channels, reference
 
 
 def grid_positions(grid: str) -> tuple[torch.Tensor, int, int]:

@@ -19,7 +19,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from model_store.cards import CARDS_DIR, WEIGHTS_DIR, Metric, ModelCard, Training, file_sha256
+from core.cards import CARDS_DIR, WEIGHTS_DIR, Metric, ModelCard, Training, file_sha256
 from model_store.training import objectives
 from model_store.training.crossval import Builder, LossFactory, Score, search
 from model_store.training.datasets import LOADERS, load_dataset

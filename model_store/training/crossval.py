@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 from torch import nn
 
-from model_store.cards import ModelCard
+from core.cards import ModelCard
 from model_store.training.loop import LossFn, TrainConfig, fit, seed_everything
 from model_store.training.protocols import Fold, inner_split
 from model_store.training.samples import Samples

@@ -14,8 +14,8 @@ from functools import cache
 import torch
 from torch import Tensor, nn
 
+from core.cards import ModelCard
 from model_store import losses
-from model_store.cards import ModelCard
 from model_store.training.loop import LossFn, cross_entropy_loss
 
 Inputs = dict[str, Tensor]

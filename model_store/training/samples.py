@@ -1,7 +1,7 @@
 """Turn a data set's trials into a model's input tensors with the card's own recipe.
 
 The worker feeds a model by running its card's recipe on a recording; training runs
-the same `worker.recipe.run_recipe` on each trial. Data sets that ship features
+the same `signals.recipe.run_recipe` on each trial. Data sets that ship features
 (SEED's ``de_LDS``) enter the recipe after the step that made them, so only the
 remaining steps run, and they are the very functions the worker calls.
 """
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from model_store.cards import InputSpec, ModelCard, montage_channels
+from core.cards import InputSpec, ModelCard, montage_channels
 from model_store.training.datasets.base import DataSet, Signal, Trial
-from worker.channels import map_channels
-from worker.recipe import Stream, recipe_tail, run_recipe
+from signals.channels import map_channels
+from signals.recipe import Stream, recipe_tail, run_recipe
 
 
 @dataclass(frozen=True)

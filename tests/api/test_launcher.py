@@ -38,7 +38,7 @@ def test_java_means_torchserve(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
 
 
 def test_torchserve_config_binds_loopback(tmp_path: Path) -> None:
-    from api.core.config import Settings
+    from core.config import Settings
 
     settings = Settings(data_dir=tmp_path)
     config = launcher.torchserve_config(settings, ["maet", "strnn"], tmp_path / "archives")

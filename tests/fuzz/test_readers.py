@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.reading import read_header_limited
-from worker.io import UnreadableRecordingError, read_header, read_raw
+from signals.io import UnreadableRecordingError, read_header, read_raw
 from worker.pipeline import time_limit
 
 LIMIT_S = 10.0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from model_store.cards import card_names
+from core.cards import card_names
 from tests.conftest import write_seed_edf
 
 pytestmark = pytest.mark.integration

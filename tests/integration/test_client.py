@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 from PIL import Image
 
-from model_store.cards import load_card
+from core.cards import load_card
 from tests.conftest import write_seed_edf
 
 pytestmark = pytest.mark.integration

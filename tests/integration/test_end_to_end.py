@@ -10,7 +10,7 @@ import httpx
 import numpy as np
 import pytest
 
-from model_store.cards import load_card
+from core.cards import load_card
 
 pytestmark = pytest.mark.integration
 
@@ -94,8 +94,8 @@ def test_filesystem_broker(start_service: Callable, seed_edf: Path) -> None:
 
 def test_all_models_predict_in_torchserve(redis_server: str, start_service: Callable) -> None:
     """Every card's archive is loaded in TorchServe and answers a batch of windows."""
-    from model_store.cards import load_cards
-    from worker.model_client import TorchServeClient
+    from core.cards import load_cards
+    from model_store.clients import TorchServeClient
 
     service = start_service("torchserve", redis_server)
     client = TorchServeClient(service.torchserve_url)

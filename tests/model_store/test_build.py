@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from core.cards import load_card
 from model_store.build import archive_is_current, build_archive, model_config
-from model_store.cards import load_card
 
 
 def test_model_config_follows_the_card() -> None:

@@ -6,11 +6,11 @@ import inspect
 
 import pytest
 
-from model_store.cards import load_cards, montage_channels
-from worker.recipe import STEPS
+from core.cards import load_cards, montage_channels
+from signals.recipe import STEPS
 
-# Face video and music audio are decoded by their own readers (worker.features.face,
-# worker.features.music), not by recipe steps on a signal stream.
+# Face video and music audio are decoded by their own readers (signals.features.face,
+# signals.features.music), not by recipe steps on a signal stream.
 MEDIA_MODALITIES = ("face", "music")
 
 

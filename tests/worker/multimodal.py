@@ -7,7 +7,7 @@ from pathlib import Path
 import mne
 import numpy as np
 
-from model_store.cards import montage_channels
+from core.cards import montage_channels
 
 DEAP_SFREQ = 128.0
 EYE_SFREQ = 60.0

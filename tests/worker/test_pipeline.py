@@ -10,11 +10,11 @@ import pytest
 import scipy.io
 from fastapi.testclient import TestClient
 
-from api.core.config import get_settings
-from api.core.store import Job, session_factory
-from model_store.cards import montage_channels
+from core.cards import montage_channels
+from core.config import get_settings
+from core.store import Job, session_factory
+from model_store.clients import InProcessClient
 from tests.conftest import write_seed_edf
-from worker.model_client import InProcessClient
 from worker.pipeline import run_job
 
 CLIP_WINDOWS = (30, 12, 20)

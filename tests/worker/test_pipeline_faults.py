@@ -14,9 +14,9 @@ from prometheus_client import REGISTRY
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.core.config import Settings
-from api.core.store import Job, Recording, session_factory
-from model_store.cards import load_card
+from core.cards import load_card
+from core.config import Settings
+from core.store import Job, Recording, session_factory
 from tests.conftest import write_seed_edf
 from worker.pipeline import run_job
 

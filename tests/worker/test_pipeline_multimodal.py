@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from api.core.config import get_settings
-from api.core.store import Job, session_factory
+from core.config import get_settings
+from core.store import Job, session_factory
+from model_store.clients import InProcessClient
 from tests.conftest import write_seed_edf
 from tests.worker.multimodal import write_deap_edf, write_eye_samples, write_video, write_wav
-from worker.model_client import InProcessClient
 from worker.pipeline import predict_windows, run_job, windows_per_request
 
 

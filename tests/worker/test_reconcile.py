@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from api.core.config import Settings
-from api.core.store import Job, session_factory
+from core.config import Settings
+from core.store import Job, session_factory
 from worker.reconcile import broker_job_ids, lost_job_ids
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from worker.recipe import Stream
+from signals.recipe import Stream
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from model_store.training.datasets.base import DataSet, Signal, Trial
-from worker.recipe import Stream
+from signals.recipe import Stream
 
 PMEMO_EDA_SFREQ = 50.0  # Hz
 PMEMO_LABELS = ["low", "high"]

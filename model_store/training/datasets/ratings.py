@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import scipy.io
 
-from model_store.cards import montage_channels
+from core.cards import montage_channels
 from model_store.training.datasets.base import DataSet, Signal, Trial
-from worker.feeding import SI_TO_MICRO
-from worker.io import read_raw
-from worker.recipe import Stream
+from signals.feeding import SI_TO_MICRO
+from signals.io import read_raw
+from signals.recipe import Stream
 
 TASK_LABELS = {
     "valence": ["low", "high"],

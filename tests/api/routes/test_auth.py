@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from api.auth import add_key, hash_key, keys_file
-from api.core.config import Settings, get_settings
 from api.deps import get_celery
+from core.config import Settings, get_settings
 
 ALICE, BOB, ADMIN = "alice-key", "bob-key", "admin-key"
 

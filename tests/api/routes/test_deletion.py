@@ -6,8 +6,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from api.core.config import get_settings
-from api.core.store import Job, Recording, session_factory, update_job
+from core.config import get_settings
+from core.store import Job, Recording, session_factory, update_job
 
 
 def test_delete_recording_with_its_file(client: TestClient, seed_edf: Path) -> None:

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 
 def test_health_down_broker_is_503(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from api.core.config import get_settings
+    from core.config import get_settings
 
     monkeypatch.setenv("AFFECTSERVE_BROKER_URL", "redis://127.0.0.1:1/0")
     get_settings.cache_clear()
@@ -22,8 +22,8 @@ def test_health_down_broker_is_503(client: TestClient, monkeypatch: pytest.Monke
 def test_health_filesystem_broker_ok(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path
 ) -> None:
-    from api.core.config import get_settings
-    from worker.celery_app import make_celery
+    from core.broker import make_celery
+    from core.config import get_settings
 
     monkeypatch.setenv("AFFECTSERVE_BROKER_URL", "filesystem://")
     get_settings.cache_clear()

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from api.core.config import get_settings
-from api.core.store import Recording, session_factory
-from worker.io import read_raw
+from core.config import get_settings
+from core.store import Recording, session_factory
+from signals.io import read_raw
 
 
 @pytest.mark.parametrize("fmt", ["edf", "bdf"])

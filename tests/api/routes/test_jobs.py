@@ -24,7 +24,7 @@ def test_unknown_model_is_422(client: TestClient, seed_edf: Path) -> None:
 def test_untrained_model_is_refused_with_training_command(
     client: TestClient, seed_edf: Path
 ) -> None:
-    from model_store.cards import load_card
+    from core.cards import load_card
 
     card = load_card("maet")
     if card.weights_status == "ready":

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.core.config import get_settings
+from core.config import get_settings
 
 
 @pytest.fixture

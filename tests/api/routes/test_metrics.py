@@ -7,8 +7,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from api.core.config import get_settings
-from api.core.store import Job, session_factory
+from core.config import get_settings
+from core.store import Job, session_factory
 
 STATES = ("queued", "running", "succeeded", "failed", "cancelled")
 

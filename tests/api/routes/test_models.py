@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from model_store.cards import card_names, montage_channels
+from core.cards import card_names, montage_channels
 
 
 def test_models_list_cards(client: TestClient) -> None:

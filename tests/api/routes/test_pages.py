@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from model_store.cards import card_names, load_card
+from core.cards import card_names, load_card
+from signals.plots.colours import label_colour
 from tests.results import store_succeeded_job
-from worker.plots.colours import label_colour
 
 
 def _upload(client: TestClient, path: Path, name: str = "s01.edf") -> str:
@@ -98,8 +98,8 @@ def test_results_page_of_one_model_has_no_agreement(client: TestClient, seed_edf
 
 
 def test_job_page_shows_progress_and_error_in_words(client: TestClient, seed_edf: Path) -> None:
-    from api.core.config import get_settings
-    from api.core.store import session_factory, update_job
+    from core.config import get_settings
+    from core.store import session_factory, update_job
 
     job = store_succeeded_job(_upload(client, seed_edf), "a.edf", {"maet": 5}, state="running")
     page = client.get(f"/jobs/{job}").text
@@ -121,7 +121,7 @@ def test_upload_page_shows_training_data_and_scores(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from api.routes import pages
-    from model_store.cards import Metric, Training
+    from core.cards import Metric, Training
 
     card = load_card("maet").model_copy(
         update={

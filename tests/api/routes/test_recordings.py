@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from model_store.cards import montage_channels
+from core.cards import montage_channels
 
 
 def test_upload_reads_header(client: TestClient, seed_edf: Path) -> None:

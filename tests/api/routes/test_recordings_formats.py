@@ -11,7 +11,7 @@ import contextlib
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.worker.io.format_expectations import (
+from tests.signals.io.format_expectations import (
     FORMATS_DIR,
     FormatCase,
     format_cases,
@@ -33,7 +33,7 @@ def _post(client: TestClient, case: FormatCase):
 
 @pytest.fixture
 def big_client(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    from api.core.config import get_settings
+    from core.config import get_settings
 
     monkeypatch.setenv("AFFECTSERVE_MAX_UPLOAD_MB", "64")
     get_settings.cache_clear()

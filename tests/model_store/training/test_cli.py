@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from model_store.cards import CARDS_DIR, ModelCard, file_sha256
+from core.cards import CARDS_DIR, ModelCard, file_sha256
 from model_store.models import build_model
 from model_store.training.cli import add_parser, card_json, train_main
 

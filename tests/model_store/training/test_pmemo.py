@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model_store.cards import RecipeStep, load_card
+from core.cards import RecipeStep, load_card
 from model_store.training.datasets import load_dataset
 from model_store.training.samples import build_samples
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.io
 
-from model_store.cards import load_card, montage_channels
+from core.cards import load_card, montage_channels
 from model_store.training.datasets import load_dataset
 from model_store.training.datasets.ratings import rating_label
 from model_store.training.protocols import make_folds

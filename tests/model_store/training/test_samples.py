@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.io
 
-from model_store.cards import load_card
+from core.cards import load_card
 from model_store.training.datasets import load_dataset
 from model_store.training.samples import build_samples, trial_inputs
 

@@ -1,0 +1,147 @@
+"""How the worker reaches the models: one small interface, two implementations.
+
+`TorchServeClient` posts ``.npz`` bundles to a TorchServe server over HTTP;
+`InProcessClient` runs the same handler code inside the worker (for machines without
+Java). Swapping the model server means writing one more class with these methods.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+import httpx
+import numpy as np
+from numpy.typing import NDArray
+
+from core.cards import load_card
+from core.config import Settings
+from model_store.bundle import encode_bundle
+
+if TYPE_CHECKING:
+    from model_store.serving import LoadedModel
+
+
+class ModelServerError(RuntimeError):
+    """The model server failed or could not be reached; the message says which."""
+
+
+@dataclass(frozen=True)
+class ServerHealth:
+    """Whether the model server answers, and a short description."""
+
+    ok: bool
+    detail: str
+
+
+class ModelClient(Protocol):
+    """What the worker needs from a model server."""
+
+    name: str
+
+    def predict(self, model: str, inputs: dict[str, NDArray[np.floating]]) -> NDArray[np.float32]:
+        """Class probabilities ``(n_windows, n_classes)`` for a batch of windows."""
+        ...
+
+    def health(self) -> ServerHealth:
+        """Whether the server is up."""
+        ...
+
+
+class TorchServeClient:
+    """Models served by TorchServe, reached over HTTP with bounded retries.
+
+    Parameters
+    ----------
+    url : str
+        TorchServe inference address, e.g. ``http://127.0.0.1:8080``.
+    timeout_s : float
+        Time limit of one request.
+    retries : int
+        Attempts after the first when the server cannot be reached or answers 5xx.
+    backoff_s : float
+        Wait before the first retry; doubled for each further one.
+    """
+
+    name = "torchserve"
+
+    def __init__(
+        self, url: str, timeout_s: float = 60.0, retries: int = 3, backoff_s: float = 0.5
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.retries = retries
+        self.backoff_s = backoff_s
+        self.http = httpx.Client(timeout=timeout_s)
+
+    def predict(self, model: str, inputs: dict[str, NDArray[np.floating]]) -> NDArray[np.float32]:
+        """Post one bundle to ``/predictions/<model>``."""
+        body = encode_bundle(inputs)
+        delay = self.backoff_s
+        for attempt in range(self.retries + 1):
+            try:
+                reply = self.http.post(
+                    f"{self.url}/predictions/{model}",
+                    content=body,
+                    headers={"Content-Type": "application/octet-stream"},
+                )
+            except httpx.HTTPError as err:
+                problem = f"TorchServe at {self.url} could not be reached ({err})"
+            else:
+                if reply.status_code == 200:
+                    return np.asarray(reply.json()["probabilities"], dtype=np.float32)
+                problem = f"TorchServe answered {reply.status_code} for {model}: {reply.text}"
+                if reply.status_code < 500:
+                    raise ModelServerError(problem)
+            if attempt < self.retries:
+                time.sleep(delay)
+                delay *= 2
+        raise ModelServerError(f"{problem}; gave up after {self.retries + 1} attempts")
+
+    def health(self) -> ServerHealth:
+        """TorchServe's ``/ping``."""
+        try:
+            reply = self.http.get(f"{self.url}/ping", timeout=3.0)
+        except httpx.HTTPError as err:
+            return ServerHealth(False, f"TorchServe at {self.url} unreachable: {err}")
+        ok = reply.status_code == 200 and reply.json().get("status") == "Healthy"
+        return ServerHealth(ok, f"TorchServe at {self.url}: {reply.text.strip()}")
+
+
+class InProcessClient:
+    """Models run inside this process with the handler's own code."""
+
+    name = "inprocess"
+
+    def __init__(self, device: str = "cpu") -> None:
+        self.device = device
+        self.loaded: dict[str, LoadedModel] = {}
+
+    def _model(self, model: str) -> LoadedModel:
+        if model not in self.loaded:
+            from model_store.serving import LoadedModel
+
+            card = load_card(model)
+            weights = card.weights_path if card.weights_status == "ready" else None
+            self.loaded[model] = LoadedModel(card, weights, self.device)
+        return self.loaded[model]
+
+    def predict(self, model: str, inputs: dict[str, NDArray[np.floating]]) -> NDArray[np.float32]:
+        """Run the model on a batch of windows."""
+        return self._model(model).predict(inputs)
+
+    def health(self) -> ServerHealth:
+        """Always up: the models load in the worker on first use."""
+        return ServerHealth(True, "models run in-process in the worker")
+
+
+def make_client(settings: Settings) -> ModelClient:
+    """The client for the configured backend."""
+    if settings.model_backend == "torchserve":
+        return TorchServeClient(
+            settings.torchserve_url,
+            timeout_s=settings.model_timeout_s,
+            retries=settings.model_retries,
+            backoff_s=settings.model_backoff_s,
+        )
+    return InProcessClient()

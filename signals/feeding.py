@@ -1,0 +1,448 @@
+"""Which models a recording can feed, and the model inputs made from it.
+
+Both questions are answered from the model cards: each input's modality, montage,
+sampling rate, window and recipe. EEG and EDA come from the recording's channels;
+face video, music audio and eye-tracking files come as companion files of the
+upload, recognised by their extension (`companion_modality`). The windows of all
+inputs are aligned by their start time, seconds from the recording's start (a
+companion file is taken to start with the recording).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import reduce
+from pathlib import Path
+from typing import Any
+
+import mne
+import numpy as np
+from numpy.typing import NDArray
+
+from core.cards import InputSpec, Modality, ModelCard, RecipeStep
+from signals.channels import apply_montage_mapping, classify_channels, map_to_montage
+from signals.features.eye import read_eye_csv, read_precomputed_eye
+from signals.features.face import video_face_crops
+from signals.features.music import music_features
+from signals.io import FeatureSet, read_signals
+from signals.recipe import Stream, recipe_tail, run_recipe
+
+#: SI units (V, S) to the micro units the features take (µV, µS).
+SI_TO_MICRO = 1e6
+
+#: Companion file extensions and the modality each feeds; others (an EEGLAB
+#: ``.fdt``) belong to the recording's reader.
+COMPANION_MODALITIES: dict[str, Modality] = {
+    ".mp4": "face",
+    ".avi": "face",
+    ".mov": "face",
+    ".mkv": "face",
+    ".wav": "music",
+    ".mp3": "music",
+    ".flac": "music",
+    ".ogg": "music",
+    ".csv": "eye",
+    ".tsv": "eye",
+}
+
+#: What each companion modality is, for messages.
+_COMPANION_KINDS = {
+    "face": "a face video",
+    "music": "the music as an audio file",
+    "eye": "eye-tracking samples or 33 eye features per window as a table",
+}
+
+#: Time resolution of window start times, seconds (for aligning inputs).
+_START_DECIMALS = 6
+
+
+class CannotFeedError(ValueError):
+    """The recording lacks what a model needs; the message says what."""
+
+
+@dataclass(frozen=True)
+class FeedCheck:
+    """Whether a recording can feed a model, and why not."""
+
+    model: str
+    can_feed: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    """Model inputs for every window of a recording.
+
+    Attributes
+    ----------
+    arrays : dict of str to array
+        Per input name, an array ``(n_windows, *card_shape)``.
+    window_starts : array
+        Start of each window, seconds from the recording's start.
+    window_s : float
+        Window length, seconds.
+    notes : list of str
+        What was done that the user should know (e.g. channels interpolated).
+    """
+
+    arrays: dict[str, NDArray[np.floating]]
+    window_starts: NDArray[np.float64]
+    window_s: float
+    notes: list[str] = field(default_factory=list)
+
+
+def companion_modality(name: str) -> Modality | None:
+    """The modality a companion file feeds, from its extension.
+
+    Parameters
+    ----------
+    name : str
+        The file's original name.
+
+    Returns
+    -------
+    str or None
+        ``'face'`` (mp4, avi, mov, mkv), ``'music'`` (wav, mp3, flac, ogg), ``'eye'``
+        (csv, tsv: eye samples or precomputed eye features), or None for files that
+        belong to the recording itself (an EEGLAB ``.fdt``).
+    """
+    return COMPANION_MODALITIES.get(Path(name).suffix.lower())
+
+
+def _companion_request(modality: str) -> str:
+    extensions = [e[1:] for e, m in COMPANION_MODALITIES.items() if m == modality]
+    return (
+        f"{_COMPANION_KINDS[modality]} ({', '.join(extensions)}) beside the recording: "
+        "add it as a companion file"
+    )
+
+
+def _companion_names(companions: Any, modality: str) -> list[str]:
+    return sorted(name for name in companions or () if companion_modality(name) == modality)
+
+
+def _feature_stage(feature_name: str) -> str | None:
+    """The recipe step that SEED features named ``feature_name`` come out of."""
+    if feature_name.startswith("de_LDS"):
+        return "lds_smooth"
+    if feature_name.startswith("de_"):
+        return "differential_entropy"
+    return None
+
+
+def _feature_tail(spec: InputSpec, header: Mapping[str, Any]) -> list[RecipeStep]:
+    """The steps of ``spec`` that remain for a SEED feature file; ValueError if none fit."""
+    if header["format"] != "seed-features":
+        raise ValueError(
+            f"{header['format']} files hold trials or features that no served model takes "
+            "directly; upload continuous recordings instead"
+        )
+    feature = header.get("feature_name") or "de_LDS"
+    stage = _feature_stage(feature)
+    if stage is None:
+        raise ValueError(f"{feature} features are not differential entropy")
+    return recipe_tail(spec, stage, bands="seed", window_s=1.0 / header["sfreq"], montage="seed62")
+
+
+def _too_short(spec: InputSpec, header: Mapping[str, Any]) -> str:
+    if spec.window_s is not None and header["duration_s"] < spec.window_s:
+        return (
+            f"the recording ({header['duration_s']:.2f} s) is shorter than one "
+            f"{spec.window_s} s window"
+        )
+    return ""
+
+
+def _unfit(spec: InputSpec, header: Mapping[str, Any]) -> str:
+    """Why ``spec`` cannot be made from the upload described by ``header`` ('' if it can)."""
+    if header.get("kind") == "features":
+        if spec.modality != "eeg":
+            return f"its {spec.modality} input cannot come from a {header['format']} file"
+        try:
+            _feature_tail(spec, header)
+        except ValueError as err:
+            return str(err)
+        return ""
+    if spec.modality in _COMPANION_KINDS:
+        if not _companion_names(header.get("companions"), spec.modality):
+            return f"needs {_companion_request(spec.modality)}"
+        return ""
+    if spec.modality == "eda":
+        types = header.get("channel_types") or classify_channels(header["channel_names"])
+        if "gsr" not in types:
+            return (
+                "needs an EDA (skin conductance) channel in the recording, labelled GSR, "
+                "EDA, SCL, SCR or SKIN; the recording has none"
+            )
+        return _too_short(spec, header)
+    if spec.montage is not None:
+        mapping = map_to_montage(
+            header["channel_names"], spec.montage, ch_types=header.get("channel_types")
+        )
+        if not mapping.can_feed:
+            return mapping.message
+    return _too_short(spec, header)
+
+
+def check_feed(card: ModelCard, header: Mapping[str, Any]) -> FeedCheck:
+    """Decide from a stored header whether ``card``'s required inputs can be made.
+
+    Parameters
+    ----------
+    card : ModelCard
+        The model.
+    header : mapping
+        The stored header of the recording (`api.uploads.header_dict`), with the
+        original names of the upload's companion files under ``'companions'``.
+
+    Returns
+    -------
+    FeedCheck
+        A few missing montage channels are allowed: they are interpolated (see
+        `signals.channels.map_to_montage`). Feature files feed the models whose
+        recipe produces those features (their remaining steps run). Face, music
+        and eye inputs need a companion file of their kind (`companion_modality`).
+    """
+    for spec in card.inputs:
+        reason = _unfit(spec, header) if spec.required else ""
+        if reason:
+            return FeedCheck(card.name, False, reason)
+    return FeedCheck(card.name, True)
+
+
+def eeg_stream(raw: mne.io.BaseRaw, spec: InputSpec) -> tuple[Stream, list[str]]:
+    """The montage's channels of ``raw`` in montage order, in µV (float32), and notes.
+
+    Only the montage's channels are read (`signals.io.read_signals`). Missing
+    channels are interpolated when few enough; the note says which.
+    """
+    mapping = map_to_montage(raw.ch_names, spec.montage or "", ch_types=raw.get_channel_types())
+    if not mapping.can_feed:
+        raise CannotFeedError(mapping.message)
+    if mapping.interpolated:
+        source, picks = apply_montage_mapping(raw, mapping), list(range(len(mapping.channels)))
+    else:
+        source, picks = raw, [raw.ch_names.index(name) for name in mapping.sources if name]
+    data = read_signals(source, picks, scale=SI_TO_MICRO)
+    notes = [mapping.message] if mapping.interpolated else []
+    return Stream(data=data, sfreq=float(raw.info["sfreq"])), notes
+
+
+def eda_stream(raw: mne.io.BaseRaw) -> tuple[Stream, list[str]]:
+    """The first EDA (``gsr``-typed) channel of ``raw``, in µS, and notes."""
+    picks = [k for k, kind in enumerate(raw.get_channel_types()) if kind == "gsr"]
+    if not picks:
+        raise CannotFeedError("the recording has no EDA (GSR) channel")
+    names = [raw.ch_names[k] for k in picks]
+    notes = (
+        [f"EDA taken from channel {names[0]} (of {', '.join(names)})"] if len(picks) > 1 else []
+    )
+    data = read_signals(raw, picks[:1], scale=SI_TO_MICRO, dtype=np.float64)
+    return Stream(data=data, sfreq=float(raw.info["sfreq"])), notes
+
+
+def face_stream(path: Path, spec: InputSpec) -> Stream:
+    """Face crops of each 1-s window of a video, from the steps of ``spec``'s recipe.
+
+    ``video_frames`` gives the frames per second, ``face_crop`` the crop side, its
+    margins above the eyes and below the lips and its colour order, and
+    ``frame_windows`` the windows (1 s long, 1 s apart, the first ``skip_s`` seconds
+    left out, as the EEG baseline is). Window ``k`` starts at ``skip_s + k`` s. The
+    video is decoded one frame at a time.
+    """
+    params = {step.step: step.params for step in spec.recipe}
+    fps = int(params["video_frames"]["fps"])
+    window = params["frame_windows"]
+    if window["length_s"] != 1.0 or window["step_s"] != 1.0:
+        raise ValueError(f"face windows are 1 s long and 1 s apart, not {window}")
+    skip_s = float(window.get("skip_s", 0.0))
+    crop = params["face_crop"]
+    crops = video_face_crops(
+        path,
+        fps=fps,
+        offset_s=skip_s,
+        size=int(crop["size"]),
+        above_eyes=float(crop["above_eyes"]),
+        below_lips=float(crop["below_lips"]),
+        color=str(crop["color"]),
+    )
+    return Stream(data=crops, sfreq=float(fps), window_starts=skip_s + np.arange(len(crops)))
+
+
+def eye_stream(path: Path, spec: InputSpec) -> Stream:
+    """Eye features per window from gaze/pupil samples (the recipe runs) or precomputed rows.
+
+    Precomputed rows are taken as consecutive windows ``spec.step_s`` apart.
+    """
+    try:
+        samples = read_eye_csv(path)
+    except ValueError as sample_error:
+        try:
+            rows = read_precomputed_eye(path)
+        except ValueError as table_error:
+            raise ValueError(
+                f"{path.name} is neither eye samples ({sample_error}) nor precomputed eye "
+                f"features ({table_error})"
+            ) from table_error
+        step_s = float(spec.step_s or spec.window_s or 1.0)
+        return Stream(data=rows, sfreq=1.0 / step_s, window_starts=np.arange(len(rows)) * step_s)
+    data = np.stack([samples.gaze_x, samples.gaze_y, samples.pupil_left, samples.pupil_right])
+    return run_recipe(Stream(data=data, sfreq=samples.sfreq), spec.recipe)
+
+
+def _window_s(card: ModelCard) -> float:
+    return float(next(s.window_s for s in card.inputs if s.required) or 1.0)
+
+
+def _aligned(
+    card: ModelCard,
+    streams: dict[str, Stream],
+    notes: list[str],
+    per_recording: Mapping[str, NDArray[np.floating]] | None = None,
+) -> ModelInputs:
+    """Keep the windows whose start time every stream has; repeat per-recording vectors."""
+    starts = {name: np.round(s.window_starts, _START_DECIMALS) for name, s in streams.items()}
+    common = reduce(np.intersect1d, starts.values())
+    if common.size == 0:
+        raise CannotFeedError(
+            f"{card.name}: the inputs {', '.join(streams)} share no window in time "
+            "(does the companion file cover the recording?)"
+        )
+    first = next(iter(starts))
+    if common.size < starts[first].size:
+        short = [name for name, s in starts.items() if not np.isin(starts[first], s).all()]
+        notes = [
+            *notes,
+            f"{starts[first].size - common.size} of {starts[first].size} windows left out: "
+            f"{', '.join(short)} did not cover them",
+        ]
+    arrays = {name: s.data[np.searchsorted(starts[name], common)] for name, s in streams.items()}
+    for name, vector in (per_recording or {}).items():
+        arrays[name] = np.repeat(vector[np.newaxis], common.size, axis=0)
+    return ModelInputs(
+        arrays=arrays,
+        window_starts=common.astype(np.float64),
+        window_s=_window_s(card),
+        notes=notes,
+    )
+
+
+def _companion_path(companions: Mapping[str, Path], modality: str) -> tuple[Path, list[str]]:
+    names = _companion_names(companions, modality)
+    notes = [f"{modality} taken from {names[0]} (of {', '.join(names)})"] if len(names) > 1 else []
+    return Path(companions[names[0]]), notes
+
+
+def _make_input(
+    spec: InputSpec, raw: mne.io.BaseRaw, companions: Mapping[str, Path]
+) -> tuple[Stream | NDArray[np.floating], list[str]]:
+    """One input: windows (a `Stream`) or one vector for the whole recording, and notes."""
+    if spec.modality == "eeg":
+        stream, notes = eeg_stream(raw, spec)
+        return run_recipe(stream, spec.recipe), notes
+    if spec.modality == "eda":
+        stream, notes = eda_stream(raw)
+        return run_recipe(stream, spec.recipe), notes
+    path, notes = _companion_path(companions, spec.modality)
+    if spec.modality == "face":
+        return face_stream(path, spec), notes
+    if spec.modality == "eye":
+        return eye_stream(path, spec), notes
+    return music_features(path), notes
+
+
+def prepare_inputs(
+    raw: mne.io.BaseRaw, card: ModelCard, companions: Mapping[str, Path] | None = None
+) -> ModelInputs:
+    """Make every input of ``card`` from ``raw`` and the companion files; align the windows.
+
+    Parameters
+    ----------
+    raw : mne.io.BaseRaw
+        The recording (EEG and EDA channels).
+    card : ModelCard
+        The model.
+    companions : mapping of str to Path or None
+        The upload's companion files by original name (face video, music audio,
+        eye table; others are ignored).
+
+    Returns
+    -------
+    ModelInputs
+        Required inputs always; optional ones when their source was uploaded.
+
+    Raises
+    ------
+    CannotFeedError
+        When a required source is missing or unusable (no face in the video, ...).
+    """
+    companions = companions or {}
+    header = {
+        "kind": "signals",
+        "channel_names": raw.ch_names,
+        "channel_types": raw.get_channel_types(),
+        "duration_s": raw.n_times / raw.info["sfreq"],
+        "companions": list(companions),
+    }
+    check = check_feed(card, header)
+    if not check.can_feed:
+        raise CannotFeedError(f"{card.name}: {check.reason}")
+    streams: dict[str, Stream] = {}
+    per_recording: dict[str, NDArray[np.floating]] = {}
+    notes: list[str] = []
+    for spec in card.inputs:
+        if not spec.required and _unfit(spec, header):
+            continue
+        try:
+            made, input_notes = _make_input(spec, raw, companions)
+        except ImportError as err:
+            if spec.required:
+                raise CannotFeedError(f"{card.name}: {err}") from err
+            notes.append(f"the {spec.name} input was left out: {err}")
+            continue
+        except CannotFeedError:
+            raise
+        except ValueError as err:
+            raise CannotFeedError(f"{card.name}, {spec.name} input: {err}") from err
+        if isinstance(made, Stream):
+            streams[spec.name] = made
+        else:
+            per_recording[spec.name] = made
+        notes.extend(input_notes)
+    return _aligned(card, streams, notes, per_recording)
+
+
+def prepare_feature_inputs(features: FeatureSet, card: ModelCard) -> ModelInputs:
+    """Feed SEED feature clips to ``card``: the recipe's remaining steps, clip by clip.
+
+    Each clip runs the steps as one recording would (as in training); the clips are
+    laid end to end in time, in file order.
+    """
+    header = {"format": features.source, "sfreq": features.sfreq, "kind": "features"}
+    header["feature_name"] = features.feature_name
+    check = check_feed(card, header)
+    if not check.can_feed:
+        raise CannotFeedError(f"{card.name}: {check.reason}")
+    streams: dict[str, Stream] = {}
+    for spec in card.inputs:
+        if not spec.required:
+            continue
+        tail = _feature_tail(spec, header)
+        parts, offset = [], 0.0
+        for clip in features.arrays:
+            n_windows = clip.shape[1]
+            starts = offset + np.arange(n_windows) / features.sfreq
+            stream = Stream(np.moveaxis(clip, 1, 0), features.sfreq, starts)
+            parts.append(run_recipe(stream, tail))
+            offset += n_windows / features.sfreq
+        streams[spec.name] = Stream(
+            np.concatenate([p.data for p in parts]),
+            features.sfreq,
+            np.concatenate([p.window_starts for p in parts]),
+        )
+    note = (
+        f"{len(features.arrays)} clips of {features.feature_name} features "
+        f"({', '.join(features.keys)}) laid end to end"
+    )
+    return _aligned(card, streams, [note])

@@ -1,0 +1,482 @@
+"""EDF, EDF+, BDF and BDF+ through MNE, with the checks MNE does not make.
+
+MNE reads what a file holds; before it does, `read_edf_layout` checks the fixed
+header against the file size (so a file cut short is refused instead of read in
+part), finds annotation-only files, and for EDF+D/BDF+D reads the start time of
+every data record so that gaps are reported and kept as gaps.
+
+Continuous recordings stay on disk after `read_edf_raw` (MNE parses the header);
+`read_edf_signals` reads the channels a model needs straight into float32, record
+block by record block, without MNE's float64 copy of every channel: the worker's
+memory for a recording is then about its float32 size.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TypeVar
+
+import mne
+import numpy as np
+from numpy.typing import NDArray
+
+from signals.channels import classify_channels
+from signals.io.base import Gap, RecordingHeader, UnreadableRecordingError
+
+_Number = TypeVar("_Number", int, float)
+_ANNOTATION_LABELS = ("EDF Annotations", "BDF Annotations")
+_RECORD_ONSET = re.compile(rb"^([+-]\d+(?:\.\d*)?)\x14\x14")
+#: Samples filled per read when a discontinuous recording is laid out with its gaps.
+_CHUNK_SAMPLES = 1 << 20
+#: Bytes of data records read at a time by `read_edf_signals`.
+_CHUNK_BYTES = 1 << 22
+#: Physical dimensions MNE reads as µV and mV (any other is taken as the SI unit).
+_MICRO = ("\u03bcV", "\u00b5V", "\x83\xcaV", "uV")
+_MILLI = ("mV",)
+
+
+@dataclass(frozen=True)
+class EdfLayout:
+    """The parts of an EDF/BDF header the checks need (nothing identifying).
+
+    Attributes
+    ----------
+    fmt : str
+        ``'edf'`` or ``'bdf'``.
+    header_bytes : int
+        Size of the header, bytes.
+    n_records : int
+        Number of complete data records the file holds.
+    record_s : float
+        Duration of one data record, seconds.
+    labels : list of str
+        Label of every signal, annotation signals included.
+    samples_per_record : list of int
+        Samples per record of every signal.
+    discontinuous : bool
+        True for EDF+D/BDF+D.
+    gaps : list of Gap
+        Gaps between records (EDF+D/BDF+D only).
+    warnings : list of str
+        What the checks found that the user should know.
+    """
+
+    fmt: str
+    header_bytes: int
+    n_records: int
+    record_s: float
+    labels: list[str]
+    samples_per_record: list[int]
+    discontinuous: bool
+    gaps: list[Gap] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def bytes_per_sample(self) -> int:
+        """2 for EDF, 3 for BDF."""
+        return 3 if self.fmt == "bdf" else 2
+
+    @property
+    def record_bytes(self) -> int:
+        """Size of one data record, bytes."""
+        return sum(self.samples_per_record) * self.bytes_per_sample
+
+    @property
+    def signal_indices(self) -> list[int]:
+        """Indices of the signals that are not annotation channels."""
+        return [i for i, label in enumerate(self.labels) if label not in _ANNOTATION_LABELS]
+
+
+def _number(raw: bytes, field_name: str, kind: type[_Number]) -> _Number:
+    text = raw.decode("latin-1").strip()
+    try:
+        return kind(text)
+    except ValueError:
+        raise UnreadableRecordingError(
+            f"the EDF/BDF header field '{field_name}' holds {text!r}, not a number: the "
+            "header is damaged; export the recording again from the recording software"
+        ) from None
+
+
+def _fixed_fields(block: bytes, n_signals: int, width: int) -> list[bytes]:
+    return [block[i * width : (i + 1) * width] for i in range(n_signals)]
+
+
+def read_edf_layout(path: Path, fmt: str) -> EdfLayout:
+    """Check an EDF/BDF header against the file and return its layout.
+
+    Reads the fixed header (256 bytes plus 256 per signal) and, for EDF+D/BDF+D,
+    the start-time annotation of each data record; no signal samples.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    fmt : str
+        ``'edf'`` or ``'bdf'``.
+
+    Returns
+    -------
+    EdfLayout
+
+    Raises
+    ------
+    UnreadableRecordingError
+        The header is damaged, the file holds fewer records than the header
+        declares, or the file holds no signals (only annotations).
+    """
+    size = path.stat().st_size
+    with open(path, "rb") as fid:
+        main = fid.read(256)
+        if len(main) < 256:
+            raise UnreadableRecordingError(
+                f"the file ends inside the EDF/BDF header ({size} bytes): it was cut short; "
+                "upload the complete file"
+            )
+        header_bytes = _number(main[184:192], "number of bytes in header", int)
+        reserved = main[192:236].decode("latin-1")
+        n_declared = _number(main[236:244], "number of data records", int)
+        record_s = _number(main[244:252], "duration of a data record", float)
+        n_signals = _number(main[252:256], "number of signals", int)
+        if n_signals < 1 or header_bytes != 256 * (n_signals + 1):
+            raise UnreadableRecordingError(
+                f"the EDF/BDF header declares {n_signals} signals and {header_bytes} header "
+                "bytes, which do not agree: the header is damaged; export the recording again"
+            )
+        signal_block = fid.read(header_bytes - 256)
+    if len(signal_block) < header_bytes - 256:
+        raise UnreadableRecordingError(
+            f"the file ends inside the EDF/BDF header ({size} of {header_bytes} header bytes): "
+            "it was cut short; upload the complete file"
+        )
+    labels = [
+        label.decode("latin-1").strip() for label in _fixed_fields(signal_block, n_signals, 16)
+    ]
+    offset = n_signals * (16 + 80 + 8 + 8 + 8 + 8 + 8 + 80)
+    samples = [
+        _number(raw, "samples per record", int)
+        for raw in _fixed_fields(signal_block[offset:], n_signals, 8)
+    ]
+    layout = EdfLayout(
+        fmt=fmt,
+        header_bytes=header_bytes,
+        n_records=n_declared,
+        record_s=record_s,
+        labels=labels,
+        samples_per_record=samples,
+        discontinuous=reserved.startswith(("EDF+D", "BDF+D")),
+    )
+    if not layout.signal_indices:
+        raise UnreadableRecordingError(
+            "the file holds only annotations (for example a hypnogram or an event list) and "
+            "no signals; upload the recording that holds the signals"
+        )
+    if record_s <= 0 or layout.record_bytes <= 0 or min(samples) < 0:
+        raise UnreadableRecordingError(
+            f"the EDF/BDF header declares records of {record_s} s with {sum(samples)} samples: "
+            "it holds no signal data; export the recording again"
+        )
+    n_records, notes = _count_records(layout, size, n_declared)
+    layout = replace(layout, n_records=n_records, warnings=notes)
+    return replace(layout, gaps=_record_gaps(path, layout)) if layout.discontinuous else layout
+
+
+def _count_records(layout: EdfLayout, size: int, n_declared: int) -> tuple[int, list[str]]:
+    n_held, spare = divmod(size - layout.header_bytes, layout.record_bytes)
+    if n_held == 0:
+        raise UnreadableRecordingError(
+            "the file holds no complete data record (it ends right after the header): "
+            "upload the complete recording"
+        )
+    notes: list[str] = []
+    if n_declared == -1:
+        notes.append(
+            "the header does not give the number of data records (-1: the recording was not "
+            f"stopped properly); {n_held} records were inferred from the file size"
+        )
+    elif n_declared > n_held:
+        raise UnreadableRecordingError(
+            f"the header declares {n_declared} data records but the file holds only "
+            f"{n_held}: the file was cut short (an interrupted copy, download or "
+            "upload); upload the complete file"
+        )
+    elif n_declared < n_held:
+        notes.append(
+            f"the header declares {n_declared} data records but the file holds {n_held}; "
+            "all records in the file were read"
+        )
+    if spare:
+        notes.append(f"the last {spare} bytes form no complete data record and were ignored")
+    return n_held, notes
+
+
+def _record_gaps(path: Path, layout: EdfLayout) -> list[Gap]:
+    tal = next(i for i, label in enumerate(layout.labels) if label in _ANNOTATION_LABELS)
+    tal_offset = sum(layout.samples_per_record[:tal]) * layout.bytes_per_sample
+    tal_bytes = layout.samples_per_record[tal] * layout.bytes_per_sample
+    onsets = np.empty(layout.n_records)
+    with open(path, "rb") as fid:
+        for record in range(layout.n_records):
+            fid.seek(layout.header_bytes + record * layout.record_bytes + tal_offset)
+            match = _RECORD_ONSET.match(fid.read(tal_bytes))
+            if match is None:
+                raise UnreadableRecordingError(
+                    f"data record {record + 1} of this EDF+D/BDF+D file does not start with "
+                    "its time stamp: the file is damaged; export it again"
+                )
+            onsets[record] = float(match.group(1))
+    starts = onsets - onsets[0]
+    expected = np.arange(layout.n_records) * layout.record_s
+    lag = starts - expected
+    if np.any(np.diff(starts) < layout.record_s - 1e-6):
+        raise UnreadableRecordingError(
+            "the data records of this EDF+D/BDF+D file overlap or run backwards in time: the "
+            "file is damaged; export it again"
+        )
+    jumps = np.flatnonzero(np.diff(lag) > 1e-6) + 1
+    return [
+        Gap(onset_s=float(expected[j] + lag[j - 1]), duration_s=float(lag[j] - lag[j - 1]))
+        for j in jumps
+    ]
+
+
+def _open(path: Path, fmt: str, preload: bool) -> mne.io.BaseRaw:
+    reader = mne.io.read_raw_bdf if fmt == "bdf" else mne.io.read_raw_edf
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return reader(path, preload=preload, verbose="error")
+    except (ValueError, RuntimeError, OSError, IndexError, UnicodeDecodeError) as err:
+        raise UnreadableRecordingError(
+            f"the {fmt.upper()} file could not be read ({err}); export it again from the "
+            "recording software"
+        ) from err
+
+
+def _gap_warning(gaps: list[Gap]) -> str:
+    listed = ", ".join(f"{g.duration_s:g} s at {g.onset_s:g} s" for g in gaps)
+    return (
+        f"the recording is discontinuous (EDF+D) with {len(gaps)} gap(s): {listed}; gaps are "
+        "kept as flat stretches annotated BAD_ACQ_SKIP"
+    )
+
+
+def read_edf_header(path: Path, fmt: str) -> RecordingHeader:
+    """Read an EDF/BDF header (no signal data) into a `RecordingHeader`.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    fmt : str
+        ``'edf'`` or ``'bdf'``.
+
+    Returns
+    -------
+    RecordingHeader
+    """
+    layout = read_edf_layout(path, fmt)
+    raw = _open(path, fmt, preload=False)
+    notes = list(layout.warnings)
+    if len(set(layout.labels)) < len(layout.labels):
+        notes.append("some channel labels occur more than once; they were made unique")
+    if layout.gaps:
+        notes.append(_gap_warning(layout.gaps))
+    recorded_s = raw.n_times / raw.info["sfreq"]
+    return RecordingHeader(
+        format=fmt,
+        channel_names=list(raw.ch_names),
+        channel_types=classify_channels(raw.ch_names),
+        sfreq=float(raw.info["sfreq"]),
+        channel_sfreqs=[
+            layout.samples_per_record[i] / layout.record_s for i in layout.signal_indices
+        ],
+        duration_s=float(recorded_s + sum(gap.duration_s for gap in layout.gaps)),
+        n_annotations=len(_annotations(path, raw, layout)),
+        warnings=notes,
+        gaps=list(layout.gaps),
+    )
+
+
+def read_edf_raw(path: Path, fmt: str, max_gap_s: float = 600.0) -> mne.io.BaseRaw:
+    """Open an EDF/BDF file as an MNE Raw, gaps kept as gaps.
+
+    A continuous recording whose signals share one rate is left on disk
+    (``preload=False``): MNE reads samples when they are asked for, and
+    `read_edf_signals` reads a model's channels straight into float32. One with
+    signals at several rates is read whole (MNE upsamples the slower signals), and
+    a discontinuous one (EDF+D/BDF+D) is laid out in memory with its gaps.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    fmt : str
+        ``'edf'`` or ``'bdf'``.
+    max_gap_s : float
+        Longest total gap (seconds) an EDF+D/BDF+D file may have; its gaps are
+        filled with zeros and annotated ``BAD_ACQ_SKIP``.
+
+    Returns
+    -------
+    mne.io.BaseRaw
+        Channel types set by `signals.channels.classify_channels`.
+    """
+    layout = read_edf_layout(path, fmt)
+    rates = {layout.samples_per_record[i] for i in layout.signal_indices}
+    # MNE upsamples slower signals per read segment: read a mixed-rate file once, whole.
+    raw = _open(path, fmt, preload=len(rates) > 1)
+    if layout.gaps:
+        raw = _with_gaps(raw, layout, max_gap_s)
+    raw.set_channel_types(
+        dict(zip(raw.ch_names, classify_channels(raw.ch_names), strict=True)),
+        on_unit_change="ignore",
+        verbose="error",
+    )
+    return raw
+
+
+def _with_gaps(raw: mne.io.BaseRaw, layout: EdfLayout, max_gap_s: float) -> mne.io.RawArray:
+    total_gap = sum(gap.duration_s for gap in layout.gaps)
+    if total_gap > max_gap_s:
+        raise UnreadableRecordingError(
+            f"the recording is discontinuous (EDF+D) with {total_gap:g} s of gaps, more than "
+            f"the {max_gap_s:g} s this service fills; split it into continuous EDF+C files"
+        )
+    sfreq = raw.info["sfreq"]
+    bounds, shifts, gap_s = [0], [0], 0.0
+    for gap in layout.gaps:
+        bounds.append(round((gap.onset_s - gap_s) * sfreq))
+        gap_s += gap.duration_s
+        shifts.append(round(gap_s * sfreq))
+    bounds.append(raw.n_times)
+    data = np.zeros((len(raw.ch_names), raw.n_times + shifts[-1]))
+    for first, last, shift in zip(bounds[:-1], bounds[1:], shifts, strict=True):
+        for start in range(first, last, _CHUNK_SAMPLES):
+            stop = min(start + _CHUNK_SAMPLES, last)
+            data[:, start + shift : stop + shift] = raw.get_data(start=start, stop=stop)
+    out = mne.io.RawArray(data, raw.info, verbose="error")
+    annotations = _annotations(raw.filenames[0], raw, layout)
+    out.set_annotations(
+        annotations
+        + mne.Annotations(
+            onset=[gap.onset_s for gap in layout.gaps],
+            duration=[gap.duration_s for gap in layout.gaps],
+            description=["BAD_ACQ_SKIP"] * len(layout.gaps),
+            orig_time=annotations.orig_time,
+        )
+    )
+    return out
+
+
+def _annotations(path: Path, raw: mne.io.BaseRaw, layout: EdfLayout) -> mne.Annotations:
+    """The file's annotations; MNE's Raw drops those past the joined EDF+D records."""
+    if not layout.gaps:
+        return raw.annotations
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return mne.read_annotations(path)
+
+
+def _calibration(
+    path: Path, layout: EdfLayout, signals: list[int]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    """Gain and offset taking the stored integers of ``signals`` to volts.
+
+    ``volts = gain * digital + offset`` (the EDF rule ``physical = physical_min +
+    (digital - digital_min) * (physical_max - physical_min) / (digital_max -
+    digital_min)``, times the unit of the physical dimension as MNE reads it).
+    None when a field is not a number or the digital range is empty.
+    """
+    n_signals = len(layout.labels)
+    with open(path, "rb") as fid:
+        fid.seek(256 + n_signals * (16 + 80))
+        block = fid.read(n_signals * (8 * 5))
+
+    units, *numbers = (_fixed_fields(block[k * 8 * n_signals :], n_signals, 8) for k in range(5))
+    try:
+        phys_min, phys_max, dig_min, dig_max = (
+            np.array([float(column[i].decode("latin-1")) for i in signals]) for column in numbers
+        )
+    except ValueError:
+        return None
+    dimensions = [units[i].decode("latin-1").strip() for i in signals]
+    scale = np.array([1e-6 if d in _MICRO else 1e-3 if d in _MILLI else 1.0 for d in dimensions])
+    span = dig_max - dig_min
+    if np.any(span == 0):
+        return None
+    gain = (phys_max - phys_min) / span
+    return gain * scale, (phys_min - dig_min * gain) * scale
+
+
+def _decode_records(raw: bytes, fmt: str, n_records: int) -> NDArray[np.integer]:
+    """Data records as integers, shape ``(n_records, samples per record)``."""
+    if fmt == "edf":
+        return np.frombuffer(raw, dtype="<i2").reshape(n_records, -1)
+    triples = np.frombuffer(raw, dtype=np.uint8).reshape(n_records, -1, 3).astype(np.int32)
+    values = triples[..., 0] | (triples[..., 1] << 8) | (triples[..., 2] << 16)
+    return (values ^ 0x800000) - 0x800000
+
+
+def read_edf_signals(
+    path: Path,
+    fmt: str,
+    signals: list[int],
+    *,
+    scale: float = 1.0,
+    dtype: type[np.floating] = np.float32,
+) -> NDArray[np.floating] | None:
+    """Read some signals of a continuous EDF/BDF file, in volts times ``scale``.
+
+    The data records are read a block at a time; only the requested signals are
+    kept, converted to ``dtype`` as they are scaled. The values equal MNE's
+    reading (`mne.io.read_raw_edf`) to the precision of ``dtype``.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    fmt : str
+        ``'edf'`` or ``'bdf'``.
+    signals : list of int
+        Indices of the signals among the file's signals that are not annotation
+        channels (the order of MNE's ``ch_names``).
+    scale : float
+        Factor applied to volts (``1e6`` for µV).
+    dtype : numpy floating type
+        Output precision.
+
+    Returns
+    -------
+    data : array, shape (len(signals), n_times) or None
+        None when this direct reading does not apply and MNE should read instead:
+        an EDF+D/BDF+D file, signals sampled at different rates, or calibration
+        fields that are not numbers.
+    """
+    layout = read_edf_layout(path, fmt)
+    columns = [layout.signal_indices[i] for i in signals]
+    counts = {layout.samples_per_record[i] for i in columns}
+    if layout.discontinuous or len(counts) != 1:
+        return None
+    calibration = _calibration(path, layout, columns)
+    if calibration is None:
+        return None
+    gain, offset = (np.asarray(v * scale, dtype=dtype) for v in calibration)
+    n_per_record = counts.pop()
+    starts = np.cumsum([0, *layout.samples_per_record[:-1]])[columns]
+    out = np.empty((len(columns), layout.n_records, n_per_record), dtype=dtype)
+    chunk = max(1, _CHUNK_BYTES // layout.record_bytes)
+    with open(path, "rb") as fid:
+        fid.seek(layout.header_bytes)
+        for first in range(0, layout.n_records, chunk):
+            n_read = min(chunk, layout.n_records - first)
+            records = _decode_records(fid.read(n_read * layout.record_bytes), fmt, n_read)
+            for row, start in enumerate(starts):
+                target = out[row, first : first + n_read]
+                target[...] = records[:, start : start + n_per_record]
+                target *= gain[row]
+                target += offset[row]
+    return out.reshape(len(columns), -1)

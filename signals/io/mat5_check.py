@@ -1,0 +1,179 @@
+"""A structural check of MAT v5 files, before scipy reads them.
+
+scipy's MAT v5 reader trusts the element tags it finds: a damaged file whose tags
+name an unknown data type or array class, or whose sizes disagree, can crash the
+process (segmentation fault or bus error, seen with scipy 1.17 on mutated files)
+instead of raising an exception. `check_mat5` walks every data element of the file
+(decompressing compressed variables one at a time) and refuses a file whose
+structure scipy could not read safely, with `UnreadableRecordingError`.
+
+Layout (MATLAB's "MAT-File Format"): a 128-byte header, then data elements. An
+element is a tag (data type, byte count; or the 4-byte "small element" form) and
+its data, padded to 8 bytes inside arrays. An array (``miMATRIX``) holds array
+flags (the class), dimensions, a name, then by class: the real (and imaginary)
+numbers; the characters; one array per cell; the field names and one array per
+field and element (structs, objects); the indices and values (sparse).
+"""
+
+from __future__ import annotations
+
+import math
+import mmap
+import struct
+import zlib
+from pathlib import Path
+
+from signals.io.base import UnreadableRecordingError
+
+#: Bytes per value of the numeric and text data types (miINT8 ... miUTF32).
+ITEM_BYTES = {1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4, 7: 4, 9: 8, 12: 8, 13: 8, 16: 1, 17: 2, 18: 4}
+_INT8, _INT32, _UINT32, _MATRIX, _COMPRESSED = 1, 5, 6, 14, 15
+_CELL, _STRUCT, _OBJECT, _CHAR, _SPARSE = 1, 2, 3, 4, 5
+_NUMERIC_CLASSES = range(6, 16)
+_TEXT_TYPES = (1, 2, 3, 4, 5, 6, 16, 17, 18)
+_COMPLEX_FLAG = 0x0800
+#: Deepest nesting of cells and structs accepted.
+MAX_DEPTH = 64
+
+_CUT = "the end of its container: the file was cut short or is damaged"
+_REMEDY = "save it again in MATLAB with save(..., '-v7') and upload the complete file"
+
+
+class _Elements:
+    """Reads element tags of one byte buffer (a file or a decompressed variable)."""
+
+    def __init__(self, buffer: bytes | mmap.mmap, order: str) -> None:
+        self.buffer = buffer
+        self.order = order
+
+    def tag(self, pos: int, end: int) -> tuple[int, int, int, int]:
+        """Data type, byte count, data start and the next element's position."""
+        if pos + 8 > end:
+            raise _damaged(f"the element at byte {pos} runs past {_CUT}")
+        first, second = struct.unpack_from(self.order + "II", self.buffer, pos)
+        if first >> 16:
+            n_bytes = first >> 16
+            if n_bytes > 4:
+                raise _damaged(f"a small element at byte {pos} claims {n_bytes} bytes")
+            return first & 0xFFFF, n_bytes, pos + 4, pos + 8
+        start = pos + 8
+        if start + second > end:
+            raise _damaged(f"the element at byte {pos} runs past {_CUT}")
+        return first, second, start, min(end, start + second + (-second % 8))
+
+    def int32s(self, start: int, n_bytes: int) -> tuple[int, ...]:
+        return struct.unpack_from(f"{self.order}{n_bytes // 4}i", self.buffer, start)
+
+    def numbers(self, pos: int, end: int, n_values: int) -> int:
+        """Check one numeric data element of ``n_values`` values; the next position."""
+        kind, n_bytes, _, after = self.tag(pos, end)
+        if kind not in ITEM_BYTES or kind in (16, 17, 18):
+            raise _damaged(f"numbers at byte {pos} have the unknown data type {kind}")
+        if n_bytes != n_values * ITEM_BYTES[kind]:
+            raise _damaged(f"numbers at byte {pos} do not fill the array's dimensions")
+        return after
+
+    def typed(self, pos: int, end: int, kinds: tuple[int, ...], what: str) -> tuple[int, int, int]:
+        """The byte count, data start and next position of an element of ``kinds``."""
+        kind, n_bytes, start, after = self.tag(pos, end)
+        if kind not in kinds:
+            raise _damaged(f"the {what} at byte {pos} has the data type {kind}")
+        return n_bytes, start, after
+
+    def array(self, pos: int, end: int, depth: int) -> None:
+        """Check the contents of one miMATRIX element, ``pos``..``end``."""
+        if pos == end:
+            return  # an empty array (an empty cell)
+        if depth > MAX_DEPTH:
+            raise _damaged(f"arrays are nested more than {MAX_DEPTH} deep")
+        n_bytes, start, pos = self.typed(pos, end, (_UINT32,), "array flags")
+        if n_bytes != 8:
+            raise _damaged(f"the array flags at byte {start} are {n_bytes} bytes, not 8")
+        flags = self.int32s(start, 4)[0]
+        mclass = flags & 0xFF
+        n_bytes, start, pos = self.typed(pos, end, (_INT32,), "dimensions")
+        dims = self.int32s(start, n_bytes)
+        if len(dims) < 2 or min(dims) < 0:
+            raise _damaged(f"the dimensions at byte {start} are {dims}")
+        n_values = math.prod(dims)
+        if mclass == _OBJECT:
+            pos = self.typed(pos, end, (_INT8,), "object class name")[2]
+        pos = self.typed(pos, end, (_INT8,), "array name")[2]
+        if mclass in _NUMERIC_CLASSES:
+            pos = self.numbers(pos, end, n_values)
+            if flags & _COMPLEX_FLAG:
+                self.numbers(pos, end, n_values)
+        elif mclass == _CHAR:
+            self.typed(pos, end, _TEXT_TYPES, "characters")
+        elif mclass == _CELL:
+            self.children(pos, end, n_values, depth)
+        elif mclass in (_STRUCT, _OBJECT):
+            n_bytes, start, pos = self.typed(pos, end, (_INT32,), "field name length")
+            width = self.int32s(start, 4)[0] if n_bytes == 4 else 0
+            n_bytes, _, pos = self.typed(pos, end, (_INT8,), "field names")
+            if width < 1 or n_bytes % width:
+                raise _damaged(f"the field names before byte {pos} do not fit their length")
+            self.children(pos, end, n_values * (n_bytes // width), depth)
+        elif mclass == _SPARSE:
+            pos = self.typed(pos, end, (_INT32,), "sparse row indices")[2]
+            self.typed(pos, end, (_INT32,), "sparse column indices")
+        else:
+            raise _damaged(
+                f"an array of MATLAB class {mclass} (a function handle, a MATLAB object such "
+                "as a string or table, or damage) cannot be read; keep only numeric arrays, "
+                "char arrays, cells and structs in the file"
+            )
+
+    def children(self, pos: int, end: int, n_children: int, depth: int) -> None:
+        """Check ``n_children`` nested miMATRIX elements starting at ``pos``."""
+        for _ in range(n_children):
+            n_bytes, start, pos = self.typed(pos, end, (_MATRIX,), "nested array")
+            self.array(start, start + n_bytes, depth + 1)
+
+
+def _damaged(detail: str) -> UnreadableRecordingError:
+    return UnreadableRecordingError(f"the MAT file is damaged ({detail}); {_REMEDY}")
+
+
+def check_mat5(path: Path) -> None:
+    """Refuse a MAT v5 file whose element structure scipy could not read safely.
+
+    Parameters
+    ----------
+    path : Path
+        A MAT v5 (v6/v7) file.
+
+    Raises
+    ------
+    UnreadableRecordingError
+        When a tag names an unknown data type or array class, an element runs past
+        its container, numbers do not fill their array's dimensions, or a
+        compressed variable does not decompress.
+    """
+    with open(path, "rb") as fid:
+        mark = fid.read(128)[126:]
+        if mark not in (b"IM", b"MI"):
+            raise _damaged("its 128-byte header has no byte-order mark")
+        order = "<" if mark == b"IM" else ">"
+        with mmap.mmap(fid.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            _check_elements(_Elements(data, order), len(data))
+
+
+def _check_elements(elements: _Elements, size: int) -> None:
+    """Check the top-level variables of a file, from byte 128."""
+    pos = 128
+    while pos + 8 <= size:
+        kind, n_bytes, start, _ = elements.tag(pos, size)
+        if kind == _COMPRESSED:
+            try:
+                variable = zlib.decompress(elements.buffer[start : start + n_bytes])
+            except zlib.error as err:
+                raise _damaged(f"a compressed variable does not decompress: {err}") from err
+            inner = _Elements(variable, elements.order)
+            n_inner, inner_start, _ = inner.typed(0, len(variable), (_MATRIX,), "variable")
+            inner.array(inner_start, inner_start + n_inner, 0)
+        elif kind == _MATRIX:
+            elements.array(start, start + n_bytes, 0)
+        else:
+            raise _damaged(f"the top-level element at byte {pos} has the data type {kind}")
+        pos = start + n_bytes

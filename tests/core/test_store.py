@@ -1,0 +1,129 @@
+"""The job store on SQLite and PostgreSQL: migrations, claims, heartbeats, the sweeper."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, text, update
+from sqlalchemy.orm import Session
+
+from core.store import (
+    SCHEMA_VERSION,
+    Job,
+    claim_job,
+    get_engine,
+    migrate,
+    schema_version,
+    session_factory,
+    sweep_stale,
+    update_attempt,
+)
+
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+V1_SCHEMA = (
+    "CREATE TABLE recordings (id VARCHAR(32) PRIMARY KEY, filename VARCHAR(255), "
+    "sha256 VARCHAR(64), path TEXT, format VARCHAR(16), header JSON, created_at TIMESTAMP)",
+    "CREATE TABLE jobs (id VARCHAR(32) PRIMARY KEY, state VARCHAR(16), recording_ids JSON, "
+    "models JSON, options JSON, progress JSON, error TEXT, result_path TEXT, "
+    "created_at TIMESTAMP, updated_at TIMESTAMP)",
+    "INSERT INTO jobs (id, state, recording_ids, models, options, progress) "
+    "VALUES ('old', 'succeeded', '[]', '[]', '{}', '{}')",
+)
+
+
+def _postgres_schema_url() -> Iterator[str]:
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(POSTGRES.replace("+psycopg", ""), connect_timeout=2)
+    except psycopg.OperationalError as err:
+        pytest.skip(f"PostgreSQL unreachable at {POSTGRES}: {err}")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin.autocommit = True
+    admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    finally:
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty store on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'jobs.db'}"
+    else:
+        yield from _postgres_schema_url()
+
+
+def _add_job(session: Session, state: str = "queued") -> str:
+    job = Job(recording_ids=["r"], models=["maet"], options={}, progress={}, state=state)
+    session.add(job)
+    session.commit()
+    return job.id
+
+
+def _age(session: Session, job_id: str, seconds: float) -> None:
+    stamp = datetime.now(UTC) - timedelta(seconds=seconds)
+    session.execute(update(Job).where(Job.id == job_id).values(updated_at=stamp))
+    session.commit()
+
+
+def test_migrates_a_version_1_store_and_keeps_its_rows(store_url: str) -> None:
+    engine = create_engine(store_url)
+    with engine.begin() as connection:
+        for statement in V1_SCHEMA:
+            connection.execute(text(statement))
+        assert schema_version(connection) == 1
+    assert migrate(engine) == SCHEMA_VERSION == 2
+    assert migrate(engine) == 2
+    with engine.connect() as connection:
+        assert schema_version(connection) == 2
+        columns = {c["name"] for c in inspect(connection).get_columns("jobs")}
+        assert {"attempts", "worker", "owner"} <= columns
+        recording_columns = {c["name"] for c in inspect(connection).get_columns("recordings")}
+        assert {"companions", "options", "owner"} <= recording_columns
+        row = connection.execute(text("SELECT state, attempts FROM jobs")).one()
+        assert tuple(row) == ("succeeded", 0)
+    engine.dispose()
+
+
+def test_fresh_store_is_at_the_current_version(store_url: str) -> None:
+    with get_engine(store_url).connect() as connection:
+        assert schema_version(connection) == SCHEMA_VERSION
+
+
+def test_claims_are_exclusive_until_the_heartbeat_stops(store_url: str) -> None:
+    with session_factory(store_url)() as session:
+        job_id = _add_job(session)
+        assert claim_job(session, job_id, "w1", claim_after_s=30) == 1
+        assert claim_job(session, job_id, "w2", claim_after_s=30) is None
+        assert update_attempt(session, job_id, 1, progress={"stage": "reading"})
+        _age(session, job_id, 60)
+        assert claim_job(session, job_id, "w2", claim_after_s=30) == 2
+        assert not update_attempt(session, job_id, 1, state="succeeded")
+        assert update_attempt(session, job_id, 2, state="succeeded", result_path="r.json")
+        assert claim_job(session, job_id, "w3", claim_after_s=0) is None
+        job = session.get(Job, job_id)
+        session.refresh(job)
+        assert (job.state, job.attempts, job.worker) == ("succeeded", 2, "w2")
+
+
+def test_sweeper_fails_only_stale_running_jobs(store_url: str) -> None:
+    with session_factory(store_url)() as session:
+        fresh, stale, done = _add_job(session), _add_job(session), _add_job(session, "failed")
+        for job_id in (fresh, stale):
+            claim_job(session, job_id, "w", claim_after_s=30)
+        _age(session, stale, 120)
+        _age(session, done, 120)
+        assert sweep_stale(session, stale_after_s=60) == [stale]
+        states = {j: session.get(Job, j) for j in (fresh, stale, done)}
+        for job in states.values():
+            session.refresh(job)
+        assert [states[j].state for j in (fresh, stale, done)] == ["running", "failed", "failed"]
+        assert "no progress for 60 s" in states[stale].error

@@ -1,0 +1,78 @@
+"""The model clients: bundles, TorchServe retries, and the in-process backend."""
+
+from __future__ import annotations
+
+import httpx
+import numpy as np
+import pytest
+
+from core.cards import load_card
+from model_store.bundle import decode_bundle, encode_bundle
+from model_store.clients import InProcessClient, ModelServerError, TorchServeClient
+
+
+def test_bundle_round_trip() -> None:
+    arrays = {"eeg": np.arange(12, dtype=np.float64).reshape(2, 6), "eye": np.ones((2, 3))}
+    decoded = decode_bundle(encode_bundle(arrays))
+    assert sorted(decoded) == ["eeg", "eye"]
+    assert decoded["eeg"].dtype == np.float32
+    np.testing.assert_array_equal(decoded["eeg"], arrays["eeg"])
+
+
+def test_bundle_rejects_garbage() -> None:
+    with pytest.raises(ValueError, match=r"not an \.npz bundle"):
+        decode_bundle(b"hello")
+
+
+def _client(answers: list[httpx.Response | Exception]) -> tuple[TorchServeClient, list]:
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    client = TorchServeClient("http://ts", retries=2, backoff_s=0.001)
+    client.http = httpx.Client(transport=httpx.MockTransport(handle))
+    return client, seen
+
+
+def test_torchserve_retries_5xx_then_succeeds() -> None:
+    ok = httpx.Response(200, json={"labels": ["a", "b"], "probabilities": [[0.25, 0.75]]})
+    client, seen = _client([httpx.Response(503, text="busy"), ok])
+    probabilities = client.predict("maet", {"eeg": np.zeros((1, 310))})
+    np.testing.assert_allclose(probabilities, [[0.25, 0.75]])
+    assert len(seen) == 2
+    assert seen[-1].url.path == "/predictions/maet"
+    assert seen[-1].headers["content-type"] == "application/octet-stream"
+
+
+def test_torchserve_gives_up_after_bounded_retries() -> None:
+    client, seen = _client([httpx.ConnectError("refused")] * 3)
+    with pytest.raises(ModelServerError, match="gave up after 3 attempts"):
+        client.predict("maet", {"eeg": np.zeros((1, 310))})
+    assert len(seen) == 3
+
+
+def test_torchserve_4xx_is_not_retried() -> None:
+    client, seen = _client([httpx.Response(404, text="Model not found")])
+    with pytest.raises(ModelServerError, match="404"):
+        client.predict("nope", {"eeg": np.zeros((1, 310))})
+    assert len(seen) == 1
+
+
+def test_in_process_probabilities_are_deterministic() -> None:
+    card = load_card("maet")
+    inputs = {"eeg": np.random.default_rng(0).random((5, 310))}
+    first = InProcessClient().predict("maet", inputs)
+    second = InProcessClient().predict("maet", inputs)
+    assert first.shape == (5, len(card.labels))
+    np.testing.assert_allclose(first.sum(axis=1), 1.0, atol=1e-6)
+    np.testing.assert_array_equal(first, second)
+
+
+def test_in_process_checks_shapes() -> None:
+    with pytest.raises(ValueError, match=r"expected \(310,\)"):
+        InProcessClient().predict("maet", {"eeg": np.zeros((2, 300))})

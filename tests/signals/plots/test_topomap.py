@@ -1,0 +1,47 @@
+"""Band-power topomaps from a recording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.cards import band_edges
+from signals.io import read_raw
+from signals.plots.topomap import eeg_band_power, plot_band_topomap
+from tests.conftest import write_seed_edf
+
+
+def test_band_power_finds_the_alpha_rhythm(tmp_path: Path) -> None:
+    raw = read_raw(write_seed_edf(tmp_path / "s.edf", duration_s=20.0))
+    bands = band_edges("seed")
+    names, power = eeg_band_power(raw, bands)
+    assert len(names) == 60  # CB1 and CB2 have no 10-05 position
+    assert "Fp1" in names and "CB1" not in names
+    assert power.shape == (60, 5)
+    alpha = list(bands).index("alpha")
+    assert (power.argmax(axis=1) == alpha).all()
+    # band_power gives σ² for white noise: (20 µV)² in theta, where the 10 Hz sine is not.
+    theta = list(bands).index("theta")
+    np.testing.assert_allclose(power[:, theta].mean(), 400.0, rtol=0.1)
+
+
+def test_topomap_has_one_head_per_band_on_one_scale() -> None:
+    names = ["Fp1", "Fp2", "C3", "C4", "O1", "O2", "Cz", "Pz"]
+    power = np.tile([1.0, 10.0, 100.0], (len(names), 1))
+    fig = plot_band_topomap(names, power, ["a", "b", "c"], "topomap")
+    heads = fig.axes[:3]
+    assert [ax.get_title() for ax in heads] == ["a", "b", "c"]
+    images = [ax.images[0] for ax in heads]
+    assert all(image.get_clim() == pytest.approx((0.0, 20.0)) for image in images)
+    assert fig.axes[3].get_xlabel() == "band power (dB re 1 µV²)"
+
+
+def test_too_few_positioned_channels_is_an_error(tmp_path: Path) -> None:
+    import mne
+
+    info = mne.create_info(["X1", "X2", "Cz"], 100.0, "eeg")
+    raw = mne.io.RawArray(np.zeros((3, 400)), info, verbose="error")
+    with pytest.raises(ValueError, match="only 1 EEG channels"):
+        eeg_band_power(raw, band_edges("seed"))

@@ -1,0 +1,142 @@
+"""Recipes of the five models run end to end on synthetic recordings."""
+
+import numpy as np
+import pytest
+
+from core.cards import RecipeStep, band_edges
+from signals.features.normalization import fit_normalization, save_normalization
+from signals.features.spectral import differential_entropy
+from signals.recipe import Stream, run_recipe
+
+
+def _recipe(*steps: tuple[str, dict]) -> list[RecipeStep]:
+    return [RecipeStep(step=name, params=params) for name, params in steps]
+
+
+def _eeg(n_channels: int, sfreq: float, seconds: float, seed: int = 0) -> Stream:
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * sfreq)) / sfreq
+    data = rng.normal(0.0, 10e-6, (n_channels, t.size)) + 20e-6 * np.sin(2 * np.pi * 10 * t)
+    return Stream(data=data.astype(np.float32), sfreq=sfreq)
+
+
+SEED_DE = (
+    ("filter", {"l_freq": 1.0, "h_freq": 75.0, "notch": [50.0], "sfreq": 200.0}),
+    ("windows", {"length_s": 1.0, "step_s": 1.0}),
+    ("differential_entropy", {"bands": "seed"}),
+    ("lds_smooth", {}),
+)
+
+
+def test_de_chain_windows_and_alpha_peak():
+    out = run_recipe(_eeg(62, 1000.0, 30.0), _recipe(*SEED_DE))
+    assert out.data.shape == (30, 62, 5)
+    assert out.sfreq == 200.0
+    np.testing.assert_array_equal(out.window_starts, np.arange(30.0))
+    assert np.all(np.argmax(out.data.mean(axis=0), axis=-1) == 2)  # the 10 Hz sine: alpha
+
+
+def test_the_recipe_de_equals_the_one_de_function():
+    stream = _eeg(4, 200.0, 10.0)
+    out = run_recipe(
+        stream,
+        _recipe(
+            ("windows", {"length_s": 1.0, "step_s": 1.0}),
+            ("differential_entropy", {"bands": "seed"}),
+        ),
+    )
+    windows = stream.data.reshape(4, 10, 200).transpose(1, 0, 2)
+    np.testing.assert_allclose(out.data, differential_entropy(windows, 200.0, band_edges("seed")))
+
+
+def test_strnn_stacks_nine_consecutive_slices():
+    out = run_recipe(_eeg(62, 200.0, 20.0), _recipe(*SEED_DE[1:], ("stack_slices", {"n": 9})))
+    assert out.data.shape == (12, 9, 62, 5)
+    np.testing.assert_array_equal(out.window_starts, np.arange(12.0))
+    de = run_recipe(_eeg(62, 200.0, 20.0), _recipe(*SEED_DE[1:])).data
+    np.testing.assert_array_equal(out.data[3], de[3:12])
+
+
+def test_emotionclip_grid_and_maet_band_major_and_asymmetry():
+    base = _recipe(*SEED_DE[1:])
+    grid = run_recipe(
+        _eeg(62, 200.0, 12.0),
+        [*base, *_recipe(("grid_9x9", {}), ("stack_slices", {"n": 5, "step": 5}))],
+    )
+    assert grid.data.shape == (2, 5, 5, 9, 9)
+    flat = run_recipe(_eeg(62, 200.0, 12.0), [*base, *_recipe(("flatten", {"band_major": True}))])
+    de = run_recipe(_eeg(62, 200.0, 12.0), base).data
+    assert flat.data.shape == (12, 310)
+    np.testing.assert_array_equal(flat.data[:, :62], de[:, :, 0])
+    asym = run_recipe(_eeg(62, 200.0, 12.0), [*base, *_recipe(("dasm", {}))])
+    assert asym.data.shape == (12, 27, 5)
+
+
+def test_deap_baseline_removal_keeps_sixty_stimulus_windows():
+    stream = _eeg(32, 128.0, 63.0)
+    out = run_recipe(
+        stream,
+        _recipe(
+            ("windows", {"length_s": 1.0, "step_s": 1.0}), ("remove_baseline", {"baseline_s": 3.0})
+        ),
+    )
+    assert out.data.shape == (60, 32, 128)
+    np.testing.assert_array_equal(out.window_starts, np.arange(3.0, 63.0))
+    baseline = stream.data[:, :384].reshape(32, 3, 128).mean(axis=1)
+    np.testing.assert_allclose(out.data[0], stream.data[:, 384:512] - baseline, atol=1e-12)
+
+
+def test_normalize_reads_statistics_beside_the_weights(tmp_path):
+    stream = _eeg(62, 200.0, 10.0)
+    recipe = _recipe(*SEED_DE[1:3], ("flatten", {}))
+    features = run_recipe(stream, recipe).data
+    save_normalization(tmp_path / "stats.npz", fit_normalization(features))
+    out = run_recipe(
+        stream, [*recipe, *_recipe(("normalize", {"stats": str(tmp_path / "stats.npz")}))]
+    )
+    np.testing.assert_allclose(out.data.mean(axis=0), 0.0, atol=1e-9)
+    zscored = run_recipe(stream, [*recipe, *_recipe(("zscore", {}))])
+    np.testing.assert_allclose(zscored.data, out.data)
+
+
+def test_rtcan_eda_recipe_gives_three_by_2500():
+    pytest.importorskip("cvxopt")
+    sfreq = 4.0
+    t = np.arange(int(60 * sfreq)) / sfreq
+    response = np.clip(np.exp(-(t - 20) / 2.0) - np.exp(-(t - 20) / 0.7), 0, None) * (t >= 20)
+    stream = Stream(data=(3.0 + response)[np.newaxis], sfreq=sfreq)
+    tail = _recipe(("resample_to_length", {"n_samples": 2500}), ("zscore", {"axis": -1}))
+    whole = run_recipe(
+        stream, [*_recipe(("cvxeda", {"order": ["tonic", "phasic", "eda"]})), *tail]
+    )
+    assert whole.data.shape == (1, 3, 2500)
+    np.testing.assert_allclose(whole.data.mean(axis=-1), 0.0, atol=1e-9)
+    np.testing.assert_allclose(whole.data.std(axis=-1), 1.0, atol=1e-9)
+    windowed = run_recipe(
+        stream,
+        [
+            *_recipe(("windows", {"length_s": 30.0, "step_s": 30.0}), ("cvxeda", {})),
+            *tail,
+        ],
+    )
+    assert windowed.data.shape == (2, 3, 2500)
+    np.testing.assert_array_equal(windowed.window_starts, [0.0, 30.0])
+
+
+def test_eye_features_step_and_step_order_errors():
+    rng = np.random.default_rng(0)
+    samples = np.stack(
+        [
+            rng.normal(960, 5, 2500),
+            rng.normal(540, 5, 2500),
+            np.full(2500, 3.0),
+            np.full(2500, 3.1),
+        ]
+    )
+    out = run_recipe(Stream(data=samples, sfreq=250.0), _recipe(("eye_features", {})))
+    assert out.data.shape == (2, 33)
+    np.testing.assert_allclose(out.data[:, 8], 3.0)
+    with pytest.raises(ValueError, match="after 'windows'"):
+        run_recipe(_eeg(2, 200.0, 2.0), _recipe(("differential_entropy", {"bands": "seed"})))
+    with pytest.raises(KeyError, match="unknown recipe step"):
+        run_recipe(_eeg(2, 200.0, 2.0), _recipe(("nonsense", {})))
