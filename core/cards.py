@@ -190,10 +190,10 @@ def band_edges(name: str) -> dict[str, tuple[float, float]]:
 
 def load_card(name: str) -> ModelCard:
     """Read the card of model ``name``."""
-    path = CARDS_DIR / f"{name}.json"
-    if not path.is_file():
-        raise KeyError(f"unknown model {name!r}; known models: {', '.join(card_names())}")
-    return ModelCard.model_validate_json(path.read_text())
+    names = card_names()
+    if name not in names:
+        raise KeyError(f"unknown model {name!r}; known models: {', '.join(names)}")
+    return ModelCard.model_validate_json((CARDS_DIR / f"{name}.json").read_text())
 
 
 def save_card(card: ModelCard) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from core.cards import card_names, montage_channels
+from core.cards import WEIGHTS_DIR, card_names, file_sha256, montage_channels
 
 
 def test_models_list_cards(client: TestClient) -> None:
@@ -15,7 +15,9 @@ def test_models_list_cards(client: TestClient) -> None:
     maet = cards["maet"]
     assert maet["modalities"][0] == "eeg"
     assert maet["labels"] == ["negative", "neutral", "positive"]
-    assert maet["weights_status"] in ("ready", "needs-weights")
+    shipped = WEIGHTS_DIR / "maet.pt"
+    trained = shipped.is_file() and file_sha256(shipped) == maet["weights_sha256"]
+    assert maet["weights_status"] == ("ready" if trained else "needs-weights")
     eeg = maet["inputs"][0]
     assert eeg["sfreq"] == 200 and eeg["window_s"] == 1.0 and eeg["shape"] == [310]
     assert eeg["montage"] == "seed62" and len(montage_channels(eeg["montage"])) == 62
@@ -26,3 +28,10 @@ def test_unknown_model_is_404(client: TestClient) -> None:
     reply = client.get("/v1/models/nope")
     assert reply.status_code == 404
     assert "unknown model 'nope'" in reply.json()["detail"]
+
+
+def test_reference_tables_are_not_a_model(client: TestClient) -> None:
+    reply = client.get("/v1/models/reference")
+    assert reply.status_code == 404
+    detail = reply.json()["detail"]
+    assert detail.startswith("unknown model 'reference'; known models: aimstf_ssff, ")
