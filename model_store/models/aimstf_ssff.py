@@ -23,9 +23,14 @@ level) is not built. The scalar CMD of the released loss is a flag of
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torch import nn
 from torch.nn import functional as F
+
+from core.cards import ModelCard
+from model_store.models.base import CardModel
 
 
 class MultiScaleTemporal(nn.Module):
@@ -236,7 +241,7 @@ def two_linear(in_dim: int, mid: int, out_dim: int) -> nn.Sequential:
     return nn.Sequential(nn.Linear(in_dim, mid), nn.Linear(mid, out_dim))
 
 
-class AIMSTFSSFF(nn.Module):
+class AIMSTFSSFF(CardModel):
     """EEG + face emotion classifier with specific-shared feature fusion.
 
     Parameters
@@ -270,6 +275,22 @@ class AIMSTFSSFF(nn.Module):
     shared_score_head : bool
         Reproduce the released code's single score head (weights always 1/3).
     """
+
+    @classmethod
+    def card_kwargs(cls, card: ModelCard) -> dict[str, Any]:
+        """Classes from the labels; EEG ``(channels, times)`` and rate, face frame side."""
+        eeg = card.input("eeg")
+        eeg_channels, eeg_times = eeg.shape
+        *_, height, width = card.input("face").shape
+        if height != width or eeg.sfreq is None:
+            raise ValueError(f"{card.name}: face frames must be square and the EEG rate stated")
+        return {
+            "n_classes": len(card.labels),
+            "eeg_channels": eeg_channels,
+            "eeg_times": eeg_times,
+            "sfreq": int(eeg.sfreq),
+            "image_size": width,
+        }
 
     def __init__(
         self,

@@ -18,11 +18,14 @@ passing their prompt embeddings to :meth:`EmotionCLIP.forward`.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
+from core.cards import ModelCard
+from model_store.models.base import CardModel
 from model_store.models.grid import grid_positions, to_grid
 
 DEFAULT_TEMPLATES = ("an EEG recording of a person feeling {}",)
@@ -61,7 +64,7 @@ class SpatialSpectralStem(nn.Module):
         return (x * self.weights).sum(dim=(2, 3))
 
 
-class EmotionCLIP(nn.Module):
+class EmotionCLIP(CardModel):
     """EEG encoder matched against class-prompt embeddings.
 
     Parameters
@@ -95,6 +98,16 @@ class EmotionCLIP(nn.Module):
     prompt_templates : list of str
         Prompt templates with a ``{}`` slot for the class name (used by :meth:`prompts`).
     """
+
+    @classmethod
+    def card_kwargs(cls, card: ModelCard) -> dict[str, Any]:
+        """Classes from the labels; slices and bands from the ``eeg`` shape ``(T, 62, 5)``."""
+        sample_length, _, in_bands = card.input("eeg").shape
+        return {
+            "n_classes": len(card.labels),
+            "sample_length": sample_length,
+            "in_bands": in_bands,
+        }
 
     def __init__(
         self,

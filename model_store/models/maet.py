@@ -13,11 +13,15 @@ cross-subject training through :meth:`MAET.forward_train`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torch import nn
 from torch.nn import functional as F
 
+from core.cards import ModelCard
 from model_store.losses import grad_reverse
+from model_store.models.base import CardModel
 
 MODALITIES = ("eeg", "eye")
 
@@ -138,7 +142,7 @@ class Block(nn.Module):
         return x + self.gamma_2 * ffn
 
 
-class MAET(nn.Module):
+class MAET(CardModel):
     """Multimodal Adaptive Emotion Transformer.
 
     Parameters
@@ -167,6 +171,13 @@ class MAET(nn.Module):
         Number of domains (training subjects) of the domain-adversarial head; 0 builds
         no domain head.
     """
+
+    @classmethod
+    def card_kwargs(cls, card: ModelCard) -> dict[str, Any]:
+        """Classes from the labels; feature lengths from the ``eeg`` and ``eye`` shapes."""
+        (eeg_dim,) = card.input("eeg").shape
+        (eye_dim,) = card.input("eye").shape
+        return {"n_classes": len(card.labels), "eeg_dim": eeg_dim, "eye_dim": eye_dim}
 
     def __init__(
         self,

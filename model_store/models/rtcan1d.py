@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Literal
+from typing import Any, Literal
 
 import torch
 from torch import nn
+
+from core.cards import ModelCard
+from model_store.models.base import CardModel
 
 OutputActivation = Literal["softmax", "relu"] | None
 
@@ -105,7 +108,7 @@ def piecewise(block: nn.Module, x: torch.Tensor, pieces: int) -> torch.Tensor:
     return torch.cat([block(part) for part in x.tensor_split(pieces, dim=-1)], dim=-1)
 
 
-class RTCAN1D(nn.Module):
+class RTCAN1D(CardModel):
     """Residual temporal and channel attention network for EDA (+ music) classification.
 
     Parameters
@@ -135,6 +138,18 @@ class RTCAN1D(nn.Module):
     output_activation : {None, 'softmax', 'relu'}
         Activation after the last layer (None: raw logits).
     """
+
+    @classmethod
+    def card_kwargs(cls, card: ModelCard) -> dict[str, Any]:
+        """Classes from the labels; EDA ``(channels, length)`` and music vector lengths."""
+        eda_channels, eda_length = card.input("eda").shape
+        (music_dim,) = card.input("music").shape
+        return {
+            "n_classes": len(card.labels),
+            "eda_channels": eda_channels,
+            "eda_length": eda_length,
+            "music_dim": music_dim,
+        }
 
     def __init__(
         self,

@@ -18,9 +18,13 @@ Fixed behaviour by default, the LibEER code's choices behind flags:
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torch import nn
 
+from core.cards import ModelCard
+from model_store.models.base import CardModel
 from model_store.models.grid import grid_positions, to_grid
 
 # grid flips that turn each corner into the top-left one: (flip rows, flip columns)
@@ -153,7 +157,7 @@ class TemporalRNN(nn.Module):
         return self.reduce(projected.transpose(1, 2)).squeeze(-1)
 
 
-class STRNN(nn.Module):
+class STRNN(CardModel):
     """Spatial-temporal RNN classifier of DE feature sequences.
 
     Parameters
@@ -175,6 +179,16 @@ class STRNN(nn.Module):
     sum_temporal_heads : bool
         Reproduce LibEER: one classifier per temporal direction, logits summed.
     """
+
+    @classmethod
+    def card_kwargs(cls, card: ModelCard) -> dict[str, Any]:
+        """Classes from the labels; slices and bands from the ``eeg`` shape ``(T, 62, 5)``."""
+        sample_length, _, in_features = card.input("eeg").shape
+        return {
+            "n_classes": len(card.labels),
+            "sample_length": sample_length,
+            "in_features": in_features,
+        }
 
     def __init__(
         self,

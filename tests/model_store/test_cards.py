@@ -31,7 +31,7 @@ def test_montages_and_labels(card) -> None:
     for spec in card.inputs:
         if spec.montage is not None:
             assert len(montage_channels(spec.montage)) > 0
-    assert len(card.labels) == card.architecture.get("n_classes", len(card.labels))
+    assert len(set(card.labels)) == len(card.labels) > 1
 
 
 @pytest.mark.parametrize("card", load_cards(), ids=lambda card: card.name)

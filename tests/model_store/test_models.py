@@ -31,12 +31,8 @@ def n_params(model: torch.nn.Module) -> int:
 
 
 def window_shapes(name: str) -> dict[str, tuple[int, ...]]:
-    """Per-window input shapes of model ``name``: the card's inputs (MAET adds ``eye``)."""
-    card = load_card(name)
-    shapes = {spec.name: tuple(spec.shape) for spec in card.inputs}
-    if name == "maet":
-        shapes.setdefault("eye", (card.architecture["eye_dim"],))
-    return shapes
+    """Per-window input shapes of model ``name``: the card's inputs."""
+    return {spec.name: tuple(spec.shape) for spec in load_card(name).inputs}
 
 
 def make_inputs(name: str, names: tuple[str, ...], batch: int = BATCH) -> dict[str, torch.Tensor]:
@@ -108,7 +104,7 @@ def test_eval_is_deterministic_and_state_dict_round_trips(name: str) -> None:
     assert torch.equal(first, second)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(card.seed + 1)
-        other = type(model)(**card.architecture).eval()
+        other = type(model)(**type(model).card_kwargs(card), **card.architecture).eval()
     with torch.no_grad():
         assert not torch.allclose(other(**inputs), first)
         other.load_state_dict(model.state_dict())
@@ -424,7 +420,7 @@ def test_aimstf_similarity_weights() -> None:
 @pytest.mark.parametrize("name", MODELS)
 def test_card_is_consistent_with_its_model(name: str) -> None:
     card = load_card(name)
-    assert card.architecture["n_classes"] == len(card.labels)
+    assert not set(type(build_model(card)).card_kwargs(card)) & set(card.architecture)
     assert card.training.command.startswith(f"affectserve train {name} --dataset ")
     if card.weights is None:
         assert card.weights_sha256 is None
@@ -432,3 +428,56 @@ def test_card_is_consistent_with_its_model(name: str) -> None:
     else:
         assert card.weights_status == "ready"
         assert card.training.dataset and card.training.protocol and card.metrics
+
+
+# Logits of each seeded, untrained model on inputs drawn with torch seed 0, recorded
+# before the card shapes were derived and the two grid functions were made one.
+RECORDED_LOGITS = {
+    "strnn": [[67.10355, 8.37868, 17.60967], [34.20888, 5.80442, 21.79659]],
+    "emotionclip": [[0.60315, -0.81193, -0.46618], [0.5821, -0.81653, -0.46393]],
+    "maet": [[-0.03015, -0.06547, -0.13992], [-0.03473, -0.06878, -0.13875]],
+    "rtcan1d": [[0.10024, 0.10865], [0.11459, 0.11023]],
+    "aimstf_ssff": [
+        [-0.03305, 0.14442, -0.04561, 0.12607],
+        [-0.03302, 0.14434, -0.04563, 0.12595],
+    ],
+}
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_models_built_from_card_sizes_give_the_recorded_logits(name: str) -> None:
+    card = load_card(name)
+    model = build_model(card).eval()
+    gen = torch.Generator().manual_seed(0)
+    inputs = {spec.name: torch.rand(2, *spec.shape, generator=gen) for spec in card.inputs}
+    with torch.no_grad():
+        logits = model(**inputs).double()
+    expected = torch.tensor(RECORDED_LOGITS[name], dtype=torch.float64)
+    torch.testing.assert_close(logits, expected, atol=2e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["strnn", "emotionclip", "maet"])
+def test_shipped_weights_load_into_the_card_sized_model(name: str) -> None:
+    card = load_card(name)
+    if card.weights_status != "ready":
+        pytest.skip(f"{name} ships no weights")
+    state = torch.load(card.weights_path, map_location="cpu", weights_only=True)
+    build_model(card).load_state_dict(state)  # strict: every tensor shape matches
+
+
+def test_a_card_restating_a_size_is_refused() -> None:
+    card = load_card("strnn")
+    restated = card.model_copy(update={"architecture": {**card.architecture, "n_classes": 3}})
+    with pytest.raises(ValueError, match=r"restates \['n_classes'\]"):
+        build_model(restated)
+
+
+def test_sizes_follow_the_card_inputs_and_labels() -> None:
+    card = load_card("maet")
+    eeg = card.input("eeg").model_copy(update={"shape": [62 * 4]})
+    fewer = card.model_copy(update={"labels": ["a", "b"], "inputs": [eeg, card.input("eye")]})
+    model = build_model(fewer)
+    assert MAET.card_kwargs(fewer) == {"n_classes": 2, "eeg_dim": 248, "eye_dim": 33}
+    assert model.embed["eeg"].value.in_features == 248
+    assert model.embed["eye"].value.in_features == 33
+    assert model(eeg=torch.zeros(4, 248), eye=torch.zeros(4, 33)).shape == (4, 2)
