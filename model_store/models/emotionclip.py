@@ -26,7 +26,7 @@ from torch.nn import functional as F
 
 from core.cards import ModelCard
 from model_store.models.base import CardModel
-from model_store.models.grid import grid_positions, to_grid
+from signals.features.grid import grid_occupied, to_grid
 
 DEFAULT_TEMPLATES = ("an EEG recording of a person feeling {}",)
 
@@ -127,15 +127,11 @@ class EmotionCLIP(CardModel):
         prompt_templates: list[str] | tuple[str, ...] = DEFAULT_TEMPLATES,
     ) -> None:
         super().__init__()
-        positions, n_rows, n_cols = grid_positions(grid)
-        self.grid_shape = (n_rows, n_cols)
+        self.grid = grid
         self.prompt_templates = list(prompt_templates)
         self.max_logit_scale = max_logit_scale
-        self.register_buffer("positions", positions, persistent=False)
-        occupied = torch.zeros(n_rows * n_cols).index_fill_(0, positions, 1.0)
-        self.stem = SpatialSpectralStem(
-            in_bands, branch_channels, embed_dim, occupied.view(n_rows, n_cols)
-        )
+        occupied = torch.from_numpy(grid_occupied(grid)).float()
+        self.stem = SpatialSpectralStem(in_bands, branch_channels, embed_dim, occupied)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dim))
         self.pos_embed = nn.Parameter(torch.zeros(1, sample_length + 1, embed_dim))
         layer = nn.TransformerEncoderLayer(
@@ -176,8 +172,8 @@ class EmotionCLIP(CardModel):
     def encode_eeg(self, eeg: torch.Tensor) -> torch.Tensor:
         """Unit-length EEG embeddings ``(B, text_dim)`` from DE slices ``(B, T, 62, bands)``."""
         batch, n_slices = eeg.shape[:2]
-        grid = to_grid(eeg.flatten(0, 1), self.positions, *self.grid_shape)
-        tokens = self.stem(grid.permute(0, 3, 1, 2)).view(batch, n_slices, -1)
+        grid = to_grid(eeg.flatten(0, 1), self.grid)  # (N, bands, rows, cols)
+        tokens = self.stem(grid).view(batch, n_slices, -1)
         tokens = torch.cat([self.cls_token.expand(batch, -1, -1), tokens], dim=1)
         tokens = self.transformer(tokens + self.pos_embed[:, : n_slices + 1])
         return F.normalize(self.projection(self.head_norm(tokens[:, 0])), dim=1)

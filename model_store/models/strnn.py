@@ -25,7 +25,7 @@ from torch import nn
 
 from core.cards import ModelCard
 from model_store.models.base import CardModel
-from model_store.models.grid import grid_positions, to_grid
+from signals.features.grid import grid_cells, grid_occupied, to_grid
 
 # grid flips that turn each corner into the top-left one: (flip rows, flip columns)
 CORNERS = {
@@ -63,13 +63,14 @@ class SpatialRNN(nn.Module):
         self, grid: str, in_features: int, hidden: int, projection: int, corners: list[str]
     ) -> None:
         super().__init__()
-        positions, n_rows, n_cols = grid_positions(grid)
-        n_dir, n_channels = len(corners), len(positions)
-        self.n_rows, self.n_cols = n_rows, n_cols
+        rows, cols, (n_rows, n_cols) = grid_cells(grid)
+        n_dir, n_channels = len(corners), len(rows)
+        self.grid, self.n_rows, self.n_cols = grid, n_rows, n_cols
         self.flips = [CORNERS[c] for c in corners]
+        positions = torch.tensor(rows) * n_cols + torch.tensor(cols)
         self.register_buffer("positions", positions, persistent=False)
-        occupied = torch.zeros(n_rows * n_cols).index_fill_(0, positions, 1.0)
-        self.register_buffer("occupied", occupied.view(n_rows, n_cols), persistent=False)
+        occupied = torch.from_numpy(grid_occupied(grid)).float()
+        self.register_buffer("occupied", occupied, persistent=False)
         self.input_weight = nn.Parameter(torch.empty(n_dir, hidden, in_features))
         self.input_bias = nn.Parameter(torch.zeros(n_dir, hidden))
         self.recurrent_weight = nn.Parameter(torch.empty(n_dir, hidden, hidden))
@@ -87,10 +88,10 @@ class SpatialRNN(nn.Module):
     def _states(self, x: torch.Tensor) -> torch.Tensor:
         """Hidden states ``(D, N, n_channels, hidden)`` of every direction and electrode."""
         n = x.shape[0]
-        dense = to_grid(x, self.positions, self.n_rows, self.n_cols)
-        grids = torch.stack([_flip(dense, *flip, row_dim=1) for flip in self.flips])
+        dense = to_grid(x, self.grid)  # (N, F, rows, cols)
+        grids = torch.stack([_flip(dense, *flip, row_dim=2) for flip in self.flips])
         masks = torch.stack([_flip(self.occupied, *flip, row_dim=0) for flip in self.flips])
-        drive = torch.einsum("dnijf,dhf->dnijh", grids, self.input_weight)
+        drive = torch.einsum("dnfij,dhf->dnijh", grids, self.input_weight)
         drive = drive + (self.input_bias + self.recurrent_bias + self.bias)[:, None, None, None]
         # states padded with a zero row above and a zero column left of the grid
         states = x.new_zeros(len(self.flips), n, self.n_rows + 1, self.n_cols + 1, drive.shape[-1])

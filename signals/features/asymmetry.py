@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from signals.features.grid import grid_layout
+from signals.features.grid import grid_cells
 
 
 def symmetric_pairs(grid: str = "seed62_9x9") -> list[tuple[int, int]]:
@@ -27,8 +27,8 @@ def symmetric_pairs(grid: str = "seed62_9x9") -> list[tuple[int, int]]:
         Left-hemisphere channel index, right-hemisphere channel index; pairs are
         ordered front to back, then lateral to medial.
     """
-    channels, positions, (_, n_cols) = grid_layout(grid)
-    at = {cell: index for index, cell in enumerate(positions[name] for name in channels)}
+    rows, cols, (_, n_cols) = grid_cells(grid)
+    at = {cell: index for index, cell in enumerate(zip(rows, cols, strict=True))}
     pairs = []
     for (row, col), left in sorted(at.items()):
         mirror = (row, n_cols - 1 - col)

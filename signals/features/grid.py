@@ -1,19 +1,28 @@
 """Electrode grids: place per-channel features on a 2-D scalp image.
 
 The grid layouts live in ``model_store/cards/reference.json`` (``grids``); nothing
-here keeps a copy of them.
+here keeps a copy of them. `to_grid` is the one scatter onto a grid: the recipe step
+``grid_9x9`` calls it on numpy arrays and the grid models (STRNN, EmotionCLIP) on
+torch tensors inside their forward pass, so both place every electrode in the same
+cell with the same axis order ``(..., n_features, n_rows, n_cols)``.
 """
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any, TypeVar
+
 import numpy as np
-from numpy.typing import NDArray
 
 from core.cards import montage_channels, reference
 
+#: A numpy array or a torch tensor (any array that supports numpy-style indexing).
+Array = TypeVar("Array", bound=Any)
 
-def grid_layout(grid: str) -> tuple[list[str], dict[str, tuple[int, int]], tuple[int, int]]:
-    """Montage, (row, column) of each channel (0-based) and shape of grid ``grid``.
+
+@cache
+def grid_cells(grid: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, int]]:
+    """Row and column of each channel of the grid's montage, in montage order.
 
     Parameters
     ----------
@@ -22,46 +31,60 @@ def grid_layout(grid: str) -> tuple[list[str], dict[str, tuple[int, int]], tuple
 
     Returns
     -------
-    channels : list of str
-        The montage the grid is drawn for, in model input order.
-    positions : dict of str to (int, int)
-        Row and column of each channel.
+    rows, cols : tuple of int
+        0-based row and column of each montage channel (model input order).
     shape : (int, int)
         Number of rows and columns.
+
+    Raises
+    ------
+    ValueError
+        When a montage channel has no cell in the grid.
     """
     table = reference()["grids"][grid]
-    rows = [row.split() for row in table["rows"]]
-    positions = {
-        name: (r, c) for r, row in enumerate(rows) for c, name in enumerate(row) if name != "."
+    layout = [row.split() for row in table["rows"]]
+    cell = {
+        name: (r, c) for r, row in enumerate(layout) for c, name in enumerate(row) if name != "."
     }
     channels = montage_channels(table["montage"])
-    missing = set(channels) - set(positions)
+    missing = sorted(set(channels) - set(cell))
     if missing:
-        raise ValueError(f"grid {grid!r} has no cell for channels {sorted(missing)}")
-    return channels, positions, (len(rows), max(len(row) for row in rows))
+        raise ValueError(f"grid {grid!r} has no cell for channels {missing}")
+    rows, cols = zip(*(cell[name] for name in channels), strict=True)
+    return rows, cols, (len(layout), max(len(row) for row in layout))
 
 
-def to_grid(features: NDArray[np.floating], grid: str = "seed62_9x9") -> NDArray[np.floating]:
+def grid_occupied(grid: str) -> np.ndarray:
+    """Boolean mask ``(n_rows, n_cols)`` of the cells that hold an electrode."""
+    rows, cols, shape = grid_cells(grid)
+    mask = np.zeros(shape, dtype=bool)
+    mask[list(rows), list(cols)] = True
+    return mask
+
+
+def to_grid(features: Array, grid: str = "seed62_9x9") -> Array:
     """Scatter per-channel features onto the electrode grid; empty cells are 0.
 
     Parameters
     ----------
-    features : array, shape (..., n_channels, n_features)
+    features : array or torch.Tensor, shape (..., n_channels, n_features)
         Features in the grid's montage order (e.g. DE: windows x channels x bands).
+        A torch tensor stays a tensor (same dtype and device, differentiable).
     grid : str
         Grid name in the reference tables.
 
     Returns
     -------
-    image : array, shape (..., n_features, n_rows, n_cols)
+    image : same type as ``features``, shape (..., n_features, n_rows, n_cols)
         One grid image per feature (band), as EmotionCLIP and STRNN take them.
     """
-    channels, positions, (n_rows, n_cols) = grid_layout(grid)
-    if features.shape[-2] != len(channels):
+    rows, cols, (n_rows, n_cols) = grid_cells(grid)
+    if features.shape[-2] != len(rows):
         raise ValueError(
-            f"grid {grid!r} needs {len(channels)} channels on axis -2, got {features.shape[-2]}"
+            f"grid {grid!r} needs {len(rows)} channels on axis -2, got {features.shape[-2]}"
         )
-    rows, cols = np.array([positions[name] for name in channels]).T
-    image = np.zeros((*features.shape[:-2], features.shape[-1], n_rows, n_cols), features.dtype)
-    image[..., rows, cols] = np.swapaxes(features, -1, -2)
+    shape = (*features.shape[:-2], features.shape[-1], n_rows, n_cols)
+    new_zeros = getattr(features, "new_zeros", None)  # torch tensors
+    image = new_zeros(shape) if new_zeros is not None else np.zeros(shape, features.dtype)
+    image[..., list(rows), list(cols)] = features.swapaxes(-1, -2)
     return image

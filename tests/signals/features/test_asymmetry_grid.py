@@ -40,3 +40,18 @@ def test_grid_places_each_channel_in_its_cell():
     assert image[0, 0, 8, 2] == features[CHANNELS.index("CB1"), 0]
     assert np.count_nonzero(image[0, 0]) == 62
     assert image[0, 0, 0, 0] == 0.0
+
+
+def test_the_models_and_the_recipe_share_one_grid_scatter():
+    import torch
+
+    features = np.random.default_rng(0).standard_normal((3, 62, 5)).astype(np.float32)
+    image = to_grid(features)
+    tensor = to_grid(torch.from_numpy(features).requires_grad_())
+    assert isinstance(tensor, torch.Tensor) and tensor.requires_grad
+    np.testing.assert_array_equal(tensor.detach().numpy(), image)
+    assert image.shape == (3, 5, 9, 9)
+    # FP1 (channel 0) in row 0, column 3; CB2 (channel 61) in row 8, column 6
+    np.testing.assert_array_equal(image[:, :, 0, 3], features[:, 0])
+    np.testing.assert_array_equal(image[:, :, 8, 6], features[:, 61])
+    assert np.count_nonzero(image[0, 0]) == 62
