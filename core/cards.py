@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field, PrivateAttr, computed_field
 
 from core.schemas import WeightsStatus
 
@@ -139,14 +139,31 @@ class ModelCard(BaseModel):
         """Path of the trained weights, or None when the card names none."""
         return WEIGHTS_DIR / self.weights if self.weights else None
 
+    #: (weights, weights_sha256, status) as checked when the card was made.
+    _weights_checked: tuple[str | None, str | None, WeightsStatus] | None = PrivateAttr(None)
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Check the weights file once, when the card is loaded or built."""
+        self._weights_checked = self._check_weights()
+
+    def _check_weights(self) -> tuple[str | None, str | None, WeightsStatus]:
+        path = self.weights_path
+        ready = self.weights_sha256 is not None and path is not None
+        ready = ready and weights_digest(path) == self.weights_sha256
+        return self.weights, self.weights_sha256, "ready" if ready else "needs-weights"
+
     @computed_field(description="'ready' with trained weights; 'needs-weights' when untrained.")
     @property
     def weights_status(self) -> WeightsStatus:
-        """``ready`` when trained weights exist and match their checksum."""
-        path = self.weights_path
-        if path is None or not path.is_file() or self.weights_sha256 is None:
-            return "needs-weights"
-        return "ready" if file_sha256(path) == self.weights_sha256 else "needs-weights"
+        """``ready`` when trained weights exist and match their checksum.
+
+        Checked when the card was loaded; reading it touches no file (a copy whose
+        ``weights`` or ``weights_sha256`` changed is checked again).
+        """
+        checked = self._weights_checked
+        if checked is None or checked[:2] != (self.weights, self.weights_sha256):
+            checked = self._weights_checked = self._check_weights()
+        return checked[2]
 
     @computed_field(description="Modalities of the model's inputs, required ones first.")
     @property
@@ -170,6 +187,24 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fid.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def weights_digest(path: Path) -> str | None:
+    """SHA-256 of a weights file, hashed once per version (path, mtime, size).
+
+    Returns None when the file does not exist.
+    """
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return _digest(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _digest(path: Path, mtime_ns: int, size: int) -> str:
+    """`file_sha256` of one version of a file (the key makes a changed file miss)."""
+    return file_sha256(path)
 
 
 @cache

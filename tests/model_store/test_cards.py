@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import inspect
+import json
+import os
 
 import pytest
 
@@ -44,3 +47,36 @@ def test_training_command_is_a_valid_train_command(card) -> None:
     assert words[:3] == ["affectserve", "train", card.name]
     args = add_arguments(argparse.ArgumentParser()).parse_args(words[2:])
     assert args.model == card.name and args.protocol and args.dataset
+
+
+def test_weights_are_hashed_once_per_file_version(tmp_path, monkeypatch) -> None:
+    from core import cards
+
+    weights = tmp_path / "m.pt"
+    weights.write_bytes(b"trained")
+    hashed = []
+
+    def counting_sha256(path):
+        hashed.append(path)
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    card_file = tmp_path / "maet.json"
+    card_file.write_text((cards.CARDS_DIR / "maet.json").read_text())
+    monkeypatch.setattr(cards, "CARDS_DIR", tmp_path)
+    monkeypatch.setattr(cards, "WEIGHTS_DIR", tmp_path)
+    monkeypatch.setattr(cards, "file_sha256", counting_sha256)
+    cards._digest.cache_clear()
+    trained = {"weights": "m.pt", "weights_sha256": hashlib.sha256(b"trained").hexdigest()}
+    card_file.write_text(json.dumps({**json.loads(card_file.read_text()), **trained}, indent=2))
+    first, again = cards.load_card("maet"), cards.load_card("maet")
+    statuses = [card.weights_status for card in (first, again, first, again)]
+    assert [*statuses, first.model_dump()["weights_status"]] == ["ready"] * 5
+    assert hashed == [weights]
+    weights.write_bytes(b"damaged")  # a new version of the file is hashed again
+    os.utime(weights, ns=(1, 1))
+    assert first.weights_status == "ready"  # as checked when it was loaded
+    assert cards.load_card("maet").weights_status == "needs-weights"
+    assert hashed == [weights, weights]
+    renamed = first.model_copy(update={"weights": "other.pt"})
+    assert renamed.weights_status == "needs-weights"
+    assert len(hashed) == 2
