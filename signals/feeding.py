@@ -138,7 +138,12 @@ def _feature_tail(spec: InputSpec, header: Mapping[str, Any]) -> list[RecipeStep
             f"{header['format']} files hold trials or features that no served model takes "
             "directly; upload continuous recordings instead"
         )
-    feature = header.get("feature_name") or "de_LDS"
+    feature = header.get("feature_name")
+    if not feature:
+        raise ValueError(
+            "the stored header does not say which SEED feature the file holds; upload it "
+            "again, naming the feature with the 'feature' option"
+        )
     stage = _feature_stage(feature)
     if stage is None:
         raise ValueError(f"{feature} features are not differential entropy")

@@ -69,6 +69,9 @@ class RecordingHeader:
         For feature files, the arrays the file holds (``'de_LDS1'``, ...).
     n_trials : int
         Number of trials, clips or epochs (1 for a continuous recording).
+    feature_name : str or None
+        For SEED feature files, the feature the upload reads (``'de_LDS'``,
+        ``'psd_LDS'``, ...); None otherwise.
     """
 
     format: str
@@ -83,6 +86,7 @@ class RecordingHeader:
     gaps: list[Gap] = field(default_factory=list)
     feature_keys: list[str] = field(default_factory=list)
     n_trials: int = 1
+    feature_name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -229,6 +229,25 @@ def seed_feature_keys(variables: list[MatVariable]) -> dict[str, list[str]]:
     return {feature: [name for _, name in sorted(keys)] for feature, keys in found.items()}
 
 
+def chosen_seed_feature(keys: dict[str, list[str]], options: dict[str, Any]) -> str:
+    """The SEED feature an upload asked for (``options['feature']``), else ``de_LDS``.
+
+    Without ``de_LDS`` in the file, its first feature is taken.
+
+    Raises
+    ------
+    UnreadableRecordingError
+        When the file holds no feature of the asked name.
+    """
+    feature = str(options.get("feature", "de_LDS" if "de_LDS" in keys else next(iter(keys))))
+    if feature not in keys:
+        raise UnreadableRecordingError(
+            f"the file holds no {feature!r} features; it holds {', '.join(keys)}: choose "
+            "one of these with the 'feature' option"
+        )
+    return feature
+
+
 def _seed_axes(n_channels: int, n_bands: int) -> tuple[list[str], list[str]]:
     channels = montage_channels("seed62")
     bands = list(band_edges("seed"))
@@ -257,18 +276,20 @@ def read_feature_header(path: Path, layout: str, options: dict[str, Any]) -> Rec
     layout : str
         ``'seed-features'`` or ``'deap-preprocessed'``.
     options : dict
-        ``window_s`` (SEED: seconds per window, default 1) or ``sfreq`` (DEAP, Hz).
+        ``feature`` (SEED: which feature, see `chosen_seed_feature`), ``window_s``
+        (SEED: seconds per window, default 1) or ``sfreq`` (DEAP, Hz).
 
     Returns
     -------
     RecordingHeader
-        ``kind='features'``.
+        ``kind='features'``; for SEED, ``feature_name`` is the feature chosen.
     """
     variables = list_variables(path)
     if layout == "seed-features":
         keys = seed_feature_keys(variables)
+        feature = chosen_seed_feature(keys, options)
         shapes = {v.name: v.shape for v in variables}
-        first = next(iter(keys.values()))
+        first = keys[feature]
         n_channels, _, n_bands = shapes[first[0]]
         channels, _ = _seed_axes(n_channels, n_bands)
         window_s = float(options.get("window_s", 1.0))
@@ -283,6 +304,7 @@ def read_feature_header(path: Path, layout: str, options: dict[str, Any]) -> Rec
             kind="features",
             feature_keys=[key for group in keys.values() for key in group],
             n_trials=len(first),
+            feature_name=feature,
         )
     shape = next(v.shape for v in variables if v.name == "data")
     n_trials, n_channels, n_samples = shape
@@ -325,12 +347,7 @@ def read_mat_features(path: Path, layout: str, options: dict[str, Any]) -> Featu
     variables = list_variables(path)
     if layout == "seed-features":
         keys = seed_feature_keys(variables)
-        feature = str(options.get("feature", "de_LDS" if "de_LDS" in keys else next(iter(keys))))
-        if feature not in keys:
-            raise UnreadableRecordingError(
-                f"the file holds no {feature!r} features; it holds {', '.join(keys)}: choose "
-                "one of these with the 'feature' option"
-            )
+        feature = chosen_seed_feature(keys, options)
         values = load_variables(path, keys[feature])
         arrays = [np.asarray(values[key], dtype=np.float64) for key in keys[feature]]
         channels, bands = _seed_axes(arrays[0].shape[0], arrays[0].shape[2])
