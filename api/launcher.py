@@ -23,10 +23,10 @@ from pathlib import Path
 import httpx
 
 from core.config import Settings
+from model_store.build import server_properties
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GRACE_S = 20.0
-MAX_REQUEST_MB = 64
 MAX_RESTARTS = 5
 
 
@@ -108,33 +108,21 @@ def _port(url: str) -> int:
 
 
 def torchserve_config(settings: Settings, models: list[str], model_store: Path) -> Path:
-    """Write TorchServe's ``config.properties`` (loopback only, small JVM).
+    """Write TorchServe's ``config.properties`` (`model_store.build.server_properties`).
 
-    The metrics and gRPC ports follow the management port (+1, +2, +3), so that
-    servers with different ports never collide.
+    Loopback only, the ports of ``settings``, the archives of ``models`` loaded at start.
     """
     folder = settings.data_dir.resolve() / "torchserve"
     folder.mkdir(parents=True, exist_ok=True)
-    management_port = _port(settings.torchserve_management_url)
-    lines = [
-        f"inference_address=http://127.0.0.1:{_port(settings.torchserve_url)}",
-        f"management_address=http://127.0.0.1:{management_port}",
-        f"metrics_address=http://127.0.0.1:{management_port + 1}",
-        "grpc_inference_address=127.0.0.1",
-        f"grpc_inference_port={management_port + 2}",
-        "grpc_management_address=127.0.0.1",
-        f"grpc_management_port={management_port + 3}",
-        "disable_token_authorization=true",
-        "enable_model_api=false",
-        "default_workers_per_model=1",
-        "vmargs=-Xmx512m -XX:+UseSerialGC",
-        f"max_request_size={MAX_REQUEST_MB << 20}",
-        f"max_response_size={MAX_REQUEST_MB << 20}",
-        f"model_store={model_store}",
-        f"load_models={','.join(f'{m}.mar' for m in models)}",
-    ]
     path = folder / "config.properties"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text(
+        server_properties(
+            _port(settings.torchserve_url),
+            _port(settings.torchserve_management_url),
+            ",".join(f"{m}.mar" for m in models),
+            model_store=model_store,
+        )
+    )
     return path
 
 

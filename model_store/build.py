@@ -17,6 +17,10 @@ from core.cards import CARDS_DIR, ModelCard, load_card
 
 ARCHIVES_DIR = Path(__file__).resolve().parent / "archives"
 HANDLER = Path(__file__).resolve().parent / "handler.py"
+#: The production server's configuration (docker-compose), written by `docker_properties`.
+DOCKER_PROPERTIES = Path(__file__).resolve().parents[1] / "docker" / "torchserve.properties"
+#: Largest request and response TorchServe takes, MiB (a batch of 64 face windows is 17 MB).
+MAX_REQUEST_MB = 64
 
 
 def _archiver() -> str:
@@ -67,6 +71,66 @@ def model_config(card: ModelCard, gpu_id: int | None = None) -> str:
     if gpu_id is not None:
         lines.append(f"deviceIds: [{gpu_id}]")
     return "\n".join(lines) + "\n"
+
+
+def server_properties(
+    inference_port: int,
+    management_port: int,
+    models: str,
+    bind: str = "127.0.0.1",
+    heap: str = "512m",
+    model_store: Path | None = None,
+) -> str:
+    """TorchServe's server ``config.properties``; the per-model settings are the cards'.
+
+    Token authorisation is off and the model-registration API is closed (the
+    archives are loaded at start); the JVM is small with the serial collector. The
+    metrics and gRPC ports follow the management port (+1, +2, +3) so that servers
+    with different ports never collide; gRPC always binds loopback. Workers, batch
+    size and timeouts come from each archive's `model_config` (the card's
+    ``serving``).
+
+    Parameters
+    ----------
+    inference_port, management_port : int
+        HTTP ports of the inference and management APIs.
+    models : str
+        ``load_models``: comma-separated archive names, or ``'all'``.
+    bind : str
+        Address the HTTP APIs bind (loopback, or ``0.0.0.0`` inside a container).
+    heap : str
+        JVM maximum heap (``-Xmx``), e.g. ``'512m'``.
+    model_store : Path or None
+        Folder of the archives; None leaves it to ``--model-store``.
+    """
+    lines = [
+        f"inference_address=http://{bind}:{inference_port}",
+        f"management_address=http://{bind}:{management_port}",
+        f"metrics_address=http://{bind}:{management_port + 1}",
+        "grpc_inference_address=127.0.0.1",
+        f"grpc_inference_port={management_port + 2}",
+        "grpc_management_address=127.0.0.1",
+        f"grpc_management_port={management_port + 3}",
+        "disable_token_authorization=true",
+        "enable_model_api=false",
+        "default_workers_per_model=1",
+        f"vmargs=-Xmx{heap} -XX:+UseSerialGC",
+        f"max_request_size={MAX_REQUEST_MB << 20}",
+        f"max_response_size={MAX_REQUEST_MB << 20}",
+    ]
+    if model_store is not None:
+        lines.append(f"model_store={model_store}")
+    lines.append(f"load_models={models}")
+    return "\n".join(lines) + "\n"
+
+
+def docker_properties() -> str:
+    """The text of `DOCKER_PROPERTIES`: every archive, APIs on the internal network."""
+    comment = (
+        "# TorchServe inside the compose network (reachable only on the internal network).\n"
+        "# Written by model_store.build.docker_properties(); do not edit by hand.\n"
+    )
+    return comment + server_properties(8080, 8081, "all", bind="0.0.0.0", heap="1g")
 
 
 def build_archive(
