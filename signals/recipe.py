@@ -235,18 +235,18 @@ def flatten(stream: Stream, band_major: bool = False) -> Stream:
     return replace(stream, data=data.reshape(data.shape[0], -1))
 
 
-def cvxeda_step(
-    stream: Stream, order: Sequence[str] = ("eda", "tonic", "phasic"), **params: float
-) -> Stream:
+def cvxeda_step(stream: Stream, order: Sequence[str] = ("eda", "tonic", "phasic")) -> Stream:
     """Replace one EDA channel by ``order`` of (signal, cvxEDA tonic, phasic).
 
     Continuous ``(1, n_times)`` becomes ``(3, n_times)``; windows
     ``(n_windows, 1, n_times)`` are decomposed one by one into ``(n_windows, 3, n_times)``.
+    The cvxEDA parameters are `signals.features.eda.CVXEDA_PARAMS`, the same the EDA
+    figure uses: a card names only the channel order.
     """
     if stream.data.shape[-2] != 1:
         raise ValueError(f"cvxeda takes one EDA channel, got {stream.data.shape[-2]}")
     signals = stream.data.reshape(-1, stream.data.shape[-1])
-    parts = [eda_components(signal, stream.sfreq, order, **params) for signal in signals]
+    parts = [eda_components(signal, stream.sfreq, order) for signal in signals]
     data = np.stack(parts).reshape(*stream.data.shape[:-2], len(order), stream.data.shape[-1])
     return replace(stream, data=data)
 

@@ -140,3 +140,21 @@ def test_eye_features_step_and_step_order_errors():
         run_recipe(_eeg(2, 200.0, 2.0), _recipe(("differential_entropy", {"bands": "seed"})))
     with pytest.raises(KeyError, match="unknown recipe step"):
         run_recipe(_eeg(2, 200.0, 2.0), _recipe(("nonsense", {})))
+
+
+def test_the_card_decomposes_eda_with_the_parameters_the_eda_figure_uses(monkeypatch):
+    pytest.importorskip("cvxopt")
+    from core.cards import load_card
+    from signals.features import eda
+
+    # a changed cvxEDA setting reaches the model's recipe: the card restates none
+    monkeypatch.setitem(eda.CVXEDA_PARAMS, "alpha", 0.05)
+    step = next(s for s in load_card("rtcan1d").input("eda").recipe if s.step == "cvxeda")
+    sfreq = 4.0
+    t = np.arange(int(40 * sfreq)) / sfreq
+    signal = 3.0 + np.clip(np.exp(-(t - 15) / 2.0) - np.exp(-(t - 15) / 0.7), 0, None)
+    out = run_recipe(Stream(data=signal[np.newaxis], sfreq=sfreq), [step])
+    figure = eda.eda_components(signal, sfreq, step.params["order"])  # as the plot calls it
+    np.testing.assert_allclose(out.data, figure, rtol=1e-9, atol=1e-12)
+    default = eda.eda_components(signal, sfreq, step.params["order"], alpha=8e-4)
+    assert not np.allclose(out.data, default)
