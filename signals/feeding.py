@@ -23,10 +23,8 @@ from numpy.typing import NDArray
 from core.cards import InputSpec, Modality, ModelCard, RecipeStep
 from signals.channels import apply_montage_mapping, classify_channels, map_to_montage
 from signals.features.eye import read_eye_csv, read_precomputed_eye
-from signals.features.face import video_face_crops
-from signals.features.music import music_features
 from signals.io import FeatureSet, read_signals
-from signals.recipe import Stream, recipe_tail, run_recipe
+from signals.recipe import Stream, media_stream, recipe_tail, run_recipe
 
 #: SI units (V, S) to the micro units the features take (µV, µS).
 SI_TO_MICRO = 1e6
@@ -247,34 +245,6 @@ def eda_stream(raw: mne.io.BaseRaw) -> tuple[Stream, list[str]]:
     return Stream(data=data, sfreq=float(raw.info["sfreq"])), notes
 
 
-def face_stream(path: Path, spec: InputSpec) -> Stream:
-    """Face crops of each 1-s window of a video, from the steps of ``spec``'s recipe.
-
-    ``video_frames`` gives the frames per second, ``face_crop`` the crop side, its
-    margins above the eyes and below the lips and its colour order, and
-    ``frame_windows`` the windows (1 s long, 1 s apart, the first ``skip_s`` seconds
-    left out, as the EEG baseline is). Window ``k`` starts at ``skip_s + k`` s. The
-    video is decoded one frame at a time.
-    """
-    params = {step.step: step.params for step in spec.recipe}
-    fps = int(params["video_frames"]["fps"])
-    window = params["frame_windows"]
-    if window["length_s"] != 1.0 or window["step_s"] != 1.0:
-        raise ValueError(f"face windows are 1 s long and 1 s apart, not {window}")
-    skip_s = float(window.get("skip_s", 0.0))
-    crop = params["face_crop"]
-    crops = video_face_crops(
-        path,
-        fps=fps,
-        offset_s=skip_s,
-        size=int(crop["size"]),
-        above_eyes=float(crop["above_eyes"]),
-        below_lips=float(crop["below_lips"]),
-        color=str(crop["color"]),
-    )
-    return Stream(data=crops, sfreq=float(fps), window_starts=skip_s + np.arange(len(crops)))
-
-
 def eye_stream(path: Path, spec: InputSpec) -> Stream:
     """Eye features per window from gaze/pupil samples (the recipe runs) or precomputed rows.
 
@@ -350,11 +320,10 @@ def _make_input(
         stream, notes = eda_stream(raw)
         return run_recipe(stream, spec.recipe), notes
     path, notes = _companion_path(companions, spec.modality)
-    if spec.modality == "face":
-        return face_stream(path, spec), notes
     if spec.modality == "eye":
         return eye_stream(path, spec), notes
-    return music_features(path), notes
+    made = run_recipe(media_stream(path), spec.recipe)  # face windows, or a song's vector
+    return (made if made.window_starts is not None else made.data), notes
 
 
 def prepare_inputs(

@@ -15,6 +15,9 @@ Steps (name in a card -> function here):
 * features ``(n_windows, n_channels, n_bands)``: ``lds_smooth``, ``dasm``, ``rasm``,
   ``grid_9x9``, ``stack_slices``, ``normalize``, ``zscore``, ``minmax_scale``,
   ``flatten``
+* media files (a `media_stream`): ``video_frames`` then ``face_crop`` (frames
+  ``(n_frames, 3, size, size)``) then ``frame_windows``; ``opensmile_compare`` (one
+  vector for the whole song)
 """
 
 from __future__ import annotations
@@ -32,8 +35,10 @@ from signals.features.asymmetry import dasm, rasm
 from signals.features.baseline import remove_baseline
 from signals.features.eda import eda_components
 from signals.features.eye import EyeSamples, eye_features
+from signals.features.face import COLORS, crop_faces, video_frames
 from signals.features.filtering import average_reference, filter_resample, resample_to_length
 from signals.features.grid import to_grid
+from signals.features.music import music_features
 from signals.features.normalization import (
     apply_normalization,
     fit_normalization,
@@ -55,16 +60,31 @@ class Stream:
         Sampling rate of the time axis, Hz.
     window_starts : array of float or None
         Start time of each window, seconds; None before windowing.
+    source : Path or None
+        The media file (video, audio) a media recipe's first step reads; None for
+        signals.
     """
 
     data: NDArray[np.floating]
     sfreq: float
     window_starts: NDArray[np.float64] | None = None
+    source: Path | None = None
+
+
+def media_stream(path: Path) -> Stream:
+    """The start of a media recipe: nothing read yet from the video or audio ``path``."""
+    return Stream(data=np.empty(0), sfreq=0.0, source=Path(path))
 
 
 def _continuous(stream: Stream, step: str) -> None:
     if stream.window_starts is not None:
         raise ValueError(f"step {step!r} works on continuous signals; put it before 'windows'")
+
+
+def _source(stream: Stream, step: str) -> Path:
+    if stream.source is None:
+        raise ValueError(f"step {step!r} reads a media file; start the recipe from one")
+    return stream.source
 
 
 def _windowed(stream: Stream, step: str) -> NDArray[np.float64]:
@@ -277,6 +297,60 @@ def eye_features_step(
     return Stream(data=data, sfreq=stream.sfreq, window_starts=np.arange(len(data)) * window_s)
 
 
+def video_frames_step(stream: Stream, fps: int) -> Stream:
+    """``fps`` RGB frames per second of the video, from its start, decoded as used.
+
+    The data become an iterator of ``(height, width, 3)`` uint8 frames that
+    ``face_crop`` consumes one at a time (see `signals.features.face.video_frames`).
+    """
+    _, frames = video_frames(_source(stream, "video_frames"), fps=int(fps))
+    return Stream(data=frames, sfreq=float(fps))  # type: ignore[arg-type]
+
+
+def face_crop_step(
+    stream: Stream, size: int, above_eyes: float, below_lips: float, color: str = "rgb"
+) -> Stream:
+    """Aligned face crops of every frame: ``(n_frames, 3, size, size)`` in [0, 1].
+
+    See `signals.features.face.crop_faces` (margins in eye-to-lip distances).
+    """
+    if color not in COLORS:
+        raise ValueError(f"face crops can be given in {', '.join(COLORS)}, not {color!r}")
+    _continuous(stream, "face_crop")
+    return replace(stream, data=crop_faces(stream.data, int(size), above_eyes, below_lips))
+
+
+def frame_windows(stream: Stream, length_s: float, step_s: float, skip_s: float = 0.0) -> Stream:
+    """Group frames into windows ``(n_windows, n_frames, ...)``, the first ``skip_s`` left out.
+
+    Window ``k`` starts at ``skip_s + k * step_s`` seconds, as the EEG windows after
+    their baseline (``remove_baseline``) do; a partial window at the end is dropped.
+    """
+    _continuous(stream, "frame_windows")
+    frames = stream.data[round(skip_s * stream.sfreq) :]
+    length, step = round(length_s * stream.sfreq), round(step_s * stream.sfreq)
+    if len(frames) < length:
+        raise ValueError(
+            f"the video is {len(stream.data) / stream.sfreq:.1f} s long: shorter than "
+            f"{skip_s} s skipped and one {length_s} s window"
+        )
+    starts = np.arange(0, len(frames) - length + 1, step)
+    return replace(
+        stream,
+        data=np.stack([frames[s : s + length] for s in starts]),
+        window_starts=skip_s + starts / stream.sfreq,
+    )
+
+
+def opensmile_compare(
+    stream: Stream, feature_set: str = "ComParE_2016", level: str = "functionals"
+) -> Stream:
+    """openSMILE functionals of the whole audio file: one vector ``(6373,)`` per song."""
+    if (feature_set, level) != ("ComParE_2016", "functionals"):
+        raise ValueError(f"music features are ComParE_2016 functionals, not {feature_set} {level}")
+    return replace(stream, data=music_features(_source(stream, "opensmile_compare")))
+
+
 STEPS: dict[str, Callable[..., Stream]] = {
     "filter": filter_step,
     "resample": resample,
@@ -297,6 +371,10 @@ STEPS: dict[str, Callable[..., Stream]] = {
     "cvxeda": cvxeda_step,
     "resample_to_length": resample_to_length_step,
     "eye_features": eye_features_step,
+    "video_frames": video_frames_step,
+    "face_crop": face_crop_step,
+    "frame_windows": frame_windows,
+    "opensmile_compare": opensmile_compare,
 }
 
 

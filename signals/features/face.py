@@ -445,13 +445,20 @@ def video_frames(
     return n_seconds, frames()
 
 
-def _crop_all(
+def crop_faces(
     frames: Iterable[NDArray[np.uint8]], size: int, above_eyes: float, below_lips: float
 ) -> NDArray[np.float32]:
-    """Crops ``(n_frames, 3, size, size)`` in [0, 1]; undetected frames reuse an alignment.
+    """Aligned face crops ``(n_frames, 3, size, size)`` of RGB frames, in [0, 1].
 
-    A frame without a face uses the latest earlier alignment; frames before the
-    first face wait for it (only those are held in memory).
+    Each frame is aligned (`align_face`) and cropped (`crop_face`, margins
+    ``above_eyes`` and ``below_lips``, side ``size`` pixels). A frame without a face
+    uses the latest earlier alignment; frames before the first face wait for it (only
+    those are held in memory).
+
+    Raises
+    ------
+    NoFaceFoundError
+        When no frame holds a detectable face.
     """
     crops: list[NDArray[np.uint8]] = []
     waiting: list[NDArray[np.uint8]] = []
@@ -528,5 +535,5 @@ def video_face_crops(
     if color not in COLORS:
         raise ValueError(f"face crops can be given in {', '.join(COLORS)}, not {color!r}")
     n_seconds, frames = video_frames(path, n_seconds, fps, offset_s)
-    crops = _crop_all(frames, size, above_eyes, below_lips)
+    crops = crop_faces(frames, size, above_eyes, below_lips)
     return crops.reshape(n_seconds, fps, 3, size, size)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from core.cards import ModelCard, load_card, load_cards
-from signals import feeding
+from signals import feeding, recipe
 from signals.feeding import CannotFeedError, check_feed, companion_modality, prepare_inputs
 from signals.io import read_header, read_raw
 from tests.conftest import write_seed_edf
@@ -170,7 +170,7 @@ def test_a_video_without_a_face_or_no_video_is_refused(tmp_path: Path) -> None:
     card = load_card("aimstf_ssff")
     path = write_deap_edf(tmp_path / "deap.edf", duration_s=12.0)
     blank = write_video(tmp_path / "blank.mp4", duration_s=12.0, face=False)
-    with pytest.raises(CannotFeedError, match="face input: no face was found in any of the 45"):
+    with pytest.raises(CannotFeedError, match="face input: no face was found in any of the 60"):
         _prepare(card, path, {"wall.avi": blank})
     with pytest.raises(CannotFeedError, match="^aimstf_ssff: " + re.escape(FACE_REQUEST)):
         _prepare(card, path, {"song.wav": blank})
@@ -208,7 +208,7 @@ def test_music_is_repeated_per_window_or_left_out_with_a_note(
     def no_opensmile(path: Path) -> np.ndarray:
         raise ImportError("music features need openSMILE")
 
-    monkeypatch.setattr(feeding, "music_features", no_opensmile)
+    monkeypatch.setattr(recipe, "music_features", no_opensmile)
     inputs = _prepare(card, path, song)
     assert set(inputs.arrays) == {"eda"}
     assert "the music input was left out: music features need openSMILE" in inputs.notes

@@ -158,3 +158,22 @@ def test_the_card_decomposes_eda_with_the_parameters_the_eda_figure_uses(monkeyp
     np.testing.assert_allclose(out.data, figure, rtol=1e-9, atol=1e-12)
     default = eda.eda_components(signal, sfreq, step.params["order"], alpha=8e-4)
     assert not np.allclose(out.data, default)
+
+
+def test_the_face_recipe_steps_of_the_card_crop_the_video_windows(tmp_path):
+    from core.cards import load_card
+    from signals.features.face import video_face_crops
+    from signals.recipe import media_stream
+    from tests.worker.multimodal import write_video
+
+    spec = load_card("aimstf_ssff").input("face")
+    video = write_video(tmp_path / "face.avi", duration_s=6.0)
+    out = run_recipe(media_stream(video), spec.recipe)
+    assert out.data.shape == (3, *spec.shape)  # 6 s, the first 3 s skipped
+    np.testing.assert_array_equal(out.window_starts, [3.0, 4.0, 5.0])
+    crop = next(s for s in spec.recipe if s.step == "face_crop").params
+    margins = {"above_eyes": crop["above_eyes"], "below_lips": crop["below_lips"]}
+    expected = video_face_crops(video, offset_s=3.0, **margins)
+    np.testing.assert_array_equal(out.data, expected)
+    with pytest.raises(ValueError, match="reads a media file"):
+        run_recipe(Stream(np.zeros((1, 10)), 5.0), spec.recipe)
