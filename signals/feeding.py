@@ -327,9 +327,15 @@ def _make_input(
 
 
 def prepare_inputs(
-    raw: mne.io.BaseRaw, card: ModelCard, companions: Mapping[str, Path] | None = None
+    raw: mne.io.BaseRaw,
+    card: ModelCard,
+    companions: Mapping[str, Path] | None = None,
+    vectors: Mapping[str, NDArray[np.floating]] | None = None,
 ) -> ModelInputs:
     """Make every input of ``card`` from ``raw`` and the companion files; align the windows.
+
+    The worker and the training code (`model_store.training.samples`) both call
+    this, so a model is trained on exactly what it is served.
 
     Parameters
     ----------
@@ -340,6 +346,9 @@ def prepare_inputs(
     companions : mapping of str to Path or None
         The upload's companion files by original name (face video, music audio,
         eye table; others are ignored).
+    vectors : mapping of str to array or None
+        Per-recording vectors already made for optional inputs, by input name (a
+        data set's distributed music features); they go with every window.
 
     Returns
     -------
@@ -351,7 +360,7 @@ def prepare_inputs(
     CannotFeedError
         When a required source is missing or unusable (no face in the video, ...).
     """
-    companions = companions or {}
+    companions, vectors = companions or {}, dict(vectors or {})
     header = {
         "kind": "signals",
         "channel_names": raw.ch_names,
@@ -363,10 +372,10 @@ def prepare_inputs(
     if not check.can_feed:
         raise CannotFeedError(f"{card.name}: {check.reason}")
     streams: dict[str, Stream] = {}
-    per_recording: dict[str, NDArray[np.floating]] = {}
+    per_recording = {name: v for name, v in vectors.items() if not card.input(name).required}
     notes: list[str] = []
     for spec in card.inputs:
-        if not spec.required and _unfit(spec, header):
+        if spec.name in per_recording or (not spec.required and _unfit(spec, header)):
             continue
         try:
             made, input_notes = _make_input(spec, raw, companions)

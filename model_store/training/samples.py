@@ -1,22 +1,40 @@
-"""Turn a data set's trials into a model's input tensors with the card's own recipe.
+"""Turn a data set's trials into a model's input tensors with the serving functions.
 
-The worker feeds a model by running its card's recipe on a recording; training runs
-the same `signals.recipe.run_recipe` on each trial. Data sets that ship features
-(SEED's ``de_LDS``) enter the recipe after the step that made them, so only the
-remaining steps run, and they are the very functions the worker calls.
+A trial is fed exactly as an upload is: its continuous EEG and EDA become one MNE
+recording given to `signals.feeding.prepare_inputs` (the worker's channel mapping,
+aliases, interpolation, recipe and window alignment), with the trial's media files
+(face video) as companion files. Data sets that ship features enter as uploaded
+feature files do (`signals.feeding.prepare_feature_inputs` for SEED's ``de_LDS``);
+per-recording vectors (PMEmo's music features) run the rest of their recipe.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import mne
 import numpy as np
 from numpy.typing import NDArray
 
-from core.cards import InputSpec, ModelCard, montage_channels
+from core.cards import ModelCard, montage_channels
 from model_store.training.datasets.base import DataSet, Signal, Trial
-from signals.channels import map_channels
-from signals.recipe import Stream, recipe_tail, run_recipe
+from signals.channels import classify_channels
+from signals.feeding import (
+    SI_TO_MICRO,
+    CannotFeedError,
+    ModelInputs,
+    prepare_feature_inputs,
+    prepare_inputs,
+)
+from signals.io import FeatureSet
+from signals.recipe import recipe_tail, run_recipe
+
+#: SEED feature names of the recipe stages that data sets ship EEG features at.
+FEATURE_NAMES = {"lds_smooth": "de_LDS"}
+
+
+class MissingSignalError(ValueError):
+    """A trial lacks a modality that a model requires."""
 
 
 @dataclass(frozen=True)
@@ -63,48 +81,114 @@ class Samples:
         )
 
 
-def _select_channels(spec: InputSpec, signal: Signal) -> Stream:
-    """The signal's channels in the order of the card's montage."""
-    if spec.montage is None or signal.channels is None:
-        return signal.stream
-    montage = montage_channels(spec.montage)
-    mapping = map_channels(signal.channels, montage)
-    if not mapping.complete:
-        raise ValueError(f"input {spec.name!r} needs channels {mapping.missing}")
-    picks = [index for index in mapping.indices if index is not None]
-    return Stream(data=signal.stream.data[picks], sfreq=signal.stream.sfreq)
+def _channel_names(signal: Signal) -> list[str]:
+    """The signal's channel names, or its montage's when the data set fixes the order."""
+    if signal.channels is not None:
+        return list(signal.channels)
+    if signal.montage is None:
+        raise ValueError("a data set signal needs channel names or a montage")
+    return montage_channels(signal.montage)
+
+
+def _recording(trial: Trial) -> mne.io.RawArray:
+    """The trial's continuous EEG and EDA as one recording in SI units (V, S)."""
+    names: list[str] = []
+    types: list[str] = []
+    rows: list[NDArray[np.floating]] = []
+    rates = set()
+    for modality in ("eeg", "eda"):
+        signal = trial.signals.get(modality)
+        if signal is None or signal.stage is not None or signal.stream.source is not None:
+            continue
+        channels = _channel_names(signal)
+        names += channels
+        types += classify_channels(channels) if modality == "eeg" else ["gsr"] * len(channels)
+        rows.append(np.asarray(signal.stream.data, dtype=np.float64) / SI_TO_MICRO)
+        rates.add(float(signal.stream.sfreq))
+    if len(rates) != 1:
+        raise ValueError(
+            f"trial {trial.trial} of subject {trial.subject}: continuous signals at "
+            f"{sorted(rates)} Hz; one recording needs one sampling rate"
+        )
+    info = mne.create_info(names, rates.pop(), types)
+    return mne.io.RawArray(np.concatenate(rows), info, verbose="error")
+
+
+def _feature_set(signal: Signal) -> FeatureSet:
+    """Distributed EEG features ``(n_windows, n_channels, n_bands)`` as an uploaded file."""
+    if signal.stage not in FEATURE_NAMES or signal.window_s is None:
+        raise ValueError(
+            f"EEG features at stage {signal.stage!r} have no feature-file counterpart"
+        )
+    channels = _channel_names(signal)
+    return FeatureSet(
+        source="seed-features",
+        feature_name=FEATURE_NAMES[signal.stage],
+        layout=("channel", "window", "band"),
+        arrays=[np.moveaxis(np.asarray(signal.stream.data, dtype=np.float64), 0, 1)],
+        keys=[FEATURE_NAMES[signal.stage]],
+        channel_names=channels,
+        sfreq=1.0 / signal.window_s,
+    )
+
+
+def _vectors(card: ModelCard, trial: Trial) -> dict[str, NDArray[np.floating]]:
+    """Per-recording vectors the trial ships (music features), through their recipe's rest."""
+    out = {}
+    for spec in card.inputs:
+        signal = trial.signals.get(spec.modality)
+        if spec.modality == "eeg" or signal is None or signal.stage is None:
+            continue
+        steps = recipe_tail(spec, signal.stage, signal.bands, signal.window_s, signal.montage)
+        out[spec.name] = run_recipe(signal.stream, steps).data
+    return out
+
+
+def serving_inputs(card: ModelCard, trial: Trial) -> ModelInputs:
+    """The inputs the worker makes for ``card`` from a recording holding this trial.
+
+    Raises
+    ------
+    MissingSignalError
+        When the trial lacks a modality the model requires.
+    CannotFeedError
+        When the trial cannot feed the model (too short, too few channels, ...).
+    """
+    missing = [s.modality for s in card.inputs if s.required and s.modality not in trial.signals]
+    if missing:
+        raise MissingSignalError(
+            f"model {card.name!r} needs {missing} signals, which trial {trial.trial} of "
+            f"subject {trial.subject} lacks"
+        )
+    eeg = trial.signals.get("eeg")
+    if eeg is not None and eeg.stage is not None:
+        return prepare_feature_inputs(_feature_set(eeg), card)
+    companions = {
+        signal.stream.source.name: signal.stream.source
+        for signal in trial.signals.values()
+        if signal.stream.source is not None
+    }
+    return prepare_inputs(_recording(trial), card, companions, _vectors(card, trial))
 
 
 def trial_inputs(card: ModelCard, trial: Trial) -> dict[str, NDArray[np.float32]]:
-    """Run each card input's recipe on the matching signal of one trial.
-
-    Optional inputs whose modality the trial lacks are left out.
+    """Every window's inputs of one trial, as `serving_inputs` makes them.
 
     Returns
     -------
     inputs : dict of str to array
-        Per input name, ``(n_windows, *spec.shape)`` float32.
+        Per input name, ``(n_windows, *spec.shape)`` float32; optional inputs whose
+        modality the trial lacks are left out.
     """
     out = {}
-    for spec in card.inputs:
-        signal = trial.signals.get(spec.modality)
-        if signal is None:
-            if spec.required:
-                raise ValueError(
-                    f"model {card.name!r} needs {spec.modality!r} signals, which trial "
-                    f"{trial.trial} of subject {trial.subject} lacks"
-                )
-            continue
-        steps = recipe_tail(spec, signal.stage, signal.bands, signal.window_s, signal.montage)
-        data = run_recipe(_select_channels(spec, signal), steps).data
-        if data.ndim == 1:  # one vector per trial (a song's music features)
-            data = data[np.newaxis]
-        if list(data.shape[1:]) != list(spec.shape):
+    for name, data in serving_inputs(card, trial).arrays.items():
+        shape = card.input(name).shape
+        if list(data.shape[1:]) != list(shape):
             raise ValueError(
-                f"the recipe of input {spec.name!r} gives windows of shape "
-                f"{list(data.shape[1:])}, the card declares {spec.shape}"
+                f"the recipe of input {name!r} gives windows of shape "
+                f"{list(data.shape[1:])}, the card declares {shape}"
             )
-        out[spec.name] = data.astype(np.float32)
+        out[name] = data.astype(np.float32)
     return out
 
 
@@ -123,33 +207,35 @@ def class_index(card: ModelCard, dataset: DataSet) -> dict[str, int]:
 def build_samples(card: ModelCard, dataset: DataSet) -> Samples:
     """All windows of all trials of ``dataset``, as the model ``card`` takes them.
 
-    Every input of one trial must give the same number of windows, or one row that
-    then goes with each window; a trial too short for one window (or one sequence
-    of windows) is left out.
+    A trial too short for one window (or one sequence of windows), or without a
+    modality the model requires (DEAP's face video exists for 22 of 32 subjects), is
+    left out.
+
+    Raises
+    ------
+    ValueError
+        When no trial gives inputs (the first trial's reason is given).
     """
     index = class_index(card, dataset)
     inputs: dict[str, list[NDArray[np.float32]]] = {}
     targets, trial_ids, trials = [], [], []
+    reasons = []
     for trial in dataset.trials:
         trials.append(Trial(trial.subject, trial.session, trial.trial, trial.label))
         try:
             arrays = trial_inputs(card, trial)
-        except ValueError as err:
-            if "shorter than one" not in str(err):
+        except (MissingSignalError, CannotFeedError) as err:
+            if not isinstance(err, MissingSignalError) and "shorter than one" not in str(err):
                 raise
+            reasons.append(str(err))
             continue
-        n = max(len(x) for x in arrays.values())
-        if {len(x) for x in arrays.values()} - {1, n}:
-            raise ValueError(
-                f"inputs of one trial give different window counts: "
-                f"{ {name: len(x) for name, x in arrays.items()} }"
-            )
-        # a one-row input (a song's music features) goes with every window
-        arrays = {name: np.repeat(x, n, axis=0) if len(x) < n else x for name, x in arrays.items()}
+        n = len(next(iter(arrays.values())))
         for name, x in arrays.items():
             inputs.setdefault(name, []).append(x)
         targets.append(np.full(n, index[trial.label], dtype=np.int64))
         trial_ids.append(np.full(n, len(trials) - 1, dtype=np.int64))
+    if not targets:
+        raise ValueError(f"no trial of {dataset.name!r} can feed {card.name}: {reasons[0]}")
     return Samples(
         inputs={name: np.concatenate(xs) for name, xs in inputs.items()},
         targets=np.concatenate(targets),

@@ -71,7 +71,7 @@ def load_pmemo(data_dir: Path, task: str = "arousal") -> DataSet:
     for subject, songs in sorted(by_subject.items()):
         for k, (music_id, path) in enumerate(sorted(songs), start=1):
             label = "high" if ratings[music_id][column] >= 0.5 else "low"
-            eda = Signal(Stream(_read_eda(path)[np.newaxis], PMEMO_EDA_SFREQ))
+            eda = Signal(Stream(_read_eda(path)[np.newaxis], PMEMO_EDA_SFREQ), channels=["EDA"])
             music = Signal(
                 Stream(np.asarray(features[music_id]), PMEMO_EDA_SFREQ),
                 stage="opensmile_compare",

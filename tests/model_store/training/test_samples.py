@@ -48,3 +48,32 @@ def test_features_made_otherwise_are_refused(tmp_path: Path) -> None:
     trial = load_dataset("seed-iv", tmp_path).trials[0]
     with pytest.raises(ValueError, match=r"4\.0 s windows"):
         trial_inputs(load_card("maet"), trial)
+
+
+def test_a_training_sample_is_what_serving_makes_of_the_same_recording(tmp_path: Path) -> None:
+    from core.cards import montage_channels
+    from model_store.training.datasets import Signal, Trial
+    from model_store.training.samples import serving_inputs
+    from signals.feeding import prepare_inputs
+    from signals.io import read_raw
+    from signals.recipe import Stream
+
+    # a 31-channel DEAP-order cap without Oz: serving interpolates it, so training must
+    channels = [name for name in montage_channels("deap32") if name != "Oz"]
+    rng = np.random.default_rng(0)
+    data = rng.normal(0.0, 20.0, size=(31, 128 * 8))  # µV, 8 s at 128 Hz
+    trial = Trial("s01", 1, 1, "HVHA", {"eeg": Signal(Stream(data, 128.0), channels=channels)})
+    card = load_card("aimstf_ssff").model_copy()
+    card.inputs = [card.input("eeg")]
+    training = trial_inputs(card, trial)["eeg"]
+    assert training.shape == (5, 32, 128)  # 8 one-second windows, 3 of baseline removed
+    path = tmp_path / "upload.mat"
+    scipy.io.savemat(path, {"data": data})
+    options = {"sfreq": 128.0, "ch_names": channels, "unit": "uV", "variable": "data"}
+    served = prepare_inputs(read_raw(path, options=options), card)
+    np.testing.assert_allclose(training, served.arrays["eeg"], rtol=1e-5, atol=1e-4)
+    np.testing.assert_array_equal(served.window_starts, [3.0, 4.0, 5.0, 6.0, 7.0])
+    assert serving_inputs(card, trial).notes == served.notes
+    assert any("Oz" in note for note in served.notes)
+    oz = montage_channels("deap32").index("Oz")
+    assert np.abs(training[:, oz]).mean() > 1.0  # interpolated from its neighbours, not zero
