@@ -18,7 +18,7 @@ from core.cards import montage_channels
 from model_store.training.datasets.base import DataSet, Signal, Trial
 from signals.feeding import SI_TO_MICRO
 from signals.io import read_raw
-from signals.recipe import Stream
+from signals.recipe import Stream, media_stream
 
 TASK_LABELS = {
     "valence": ["low", "high"],
@@ -72,7 +72,7 @@ def _signals(
 
 
 def load_deap(data_dir: Path, task: str = "valence") -> DataSet:
-    """Read DEAP's ``data_preprocessed_python`` pickles.
+    """Read DEAP's ``data_preprocessed_python`` pickles and, where present, face videos.
 
     Parameters
     ----------
@@ -80,17 +80,21 @@ def load_deap(data_dir: Path, task: str = "valence") -> DataSet:
         Folder holding ``sXX.dat`` (or its parent): Python-2 pickles with ``data``
         (40 trials x 40 channels x 8064 samples at 128 Hz, the first 3 s a pre-trial
         baseline, which is kept for recipes that remove it) and ``labels`` (40 x 4:
-        valence, arousal, dominance, liking). Trials are in video order.
+        valence, arousal, dominance, liking). Trials are in video order. The
+        parent may also hold DEAP's ``face_video/sXX/sXX_trialYY.avi`` (subjects 1-22),
+        taken to start with the trial's data, baseline included.
     task : str
         ``valence``, ``arousal`` or ``quadrant``.
 
     Returns
     -------
     dataset : DataSet
-        One trial per video: ``eeg`` (the 32 EEG channels) and ``eda`` (GSR).
+        One trial per video: ``eeg`` (the 32 EEG channels), ``eda`` (GSR) and, when
+        the trial's video exists, ``face`` (the video file, for the face recipe).
     """
     folder = data_dir / "data_preprocessed_python"
     folder = folder if folder.is_dir() else data_dir
+    videos = folder.parent / "face_video"
     channels = montage_channels("deap32")
     trials = []
     for path in sorted(folder.glob("s*.dat")):
@@ -99,6 +103,9 @@ def load_deap(data_dir: Path, task: str = "valence") -> DataSet:
         for k, (data, rating) in enumerate(zip(content["data"], content["labels"], strict=True)):
             label = rating_label(rating[0], rating[1], task)
             signals = _signals(data[:32], channels, data[DEAP_GSR_INDEX], DEAP_SFREQ)
+            video = videos / path.stem / f"{path.stem}_trial{k + 1:02d}.avi"
+            if video.is_file():
+                signals["face"] = Signal(media_stream(video))
             trials.append(Trial(path.stem, 1, k + 1, label, signals))
     return DataSet("deap", TASK_LABELS[task], trials)
 

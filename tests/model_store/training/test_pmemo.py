@@ -9,10 +9,14 @@ from model_store.training.datasets import load_dataset
 from model_store.training.samples import build_samples
 
 
-def _write_pmemo(root: Path) -> None:
+def write_pmemo(root: Path, axis: str = "Arousal") -> None:
+    """PMEmo 2019's layout: 2 songs, 3 (song, subject) EDA recordings of 65 s at 50 Hz.
+
+    Song 1 is rated high arousal and low valence, song 4 the opposite.
+    """
     (root / "annotations").mkdir(parents=True)
     (root / "features").mkdir()
-    (root / "EDA" / "Arousal").mkdir(parents=True)
+    (root / "EDA" / axis).mkdir(parents=True)
     (root / "annotations" / "static_annotations.csv").write_text(
         "musicId,Arousal(mean),Valence(mean)\n1,0.8,0.2\n4,0.3,0.6\n"
     )
@@ -24,11 +28,12 @@ def _write_pmemo(root: Path) -> None:
     t = np.arange(65 * 50) / 50.0
     for song, subject in [(1, "100177"), (4, "100177"), (4, "200378")]:
         lines = ["time,EDA", *(f"{x:.2f},{10 + song + 0.01 * x:.4f}" for x in t)]
-        (root / "EDA" / "Arousal" / f"{song}_{subject}_A.csv").write_text("\n".join(lines) + "\n")
+        path = root / "EDA" / axis / f"{song}_{subject}_{axis[0]}.csv"
+        path.write_text("\n".join(lines) + "\n")
 
 
 def test_pmemo_layout_and_music_with_every_window(tmp_path: Path) -> None:
-    _write_pmemo(tmp_path)
+    write_pmemo(tmp_path)
     ds = load_dataset("pmemo", tmp_path, task="arousal")
     assert [(t.subject, t.trial, t.label) for t in ds.trials] == [
         ("100177", 1, "high"),
