@@ -26,7 +26,7 @@ from torch.nn import functional as F
 
 from core.cards import ModelCard
 from model_store.models.base import CardModel
-from signals.features.grid import grid_occupied, to_grid
+from signals.features.grid import grid_occupied, montage_grid, to_grid
 
 DEFAULT_TEMPLATES = ("an EEG recording of a person feeling {}",)
 
@@ -101,10 +101,16 @@ class EmotionCLIP(CardModel):
 
     @classmethod
     def card_kwargs(cls, card: ModelCard) -> dict[str, Any]:
-        """Classes from the labels; slices and bands from the ``eeg`` shape ``(T, 62, 5)``."""
-        sample_length, _, in_bands = card.input("eeg").shape
+        """What the card states: classes, slices, bands and the electrode grid.
+
+        ``n_classes`` from the labels, slices and bands from the ``eeg`` shape
+        ``(T, 62, 5)``, the grid from the ``eeg`` montage (`montage_grid`).
+        """
+        eeg = card.input("eeg")
+        sample_length, _, in_bands = eeg.shape
         return {
             "n_classes": len(card.labels),
+            "grid": montage_grid(eeg.montage or ""),
             "sample_length": sample_length,
             "in_bands": in_bands,
         }

@@ -25,7 +25,7 @@ from torch import nn
 
 from core.cards import ModelCard
 from model_store.models.base import CardModel
-from signals.features.grid import grid_cells, grid_occupied, to_grid
+from signals.features.grid import grid_cells, grid_occupied, montage_grid, to_grid
 
 # grid flips that turn each corner into the top-left one: (flip rows, flip columns)
 CORNERS = {
@@ -183,10 +183,16 @@ class STRNN(CardModel):
 
     @classmethod
     def card_kwargs(cls, card: ModelCard) -> dict[str, Any]:
-        """Classes from the labels; slices and bands from the ``eeg`` shape ``(T, 62, 5)``."""
-        sample_length, _, in_features = card.input("eeg").shape
+        """What the card states: classes, slices, bands and the electrode grid.
+
+        ``n_classes`` from the labels, slices and bands from the ``eeg`` shape
+        ``(T, 62, 5)``, the grid from the ``eeg`` montage (`montage_grid`).
+        """
+        eeg = card.input("eeg")
+        sample_length, _, in_features = eeg.shape
         return {
             "n_classes": len(card.labels),
+            "grid": montage_grid(eeg.montage or ""),
             "sample_length": sample_length,
             "in_features": in_features,
         }

@@ -54,6 +54,20 @@ def grid_cells(grid: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, 
     return rows, cols, (len(layout), max(len(row) for row in layout))
 
 
+def montage_grid(montage: str) -> str:
+    """The name of the electrode grid drawn for ``montage`` in the reference tables.
+
+    Raises
+    ------
+    ValueError
+        When no grid, or more than one, is drawn for the montage.
+    """
+    names = [name for name, table in reference()["grids"].items() if table["montage"] == montage]
+    if len(names) != 1:
+        raise ValueError(f"montage {montage!r} has {len(names)} electrode grids: {names}")
+    return names[0]
+
+
 def grid_occupied(grid: str) -> np.ndarray:
     """Boolean mask ``(n_rows, n_cols)`` of the cells that hold an electrode."""
     rows, cols, shape = grid_cells(grid)

@@ -467,9 +467,9 @@ def test_shipped_weights_load_into_the_card_sized_model(name: str) -> None:
 
 def test_a_card_restating_a_size_is_refused() -> None:
     card = load_card("strnn")
-    restated = card.model_copy(update={"architecture": {**card.architecture, "n_classes": 3}})
-    with pytest.raises(ValueError, match=r"restates \['n_classes'\]"):
-        build_model(restated)
+    restated = {**card.architecture, "n_classes": 3, "grid": "seed62_9x9"}
+    with pytest.raises(ValueError, match=r"restates \['grid', 'n_classes'\]"):
+        build_model(card.model_copy(update={"architecture": restated}))
 
 
 def test_sizes_follow_the_card_inputs_and_labels() -> None:

@@ -55,3 +55,13 @@ def test_the_models_and_the_recipe_share_one_grid_scatter():
     np.testing.assert_array_equal(image[:, :, 0, 3], features[:, 0])
     np.testing.assert_array_equal(image[:, :, 8, 6], features[:, 61])
     assert np.count_nonzero(image[0, 0]) == 62
+
+
+def test_the_grid_follows_from_the_montage():
+    import pytest
+
+    from signals.features.grid import montage_grid
+
+    assert montage_grid("seed62") == "seed62_9x9"
+    with pytest.raises(ValueError, match="montage 'deap32' has 0 electrode grids"):
+        montage_grid("deap32")
