@@ -360,7 +360,7 @@ def prepare_inputs(
     CannotFeedError
         When a required source is missing or unusable (no face in the video, ...).
     """
-    companions, vectors = companions or {}, dict(vectors or {})
+    companions = companions or {}
     header = {
         "kind": "signals",
         "channel_names": raw.ch_names,
@@ -372,7 +372,7 @@ def prepare_inputs(
     if not check.can_feed:
         raise CannotFeedError(f"{card.name}: {check.reason}")
     streams: dict[str, Stream] = {}
-    per_recording = {name: v for name, v in vectors.items() if not card.input(name).required}
+    per_recording = dict(vectors or {})
     notes: list[str] = []
     for spec in card.inputs:
         if spec.name in per_recording or (not spec.required and _unfit(spec, header)):

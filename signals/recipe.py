@@ -304,7 +304,7 @@ def video_frames_step(stream: Stream, fps: int) -> Stream:
     ``face_crop`` consumes one at a time (see `signals.features.face.video_frames`).
     """
     _, frames = video_frames(_source(stream, "video_frames"), fps=int(fps))
-    return Stream(data=frames, sfreq=float(fps))  # type: ignore[arg-type]
+    return Stream(data=frames, sfreq=float(fps))
 
 
 def face_crop_step(
