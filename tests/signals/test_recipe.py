@@ -1,9 +1,9 @@
-"""Recipes of the five models run end to end on synthetic recordings."""
+"""Recipe steps on known signals, and the five cards' own recipes end to end."""
 
 import numpy as np
 import pytest
 
-from core.cards import RecipeStep, band_edges
+from core.cards import RecipeStep, band_edges, load_card, load_cards, montage_channels
 from signals.features.normalization import fit_normalization, save_normalization
 from signals.features.spectral import differential_entropy
 from signals.recipe import Stream, run_recipe
@@ -177,3 +177,38 @@ def test_the_face_recipe_steps_of_the_card_crop_the_video_windows(tmp_path):
     np.testing.assert_array_equal(out.data, expected)
     with pytest.raises(ValueError, match="reads a media file"):
         run_recipe(Stream(np.zeros((1, 10)), 5.0), spec.recipe)
+
+
+def _signal_input(spec, sfreq: float, seconds: float) -> Stream:
+    """A synthetic continuous input of a card: EEG (µV, its montage), EDA (µS) or eye."""
+    modality = spec.modality
+    if modality == "eeg":
+        return _eeg(len(montage_channels(spec.montage)), sfreq, seconds)
+    t = np.arange(int(seconds * sfreq)) / sfreq
+    if modality == "eda":
+        return Stream(data=(3.0 + 0.01 * t)[np.newaxis], sfreq=sfreq)
+    rng = np.random.default_rng(0)
+    pupil = np.full(t.size, 3.0)
+    gaze = [rng.normal(960, 5, t.size), rng.normal(540, 5, t.size)]
+    return Stream(data=np.stack([*gaze, pupil, pupil + 0.1]), sfreq=sfreq)
+
+
+CARD_SIGNAL_INPUTS = [
+    (card.name, spec.name)
+    for card in load_cards()
+    for spec in card.inputs
+    if spec.modality in ("eeg", "eda", "eye")
+]
+
+
+@pytest.mark.parametrize(("model", "name"), CARD_SIGNAL_INPUTS)
+def test_each_card_recipe_makes_windows_of_the_card_shape(model: str, name: str):
+    spec = load_card(model).input(name)
+    if any(step.step == "cvxeda" for step in spec.recipe):
+        pytest.importorskip("cvxopt")
+    seconds = 12.0 if spec.modality != "eda" else 30.0
+    rate = {"eeg": 250.0, "eda": 50.0, "eye": 120.0}[spec.modality]
+    out = run_recipe(_signal_input(spec, rate, seconds), spec.recipe)
+    assert out.data.shape[1:] == tuple(spec.shape)
+    assert len(out.window_starts) == len(out.data) > 0
+    assert np.isfinite(out.data).all()
