@@ -18,7 +18,7 @@ from core.config import Settings
 from core.metrics import ERRORS, UPLOAD_BYTES
 from core.store import Recording, new_id
 from signals.feeding import check_feed
-from signals.io import RecordingHeader, UnreadableRecordingError, detect_format
+from signals.io import ReadLimits, RecordingHeader, UnreadableRecordingError, detect_format
 
 CHUNK = 1 << 20
 
@@ -60,20 +60,6 @@ def check_file_count(n_files: int, settings: Settings) -> None:
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             f"the job has {n_files} recordings; the limit is {settings.max_files_per_job} "
             "per job (AFFECTSERVE_MAX_FILES_PER_JOB): split it into several jobs",
-        )
-
-
-def check_header_limits(header: RecordingHeader, settings: Settings) -> None:
-    """Refuse a recording over the channel or duration limit (`UnreadableRecordingError`)."""
-    if len(header.channel_names) > settings.max_channels:
-        raise UnreadableRecordingError(
-            f"it has {len(header.channel_names)} channels; the limit is "
-            f"{settings.max_channels} (AFFECTSERVE_MAX_CHANNELS)"
-        )
-    if header.duration_s > settings.max_duration_s:
-        raise UnreadableRecordingError(
-            f"it lasts {header.duration_s:g} s; the limit is {settings.max_duration_s:g} s "
-            "(AFFECTSERVE_MAX_DURATION_S): cut it into shorter recordings"
         )
 
 
@@ -150,9 +136,13 @@ def store_upload(
     try:
         tmp = spooled.rename(spooled.with_suffix(f".{detect_format(spooled)}"))
         header = read_header_limited(
-            tmp, {k: Path(v) for k, v in stored.items()}, options, settings.read_timeout_s
+            tmp,
+            {k: Path(v) for k, v in stored.items()},
+            options,
+            ReadLimits.from_settings(settings),
+            settings.read_timeout_s,
+            settings.reader_memory_mb,
         )
-        check_header_limits(header, settings)
     except UnreadableRecordingError as err:
         tmp.unlink(missing_ok=True)
         ERRORS.labels(kind="upload_unreadable").inc()

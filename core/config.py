@@ -47,6 +47,32 @@ class Settings(BaseSettings):
         default=6 * 3600.0, gt=0, description="Longest recording accepted, seconds."
     )
     max_channels: int = Field(default=512, ge=1, description="Most channels in a recording.")
+    max_sfreq: float = Field(
+        default=50_000.0, gt=0, description="Highest sampling rate accepted, Hz."
+    )
+    max_samples: int = Field(
+        default=250_000_000,
+        ge=1,
+        description=(
+            "Most values (channels x samples, or elements of any one array a file declares) "
+            "in a recording; checked on the declared sizes before anything is read."
+        ),
+    )
+    reader_memory_mb: float = Field(
+        default=4096.0,
+        gt=0,
+        description="Address-space cap of the process that reads an uploaded header, MB.",
+    )
+    worker_memory_mb: float | None = Field(
+        default=16384.0,
+        gt=0,
+        description="Address-space cap of each worker pool process, MB (unset: none).",
+    )
+    upload_stall_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A request body that sends nothing for this long is dropped (408), s.",
+    )
     read_timeout_s: float = Field(
         default=60.0, gt=0, description="Time limit of reading one uploaded header, seconds."
     )

@@ -12,7 +12,9 @@ matrix, default ``'uV'``, or of a FieldTrip struct, default ``'V'``: one of
 ``'V'``, ``'mV'``, ``'uV'``, ``'nV'``), ``feature`` (SEED feature name),
 ``window_s`` (SEED window, s), ``max_gap_s`` (EDF+D: longest total gap filled, s).
 ``companions`` maps the original names of the other uploaded files (an EEGLAB
-``.fdt``) to where they are stored.
+``.fdt``) to where they are stored; a reader opens no other file. ``limits``
+(`ReadLimits`) are checked on the sizes a file declares before its samples are read
+or decompressed.
 """
 
 from __future__ import annotations
@@ -26,12 +28,20 @@ from mne.io.edf.edf import RawBDF, RawEDF
 from numpy.typing import NDArray
 
 from signals.io import edf, eeglab, fieldtrip, mat
-from signals.io.base import FeatureSet, Gap, RecordingHeader, UnreadableRecordingError
+from signals.io.base import (
+    NO_LIMITS,
+    FeatureSet,
+    Gap,
+    ReadLimits,
+    RecordingHeader,
+    UnreadableRecordingError,
+)
 from signals.io.mat5_check import check_mat5
 
 __all__ = [
     "FeatureSet",
     "Gap",
+    "ReadLimits",
     "RecordingHeader",
     "UnreadableRecordingError",
     "detect_format",
@@ -108,17 +118,22 @@ def _not_supported(path: Path, head: bytes) -> str:
     return f"the file matches no supported format; upload an {_SUPPORTED} file"
 
 
-def _layout(path: Path) -> str:
+def _layout(path: Path, limits: ReadLimits) -> str:
     fmt = detect_format(path)
     if fmt in ("edf", "bdf"):
         return fmt
-    if not mat.is_hdf5(path):
-        check_mat5(path)
+    if mat.is_hdf5(path):
+        mat.check_hdf5(path, limits)
+    else:
+        check_mat5(path, limits)
     return mat.mat_layout(path)
 
 
 def read_header(
-    path: Path, companions: dict[str, Path] | None = None, options: dict[str, Any] | None = None
+    path: Path,
+    companions: dict[str, Path] | None = None,
+    options: dict[str, Any] | None = None,
+    limits: ReadLimits = NO_LIMITS,
 ) -> RecordingHeader:
     """Read what an upload needs to know about a recording, without its signals.
 
@@ -134,16 +149,32 @@ def read_header(
         Other files of the same upload, by original name (an EEGLAB ``.fdt``).
     options : dict or None
         Upload options (see the module docstring).
+    limits : ReadLimits
+        Largest recording accepted; the declared sizes are checked before reading.
 
     Returns
     -------
     RecordingHeader
         Never holds identifying fields (patient name, birth date, ...).
+
+    Raises
+    ------
+    UnreadableRecordingError
+        The file is not a readable recording, or is over ``limits``.
     """
-    companions, options = companions or {}, options or {}
-    layout = _layout(path)
+    header = _read_header(path, companions or {}, options or {}, limits)
+    limits.check_recording(
+        len(header.channel_names), max(header.channel_sfreqs, default=0.0), header.duration_s
+    )
+    return header
+
+
+def _read_header(
+    path: Path, companions: dict[str, Path], options: dict[str, Any], limits: ReadLimits
+) -> RecordingHeader:
+    layout = _layout(path, limits)
     if layout in ("edf", "bdf"):
-        return edf.read_edf_header(path, layout)
+        return edf.read_edf_header(path, layout, limits)
     if layout == "eeglab":
         return eeglab.read_eeglab_header(path, companions)
     if layout == "fieldtrip":
@@ -176,7 +207,7 @@ def read_raw(
         Also for feature files, which `read_features` reads.
     """
     companions, options = companions or {}, options or {}
-    layout = _layout(path)
+    layout = _layout(path, NO_LIMITS)
     if layout in ("edf", "bdf"):
         return edf.read_edf_raw(path, layout, float(options.get("max_gap_s", 600.0)))
     if layout == "eeglab":
@@ -247,7 +278,7 @@ def read_features(
     -------
     FeatureSet
     """
-    layout = _layout(path)
+    layout = _layout(path, NO_LIMITS)
     if layout not in ("seed-features", "deap-preprocessed"):
         raise UnreadableRecordingError(
             f"the file is a {layout} recording of signals, not a feature file; read it with "

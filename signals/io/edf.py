@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from signals.channels import classify_channels
-from signals.io.base import Gap, RecordingHeader, UnreadableRecordingError
+from signals.io.base import NO_LIMITS, Gap, ReadLimits, RecordingHeader, UnreadableRecordingError
 
 _Number = TypeVar("_Number", int, float)
 _ANNOTATION_LABELS = ("EDF Annotations", "BDF Annotations")
@@ -264,7 +264,7 @@ def _gap_warning(gaps: list[Gap]) -> str:
     )
 
 
-def read_edf_header(path: Path, fmt: str) -> RecordingHeader:
+def read_edf_header(path: Path, fmt: str, limits: ReadLimits = NO_LIMITS) -> RecordingHeader:
     """Read an EDF/BDF header (no signal data) into a `RecordingHeader`.
 
     Parameters
@@ -273,12 +273,20 @@ def read_edf_header(path: Path, fmt: str) -> RecordingHeader:
         The file.
     fmt : str
         ``'edf'`` or ``'bdf'``.
+    limits : ReadLimits
+        Checked on the fixed header (channels, rates, records, gaps) before MNE opens
+        the file.
 
     Returns
     -------
     RecordingHeader
     """
     layout = read_edf_layout(path, fmt)
+    limits.check_recording(
+        len(layout.signal_indices),
+        max(layout.samples_per_record[i] for i in layout.signal_indices) / layout.record_s,
+        layout.n_records * layout.record_s + sum(gap.duration_s for gap in layout.gaps),
+    )
     raw = _open(path, fmt, preload=False)
     notes = list(layout.warnings)
     if len(set(layout.labels)) < len(layout.labels):

@@ -7,6 +7,12 @@ instead of raising an exception. `check_mat5` walks every data element of the fi
 (decompressing compressed variables one at a time) and refuses a file whose
 structure scipy could not read safely, with `UnreadableRecordingError`.
 
+It also refuses a file that declares more than its `ReadLimits` allow, before it
+is read: an array whose dimensions hold more than ``max_samples`` values, or a
+compressed variable whose declared size is over ``max_samples`` x 8 bytes. A
+compressed variable is inflated only up to its declared size, so a decompression
+bomb costs at most that much memory, whatever it would inflate to.
+
 Layout (MATLAB's "MAT-File Format"): a 128-byte header, then data elements. An
 element is a tag (data type, byte count; or the 4-byte "small element" form) and
 its data, padded to 8 bytes inside arrays. An array (``miMATRIX``) holds array
@@ -23,7 +29,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from signals.io.base import UnreadableRecordingError
+from signals.io.base import NO_LIMITS, ReadLimits, UnreadableRecordingError
 
 #: Bytes per value of the numeric and text data types (miINT8 ... miUTF32).
 ITEM_BYTES = {1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4, 7: 4, 9: 8, 12: 8, 13: 8, 16: 1, 17: 2, 18: 4}
@@ -42,9 +48,10 @@ _REMEDY = "save it again in MATLAB with save(..., '-v7') and upload the complete
 class _Elements:
     """Reads element tags of one byte buffer (a file or a decompressed variable)."""
 
-    def __init__(self, buffer: bytes | mmap.mmap, order: str) -> None:
+    def __init__(self, buffer: bytes | mmap.mmap, order: str, limits: ReadLimits) -> None:
         self.buffer = buffer
         self.order = order
+        self.limits = limits
 
     def tag(self, pos: int, end: int) -> tuple[int, int, int, int]:
         """Data type, byte count, data start and the next element's position."""
@@ -95,6 +102,7 @@ class _Elements:
         dims = self.int32s(start, n_bytes)
         if len(dims) < 2 or min(dims) < 0:
             raise _damaged(f"the dimensions at byte {start} are {dims}")
+        self.limits.check_array(dims, "a MAT array")
         n_values = math.prod(dims)
         if mclass == _OBJECT:
             pos = self.typed(pos, end, (_INT8,), "object class name")[2]
@@ -135,20 +143,22 @@ def _damaged(detail: str) -> UnreadableRecordingError:
     return UnreadableRecordingError(f"the MAT file is damaged ({detail}); {_REMEDY}")
 
 
-def check_mat5(path: Path) -> None:
+def check_mat5(path: Path, limits: ReadLimits = NO_LIMITS) -> None:
     """Refuse a MAT v5 file whose element structure scipy could not read safely.
 
     Parameters
     ----------
     path : Path
         A MAT v5 (v6/v7) file.
+    limits : ReadLimits
+        Largest arrays accepted (declared dimensions and decompressed sizes).
 
     Raises
     ------
     UnreadableRecordingError
         When a tag names an unknown data type or array class, an element runs past
         its container, numbers do not fill their array's dimensions, or a
-        compressed variable does not decompress.
+        compressed variable does not decompress; or when an array is over ``limits``.
     """
     with open(path, "rb") as fid:
         mark = fid.read(128)[126:]
@@ -156,7 +166,42 @@ def check_mat5(path: Path) -> None:
             raise _damaged("its 128-byte header has no byte-order mark")
         order = "<" if mark == b"IM" else ">"
         with mmap.mmap(fid.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            _check_elements(_Elements(data, order), len(data))
+            _check_elements(_Elements(data, order, limits), len(data))
+
+
+def _inflate(compressed: bytes, order: str, max_bytes: int) -> bytes:
+    """Decompress one variable up to the size its first tag declares, at most ``max_bytes``.
+
+    Parameters
+    ----------
+    compressed : bytes
+        The data of an ``miCOMPRESSED`` element.
+    order : str
+        Byte order, ``'<'`` or ``'>'``.
+    max_bytes : int
+        Largest declared size accepted, bytes.
+
+    Returns
+    -------
+    bytes
+        The variable's tag and data; never longer than 8 + its declared size, so that
+        what lies beyond (a bomb) is never inflated.
+    """
+    inflater = zlib.decompressobj()
+    try:
+        tag = inflater.decompress(compressed, 8)
+        if len(tag) < 8:
+            raise _damaged("a compressed variable holds no complete element")
+        n_bytes = struct.unpack(order + "II", tag)[1]
+        if n_bytes > max_bytes:
+            raise UnreadableRecordingError(
+                f"a compressed MAT variable declares {n_bytes:,} bytes once decompressed; "
+                f"the limit is {max_bytes:,} bytes (8 per value of AFFECTSERVE_MAX_SAMPLES): "
+                "split the recording into shorter files"
+            )
+        return tag + inflater.decompress(inflater.unconsumed_tail, n_bytes)
+    except zlib.error as err:
+        raise _damaged(f"a compressed variable does not decompress: {err}") from err
 
 
 def _check_elements(elements: _Elements, size: int) -> None:
@@ -165,11 +210,12 @@ def _check_elements(elements: _Elements, size: int) -> None:
     while pos + 8 <= size:
         kind, n_bytes, start, _ = elements.tag(pos, size)
         if kind == _COMPRESSED:
-            try:
-                variable = zlib.decompress(elements.buffer[start : start + n_bytes])
-            except zlib.error as err:
-                raise _damaged(f"a compressed variable does not decompress: {err}") from err
-            inner = _Elements(variable, elements.order)
+            variable = _inflate(
+                elements.buffer[start : start + n_bytes],
+                elements.order,
+                elements.limits.max_bytes,
+            )
+            inner = _Elements(variable, elements.order, elements.limits)
             n_inner, inner_start, _ = inner.typed(0, len(variable), (_MATRIX,), "variable")
             inner.array(inner_start, inner_start + n_inner, 0)
         elif kind == _MATRIX:
