@@ -269,6 +269,30 @@ class Supervisor:
             child.process.wait()
 
 
+def api_command(settings: Settings, host: str, port: int) -> list[str]:
+    """The command line that runs the API: uvicorn with bounded connections.
+
+    At most ``max_connections`` at once (more are answered 503), request heads due within
+    ``request_stall_s`` (`api.main.BoundedH11Protocol`), idle keep-alive closed after 5 s.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.main:app",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--http",
+        "api.main:BoundedH11Protocol",
+        "--limit-concurrency",
+        str(settings.max_connections),
+        "--timeout-keep-alive",
+        "5",
+    ]
+
+
 def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
@@ -331,11 +355,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
             grace_s=settings.shutdown_grace_s,
             term_group=False,
         )
-        supervisor.start(
-            "api",
-            [sys.executable, "-m", "uvicorn", "api.main:app", "--host", host, "--port", str(port)],
-            launch.env,
-        )
+        supervisor.start("api", api_command(settings, host, port), launch.env)
         print(f"affectserve: serving on http://{host}:{port} (Ctrl-C stops)", flush=True)
         while not stopping:
             exited = supervisor.check()

@@ -68,10 +68,18 @@ class Settings(BaseSettings):
         gt=0,
         description="Address-space cap of each worker pool process, MB (unset: none).",
     )
-    upload_stall_s: float = Field(
+    request_stall_s: float = Field(
         default=30.0,
         gt=0,
-        description="A request body that sends nothing for this long is dropped (408), s.",
+        description=(
+            "A connection that has not sent its request headers after this long, or a "
+            "request body that sends nothing for this long, is dropped, s."
+        ),
+    )
+    max_connections: int = Field(
+        default=200,
+        ge=1,
+        description="Open connections the API serves at once; more are answered 503.",
     )
     read_timeout_s: float = Field(
         default=60.0, gt=0, description="Time limit of reading one uploaded header, seconds."
