@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 
 from core.config import Settings
+from core.resources import private_files
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GRACE_S = 20.0
@@ -305,6 +306,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
 
     launch = plan(host, port, data_dir, workers)
     settings = launch.settings
+    private_files()
     settings.ensure_dirs()
     shutil.rmtree(metrics_dir(settings), ignore_errors=True)
     metrics_dir(settings).mkdir(parents=True)

@@ -14,8 +14,9 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from api.auth import UNAUTHORISED, get_caller
 from api.errors import install_error_handlers
 from api.routes import health, jobs, metrics, models, pages, plots, recordings
-from api.uploads import too_large
+from api.uploads import clean_spool, too_large
 from core.config import Settings, get_settings
+from core.resources import private_files
 from signals.channels import standard_positions
 
 MULTIPART_OVERHEAD = 1 << 20
@@ -110,7 +111,9 @@ class BoundedH11Protocol(H11Protocol):
 def create_app() -> FastAPI:
     """Build the application and check the settings."""
     settings = get_settings()
+    private_files()
     settings.ensure_dirs()
+    clean_spool(settings)
     standard_positions()
     app = FastAPI(
         title="affectserve",

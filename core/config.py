@@ -195,10 +195,16 @@ class Settings(BaseSettings):
         """Upload size limit in bytes."""
         return int(self.max_upload_mb * 1024 * 1024)
 
+    @property
+    def spool_dir(self) -> Path:
+        """Uploads being received and read, before they are stored or refused."""
+        return self.data_dir / "tmp"
+
     def ensure_dirs(self) -> None:
-        """Create the data folders."""
-        for path in (self.uploads_dir, self.results_dir, self.data_dir / "tmp"):
-            path.mkdir(parents=True, exist_ok=True)
+        """Create the data folders, readable by the service user only (0700)."""
+        for path in (self.data_dir, self.uploads_dir, self.results_dir, self.spool_dir):
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            path.chmod(0o700)
 
 
 @cache

@@ -1,7 +1,9 @@
-"""Memory caps of the processes that read untrusted files (header readers, worker pool)."""
+"""Process-wide limits: memory caps of the processes that read untrusted files (header
+readers, worker pool), and private file modes for what the service writes."""
 
 from __future__ import annotations
 
+import os
 import resource
 
 
@@ -28,3 +30,12 @@ def cap_address_space(megabytes: float | None) -> None:
 def peak_rss_bytes() -> int:
     """The largest resident memory this process has used so far, bytes (Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def private_files() -> None:
+    """Make every file this process creates from now on private to its user.
+
+    Sets the umask to ``077``: new files are 0600 and new folders 0700 (uploads,
+    results, figures, the job database), inherited by child processes.
+    """
+    os.umask(0o077)

@@ -52,8 +52,8 @@ __all__ = [
 ]
 
 _MAGIC = (
-    (b"0       ", "edf"),
-    (b"\xffBIOSEMI", "bdf"),
+    (edf.EDF_MAGIC, "edf"),
+    (edf.BDF_MAGIC, "bdf"),
     (b"MATLAB 5.0 MAT-file", "mat"),
     (b"MATLAB 7.3 MAT-file", "mat"),
     (b"\x89HDF\r\n\x1a\n", "mat"),

@@ -38,6 +38,37 @@ _MICRO = ("\u03bcV", "\u00b5V", "\x83\xcaV", "uV")
 _MILLI = ("mV",)
 
 
+#: The first 8 bytes of an EDF file and of a BDF file.
+EDF_MAGIC, BDF_MAGIC = b"0       ", b"\xffBIOSEMI"
+#: What `deidentified_head` writes over header bytes 8-184: EDF+'s anonymous patient and
+#: recording fields, and the start date and time MNE's ``anonymize`` gives (1 January
+#: 2000, 00:00:00; EDF years 00-84 are 2000-2084).
+_ANONYMOUS = b"X X X X".ljust(80) + b"Startdate X X X X".ljust(80) + b"01.01.00" + b"00.00.00"
+
+
+def deidentified_head(head: bytes) -> bytes:
+    """The first bytes of a file with its EDF/BDF identifying header fields blanked.
+
+    The patient and recording fields become EDF+'s anonymous form (no name, birth date,
+    administration code or equipment) and the start date and time become 1 January 2000,
+    midnight, as MNE's ``anonymize`` sets them; annotation onsets are relative to the
+    start and keep their meaning. Bytes of other formats come back unchanged.
+
+    Parameters
+    ----------
+    head : bytes
+        The first bytes of an uploaded file (at least 184 for an EDF/BDF header).
+
+    Returns
+    -------
+    bytes
+        ``head`` with bytes 8-184 replaced when it starts like EDF or BDF.
+    """
+    if not head.startswith((EDF_MAGIC, BDF_MAGIC)) or len(head) < 184:
+        return head
+    return head[:8] + _ANONYMOUS + head[184:]
+
+
 @dataclass(frozen=True)
 class EdfLayout:
     """The parts of an EDF/BDF header the checks need (nothing identifying).
