@@ -24,11 +24,14 @@ import httpx
 
 from core.config import Settings
 from core.resources import private_files
+from model_store.clients import torchserve_headers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GRACE_S = 20.0
 MAX_REQUEST_MB = 64
 MAX_RESTARTS = 5
+#: TorchServe's tokens last ten years: a restart makes new ones, which clients read again.
+TOKEN_LIFETIME_MIN = 10 * 365 * 24 * 60
 
 
 @dataclass
@@ -109,12 +112,14 @@ def _port(url: str) -> int:
 
 
 def torchserve_config(settings: Settings, models: list[str], model_store: Path) -> Path:
-    """Write TorchServe's ``config.properties`` (loopback only, small JVM).
+    """Write TorchServe's ``config.properties`` (loopback only, small JVM, tokens on).
 
     The metrics and gRPC ports follow the management port (+1, +2, +3), so that
-    servers with different ports never collide.
+    servers with different ports never collide. Token authorisation stays on: TorchServe
+    writes its tokens to ``key_file.json`` (0600) in its working folder
+    (`Settings.torchserve_dir`) at each start, and they do not expire while it runs.
     """
-    folder = settings.data_dir.resolve() / "torchserve"
+    folder = settings.torchserve_dir.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     management_port = _port(settings.torchserve_management_url)
     lines = [
@@ -125,7 +130,8 @@ def torchserve_config(settings: Settings, models: list[str], model_store: Path) 
         f"grpc_inference_port={management_port + 2}",
         "grpc_management_address=127.0.0.1",
         f"grpc_management_port={management_port + 3}",
-        "disable_token_authorization=true",
+        "disable_token_authorization=false",
+        f"token_expiration_min={TOKEN_LIFETIME_MIN}",
         "enable_model_api=false",
         "default_workers_per_model=1",
         "vmargs=-Xmx512m -XX:+UseSerialGC",
@@ -161,7 +167,7 @@ def torchserve_env(settings: Settings, env: dict[str, str]) -> dict[str, str]:
     The project root goes first on ``PYTHONPATH``, so that the model workers import
     ``model_store`` from this checkout even when it is not installed.
     """
-    folder = settings.data_dir.resolve() / "torchserve"
+    folder = settings.torchserve_dir.resolve()
     for sub in ("tmp", "logs"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
@@ -182,7 +188,11 @@ def wait_models_ready(settings: Settings, models: list[str], timeout_s: float = 
     while pending and time.monotonic() < deadline:
         name = pending[0]
         try:
-            reply = httpx.get(f"{settings.torchserve_management_url}/models/{name}", timeout=2)
+            reply = httpx.get(
+                f"{settings.torchserve_management_url}/models/{name}",
+                timeout=2,
+                headers=torchserve_headers(settings.torchserve_keys_path, "management"),
+            )
             workers = reply.json()[0].get("workers", []) if reply.status_code == 200 else []
         except (httpx.HTTPError, ValueError, IndexError, KeyError):
             workers = []
@@ -205,6 +215,7 @@ class Child:
     process: subprocess.Popen[bytes]
     grace_s: float = GRACE_S
     term_group: bool = True
+    cwd: Path | None = None
     restarts: int = 0
 
 
@@ -222,16 +233,17 @@ class Supervisor:
         restart: bool = False,
         grace_s: float = GRACE_S,
         term_group: bool = True,
+        cwd: Path | None = None,
     ) -> None:
         """Start ``command`` as a new session (process group).
 
         With ``restart``, `check` starts it again when it dies (up to `MAX_RESTARTS`);
         ``grace_s`` is how long `stop` waits for it after SIGTERM, sent to its whole group
         or, without ``term_group``, to its main process alone (Celery's pool processes
-        must be left to their parent).
+        must be left to their parent); ``cwd`` is its working folder.
         """
-        process = subprocess.Popen(command, env=env, start_new_session=True)
-        self.children.append(Child(name, command, env, restart, process, grace_s, term_group))
+        process = subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True)
+        self.children.append(Child(name, command, env, restart, process, grace_s, term_group, cwd))
         print(f"affectserve: started {name} (pid {process.pid})", flush=True)
 
     def check(self) -> str | None:
@@ -244,7 +256,9 @@ class Supervisor:
                 return child.name
             _signal_group(child.process, signal.SIGKILL)
             child.restarts += 1
-            child.process = subprocess.Popen(child.command, env=child.env, start_new_session=True)
+            child.process = subprocess.Popen(
+                child.command, env=child.env, cwd=child.cwd, start_new_session=True
+            )
             print(
                 f"affectserve: {child.name} exited ({code}); started again (pid "
                 f"{child.process.pid}, restart {child.restarts} of {MAX_RESTARTS})",
@@ -332,6 +346,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
                 torchserve_command(settings, models, ARCHIVES_DIR),
                 torchserve_env(settings, launch.env),
                 restart=True,
+                cwd=settings.torchserve_dir.resolve(),
             )
             wait_models_ready(settings, models)
         supervisor.start(

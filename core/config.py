@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     )
     torchserve_url: str = Field(default="http://127.0.0.1:8080")
     torchserve_management_url: str = Field(default="http://127.0.0.1:8081")
+    torchserve_key_file: Path | None = Field(
+        default=None,
+        description=(
+            "TorchServe's key_file.json (0600; its tokens authorise every call); default "
+            "data_dir/torchserve/key_file.json, where `affectserve up` runs TorchServe."
+        ),
+    )
     model_timeout_s: float = Field(default=60.0, gt=0)
     batch_size: int = Field(default=64, ge=1, description="Windows per model request.")
     model_retries: int = Field(
@@ -179,6 +186,16 @@ class Settings(BaseSettings):
     def plots_dir(self) -> Path:
         """Rendered figures, one folder per job (results never change, figures neither)."""
         return self.data_dir / "plots"
+
+    @property
+    def torchserve_dir(self) -> Path:
+        """TorchServe's working folder: its config, key file, temp files and logs."""
+        return self.data_dir / "torchserve"
+
+    @property
+    def torchserve_keys_path(self) -> Path:
+        """Where TorchServe writes its tokens (`torchserve_key_file`, or its default)."""
+        return self.torchserve_key_file or self.torchserve_dir / "key_file.json"
 
     @property
     def broker_dir(self) -> Path:

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from model_store.clients import torchserve_headers
 from tests.conftest import write_seed_edf
 from tests.integration.conftest import Service, free_port
 
@@ -173,7 +174,13 @@ def _wait_model_ready(service: Service, model: str, timeout_s: float = 180) -> N
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
-            workers = httpx.get(f"{management}/models/{model}", timeout=5).json()[0]["workers"]
+            workers = httpx.get(
+                f"{management}/models/{model}",
+                timeout=5,
+                headers=torchserve_headers(
+                    service.data_dir / "torchserve" / "key_file.json", "management"
+                ),
+            ).json()[0]["workers"]
         except (httpx.HTTPError, ValueError, KeyError, IndexError):
             workers = []
         if any(w.get("status") == "READY" for w in workers):
@@ -271,3 +278,31 @@ def test_stop_finishes_the_running_job_after_the_api_is_gone(
     assert service.process.wait(timeout=180) == 0
     assert _state(service, job_id) == "succeeded"
     assert "stopping worker (waiting up to 120 s)" in service.log.read_text()
+
+
+def test_torchserve_needs_its_token(
+    own_redis: RedisProcess, start_service: Callable[..., Service], seed_edf: Path
+) -> None:
+    """Nobody on the host can scale a model to 0 without TorchServe's token; the worker
+    and /health send it, and the key file is private. TorchServe 0.12 refuses a missing
+    or wrong token with 400 (its InvalidKeyException), not 401."""
+    service = start_service("torchserve", own_redis.url, **FAST)
+    keys = service.data_dir / "torchserve" / "key_file.json"
+    assert keys.stat().st_mode & 0o777 == 0o600
+    config = (service.data_dir / "torchserve" / "config.properties").read_text()
+    management = config.split("management_address=")[1].split()[0]
+    scale_down = f"{management}/models/maet?min_worker=0&max_worker=0&synchronous=true"
+    for url in (scale_down, f"{management}/models/maet"):
+        refused = httpx.put(url, timeout=10) if url == scale_down else httpx.get(url, timeout=10)
+        assert refused.status_code == 400, refused.text
+        assert "Token Authorization failed" in refused.text
+    assert httpx.get(f"{service.torchserve_url}/ping", timeout=10).status_code == 400
+    described = httpx.get(
+        f"{management}/models/maet", headers=torchserve_headers(keys, "management"), timeout=10
+    )
+    assert described.status_code == 200
+    assert [w["status"] for w in described.json()[0]["workers"]] == ["READY"]
+    health = httpx.get(f"{service.url}/health", timeout=10).json()
+    assert health["components"]["model_server"]["ok"], health
+    job = service.wait_job(_submit(service, seed_edf), timeout_s=180)
+    assert job["state"] == "succeeded", job
