@@ -83,6 +83,11 @@ class ReadLimits:
         duration_s : float
             Duration, seconds.
         """
+        if not (math.isfinite(sfreq) and math.isfinite(duration_s)):
+            raise UnreadableRecordingError(
+                f"its header declares a sampling rate of {sfreq} Hz and a duration of "
+                f"{duration_s} s: the header is damaged; export the recording again"
+            )
         if n_channels > self.max_channels:
             raise UnreadableRecordingError(
                 f"it has {n_channels} channels; the limit is {self.max_channels} "

@@ -184,8 +184,9 @@ def _inflate(compressed: bytes, order: str, max_bytes: int) -> bytes:
     Returns
     -------
     bytes
-        The variable's tag and data; never longer than 8 + its declared size, so that
-        what lies beyond (a bomb) is never inflated.
+        The variable's tag and data. Never more than 8 + its declared size (+ 1 byte) is
+        inflated: a stream that holds more is refused as damaged (scipy would inflate
+        it all).
     """
     inflater = zlib.decompressobj()
     try:
@@ -199,7 +200,12 @@ def _inflate(compressed: bytes, order: str, max_bytes: int) -> bytes:
                 f"the limit is {max_bytes:,} bytes (8 per value of AFFECTSERVE_MAX_SAMPLES): "
                 "split the recording into shorter files"
             )
-        return tag + inflater.decompress(inflater.unconsumed_tail, n_bytes)
+        variable = tag + inflater.decompress(inflater.unconsumed_tail, n_bytes)
+        if inflater.decompress(inflater.unconsumed_tail, 1):
+            raise _damaged(
+                f"a compressed variable inflates to more than the {n_bytes:,} bytes it declares"
+            )
+        return variable
     except zlib.error as err:
         raise _damaged(f"a compressed variable does not decompress: {err}") from err
 
