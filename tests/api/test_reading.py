@@ -42,9 +42,9 @@ def test_mat5_bomb_that_understates_its_size_inflates_no_further(tmp_path: Path)
     bomb = write_mat5_bomb(tmp_path / "bomb.mat", (100, 100), BOMB_BLOCKS)
     outcome = _read(bomb, LIMITS, {"sfreq": 100.0})
     assert outcome.value == (
-        "the MAT file is damaged (a compressed variable inflates to more than the 80,048 "
-        "bytes it declares); save it again in MATLAB with save(..., '-v7') and upload the "
-        "complete file"
+        "the MAT file is damaged (a compressed variable does not inflate to exactly the "
+        "80,048 bytes it declares); save it again in MATLAB with save(..., '-v7') and upload "
+        "the complete file"
     )
     assert outcome.peak_rss_bytes < 150 * 2**20
 
