@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import re
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing.connection import Connection
@@ -18,14 +17,12 @@ from typing import Any
 
 from core.resources import cap_address_space, peak_rss_bytes
 from signals.io import ReadLimits, RecordingHeader, UnreadableRecordingError, read_header
+from signals.io.base import without_paths
 
 logger = logging.getLogger(__name__)
 
 PRELOAD = ("api.reading", "mne.io.edf", "mne.io.eeglab", "scipy.io.matlab", "h5py")
 """Imported once by the fork server, so that no read pays for them (MNE loads lazily)."""
-
-_SERVER_PATH = re.compile(r"(?<![\w.~])(?:/[^\s'\"/,;:()\[\]]+){2,}/?")
-"""An absolute path of two or more parts, as library error messages quote files."""
 
 
 @dataclass(frozen=True)
@@ -52,11 +49,6 @@ def _reader_context() -> multiprocessing.context.ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOAD))
     return context
-
-
-def without_paths(message: str) -> str:
-    """``message`` with every absolute server path replaced by ``<file>``."""
-    return _SERVER_PATH.sub("<file>", message)
 
 
 def _read_in_child(
@@ -162,4 +154,4 @@ def read_header_limited(
             f"the reader failed on it ({without_paths(outcome.value)}); the file is damaged "
             "or uses a layout this service does not read"
         )
-    raise UnreadableRecordingError(without_paths(outcome.value))
+    raise UnreadableRecordingError(outcome.value)

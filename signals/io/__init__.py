@@ -4,7 +4,8 @@
 ``read_raw`` opens the signals in the worker and ``read_signals`` takes the
 channels a model needs from it; ``read_features`` reads feature and
 trial files (SEED ``ExtractedFeatures``, DEAP preprocessed). Every failure raises
-`UnreadableRecordingError` with a message that says what is wrong and what to do.
+`UnreadableRecordingError` with a message that says what is wrong and what to do,
+and never names a server path.
 
 Upload ``options`` (all optional): ``sfreq`` (Hz) and ``ch_names`` for a plain MAT
 matrix that lacks them, ``variable`` (which MAT variable), ``unit`` (of a plain
@@ -19,6 +20,8 @@ or decompressed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,7 @@ from signals.io.base import (
     ReadLimits,
     RecordingHeader,
     UnreadableRecordingError,
+    without_paths,
 )
 from signals.io.mat5_check import check_mat5
 
@@ -162,11 +166,23 @@ def read_header(
     UnreadableRecordingError
         The file is not a readable recording, or is over ``limits``.
     """
-    header = _read_header(path, companions or {}, options or {}, limits)
-    limits.check_recording(
-        len(header.channel_names), max(header.channel_sfreqs, default=0.0), header.duration_s
-    )
+    with _no_server_paths():
+        header = _read_header(path, companions or {}, options or {}, limits)
+        limits.check_recording(
+            len(header.channel_names), max(header.channel_sfreqs, default=0.0), header.duration_s
+        )
     return header
+
+
+@contextmanager
+def _no_server_paths() -> Iterator[None]:
+    """Raise a reader's refusal again with the server paths taken out of its message."""
+    try:
+        yield
+    except UnreadableRecordingError as err:
+        if without_paths(str(err)) == str(err):
+            raise
+        raise UnreadableRecordingError(without_paths(str(err))) from err
 
 
 def _read_header(
@@ -206,7 +222,11 @@ def read_raw(
     UnreadableRecordingError
         Also for feature files, which `read_features` reads.
     """
-    companions, options = companions or {}, options or {}
+    with _no_server_paths():
+        return _read_raw(path, companions or {}, options or {})
+
+
+def _read_raw(path: Path, companions: dict[str, Path], options: dict[str, Any]) -> mne.io.BaseRaw:
     layout = _layout(path, NO_LIMITS)
     if layout in ("edf", "bdf"):
         return edf.read_edf_raw(path, layout, float(options.get("max_gap_s", 600.0)))
@@ -278,13 +298,14 @@ def read_features(
     -------
     FeatureSet
     """
-    layout = _layout(path, NO_LIMITS)
-    if layout not in ("seed-features", "deap-preprocessed"):
-        raise UnreadableRecordingError(
-            f"the file is a {layout} recording of signals, not a feature file; read it with "
-            "read_raw"
-        )
-    return mat.read_mat_features(path, layout, options or {})
+    with _no_server_paths():
+        layout = _layout(path, NO_LIMITS)
+        if layout not in ("seed-features", "deap-preprocessed"):
+            raise UnreadableRecordingError(
+                f"the file is a {layout} recording of signals, not a feature file; read it "
+                "with read_raw"
+            )
+        return mat.read_mat_features(path, layout, options or {})
 
 
 def _checked(reader: Any, path: Path, options: dict[str, Any]) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -18,8 +19,21 @@ RecordingKind = Literal["signals", "features"]
 VALUE_BYTES = 8
 
 
+_SERVER_PATH = re.compile(r"(?<![\w.~])(?:/[^\s'\"/,;:()\[\]]+){2,}/?")
+"""An absolute path of two or more parts, as library error messages quote files."""
+
+
 class UnreadableRecordingError(ValueError):
     """The file cannot be read; the message says why and what to do."""
+
+
+def without_paths(message: str) -> str:
+    """``message`` with every absolute server path replaced by ``<file>``.
+
+    Reader messages quote library errors, which name files by their server path; the
+    user sees the message, never where the service keeps files.
+    """
+    return _SERVER_PATH.sub("<file>", message)
 
 
 @dataclass(frozen=True)

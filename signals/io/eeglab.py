@@ -37,6 +37,8 @@ _READ_ERRORS = (
     OSError,
     NotImplementedError,
 )
+#: Bytes per sample in a ``.fdt`` (EEGLAB writes float32).
+FDT_VALUE_BYTES = 4
 _RESAVE = "save it again in EEGLAB as a continuous dataset (File > Save current dataset as)"
 
 
@@ -95,18 +97,36 @@ def _open(path: Path, companions: dict[str, Path], preload: bool) -> mne.io.Base
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                raw = mne.io.read_raw_eeglab(staged, preload=preload, verbose="error")
+                raw = mne.io.read_raw_eeglab(staged, preload=False, verbose="error")
+                data_file = Path(raw.filenames[0])
+                if data_file.suffix.lower() == ".fdt":
+                    _check_fdt_size(data_file.stat().st_size, len(raw.ch_names), raw.n_times)
+                if preload:
+                    raw.load_data(verbose="error")
         except FileNotFoundError:
             raise UnreadableRecordingError(
                 f"the EEGLAB .set keeps its signals in a separate file "
                 f"'{PureWindowsPath(wanted or path.with_suffix('.fdt').name).name}', which "
                 "was not uploaded: upload the .set and its .fdt together"
             ) from None
-        except _READ_ERRORS as err:
+        except UnreadableRecordingError:
+            raise
+        except (*_READ_ERRORS, RuntimeError) as err:
             raise UnreadableRecordingError(
                 f"the EEGLAB dataset could not be read ({type(err).__name__}: {err}); {_RESAVE}"
             ) from err
     return raw
+
+
+def _check_fdt_size(n_bytes: int, n_channels: int, n_times: int) -> None:
+    """Refuse a ``.fdt`` too short for the float32 samples its ``.set`` declares."""
+    needed = n_channels * n_times * FDT_VALUE_BYTES
+    if n_bytes < needed:
+        raise UnreadableRecordingError(
+            f"the .fdt holds {n_bytes:,} bytes, fewer than the {n_channels} channels x "
+            f"{n_times} samples x {FDT_VALUE_BYTES} bytes = {needed:,} its .set declares: it "
+            "was cut short; upload the complete .fdt"
+        )
 
 
 def read_eeglab_header(path: Path, companions: dict[str, Path]) -> RecordingHeader:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from api.reading import read_header_limited, read_in_child, without_paths
+from api.reading import read_header_limited, read_in_child
 from signals.io import ReadLimits, UnreadableRecordingError
-from signals.io.base import NO_LIMITS
+from signals.io.base import NO_LIMITS, without_paths
 from tests.signals.io.builders import write_mat5_bomb, write_mat73_bomb
 
 #: The service's default limits (250 M values: 2 GB of doubles per array).

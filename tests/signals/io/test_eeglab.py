@@ -145,3 +145,15 @@ def test_malformed_struct_is_a_clear_refusal(tmp_path: Path, signals: np.ndarray
     scipy.io.savemat(path, content)
     with pytest.raises(UnreadableRecordingError, match=r"could not be read \(AttributeError: "):
         read_header(path)
+
+
+def test_fdt_cut_short_is_refused_at_the_header(tmp_path: Path, signals: np.ndarray) -> None:
+    stored_set, stored_fdt = _split(tmp_path, signals)
+    stored_fdt.write_bytes(stored_fdt.read_bytes()[:100])
+    for read in (read_header, read_raw):
+        with pytest.raises(UnreadableRecordingError) as caught:
+            read(stored_set, {"session1.fdt": stored_fdt})
+        assert str(caught.value) == (
+            "the .fdt holds 100 bytes, fewer than the 4 channels x 640 samples x 4 bytes = "
+            "10,240 its .set declares: it was cut short; upload the complete .fdt"
+        )
