@@ -16,6 +16,7 @@ from api.errors import install_error_handlers
 from api.routes import health, jobs, metrics, models, pages, plots, recordings
 from api.uploads import clean_spool, too_large
 from core.config import Settings, get_settings
+from core.metrics import ERRORS
 from core.resources import private_files
 from signals.channels import standard_positions
 
@@ -68,6 +69,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    ERRORS.labels(kind="upload_too_large").inc()
                     raise HTTPException(
                         status.HTTP_413_CONTENT_TOO_LARGE, self.too_large, headers=CLOSE
                     )

@@ -1,8 +1,11 @@
 """Faults done for real: a worker killed mid-job, TorchServe stopped mid-job, Redis
-restarted with jobs queued. Every job ends ``succeeded`` or ``failed`` with a reason."""
+restarted with jobs queued. Every job ends ``succeeded`` or ``failed`` with a reason.
+Attacks done for real: decompression bombs and an endless chunked body against
+`affectserve up`, and TorchServe's management API called without its token."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -306,3 +309,46 @@ def test_torchserve_needs_its_token(
     assert health["components"]["model_server"]["ok"], health
     job = service.wait_job(_submit(service, seed_edf), timeout_s=180)
     assert job["state"] == "succeeded", job
+
+
+def test_bombs_and_endless_bodies_leave_the_service_up(
+    own_redis: RedisProcess, start_service: Callable[..., Service], tmp_path: Path, seed_edf: Path
+) -> None:
+    """Decompression bombs (10 MB MAT v5 inflating to 10 GB, MAT v7.3 declaring 20 GB) and
+    a 200 MB chunked body against `affectserve up`: each refused, nothing kept, and the
+    service goes on serving."""
+    from tests.signals.io.builders import write_mat5_bomb, write_mat73_bomb
+
+    service = start_service("inprocess", own_redis.url, AFFECTSERVE_MAX_UPLOAD_MB="16")
+    bombs = {
+        "v5.mat": write_mat5_bomb(tmp_path / "v5.mat", (20_000, 20_000), 600),
+        "v73.mat": write_mat73_bomb(tmp_path / "v73.mat", (50_000, 50_000)),
+    }
+    for name, bomb in bombs.items():
+        with open(bomb, "rb") as fid:
+            reply = httpx.post(f"{service.url}/v1/recordings", files={"file": (name, fid)})
+        assert reply.status_code == 422, reply.text
+        assert "AFFECTSERVE_MAX_SAMPLES)" in reply.json()["detail"]
+
+    sent = 0
+
+    def endless() -> Iterator[bytes]:
+        nonlocal sent
+        yield b"--b\r\nContent-Disposition: form-data; name=file; filename=a.edf\r\n\r\n"
+        while sent < 200 << 20:
+            sent += 1 << 20
+            yield b"x" * (1 << 20)
+
+    headers = {"Content-Type": "multipart/form-data; boundary=b"}
+    with contextlib.suppress(httpx.HTTPError):
+        reply = httpx.post(
+            f"{service.url}/v1/recordings", content=endless(), headers=headers, timeout=60
+        )
+        assert reply.status_code == 413
+    assert sent < 64 << 20, f"{sent >> 20} MB went in"
+    assert not list((service.data_dir / "uploads").iterdir())
+    assert not list((service.data_dir / "tmp").iterdir())
+    assert httpx.get(f"{service.url}/health", timeout=10).status_code == 200
+    with open(seed_edf, "rb") as fid:
+        ok = httpx.post(f"{service.url}/v1/recordings", files={"file": ("rec.edf", fid)})
+    assert ok.status_code == 201, ok.text
