@@ -61,21 +61,34 @@ class _Inflated:
 
     def __init__(self, compressed: bytes, limit: int) -> None:
         self.inflater = zlib.decompressobj()
-        self.pending = compressed
+        self.compressed = memoryview(compressed)
+        self.fed = 0
+        self.pending = b""
         self.window = b""
         self.base = 0
         self.limit = limit
 
     def _more(self) -> bytes:
+        """The next inflated bytes (at most `CHUNK`); empty at the end or at ``limit``.
+
+        Compressed input goes in `CHUNK` pieces, so that zlib never copies the whole
+        remaining input as its unconsumed tail.
+        """
         room = self.limit - self.base - len(self.window)
-        if room <= 0:
-            return b""
-        try:
-            chunk = self.inflater.decompress(self.pending, min(CHUNK, room))
-        except zlib.error as err:
-            raise _damaged(f"a compressed variable does not decompress: {err}") from err
-        self.pending = self.inflater.unconsumed_tail
-        return chunk
+        while room > 0 and not self.inflater.eof:
+            if not self.pending:
+                self.pending = bytes(self.compressed[self.fed : self.fed + CHUNK])
+                self.fed += len(self.pending)
+                if not self.pending:
+                    return b""
+            try:
+                chunk = self.inflater.decompress(self.pending, min(CHUNK, room))
+            except zlib.error as err:
+                raise _damaged(f"a compressed variable does not decompress: {err}") from err
+            self.pending = self.inflater.unconsumed_tail
+            if chunk:
+                return chunk
+        return b""
 
     def read(self, pos: int, n_bytes: int) -> bytes:
         """Bytes ``pos`` to ``pos + n_bytes`` (fewer where the stream or ``limit`` ends)."""
@@ -86,11 +99,12 @@ class _Inflated:
             self.window = self._more()
             if not self.window:
                 return b""
-        self.window = self.window[pos - self.base :]
-        self.base = pos
-        while len(self.window) < n_bytes and (chunk := self._more()):
+        if pos - self.base >= CHUNK:
+            self.window, self.base = self.window[pos - self.base :], pos
+        offset = pos - self.base
+        while len(self.window) < offset + n_bytes and (chunk := self._more()):
             self.window += chunk
-        return self.window[:n_bytes]
+        return self.window[offset : offset + n_bytes]
 
 
 class _Mapped:
@@ -270,8 +284,8 @@ def _check_compressed(compressed: bytes, order: str, limits: ReadLimits) -> None
         )
     end = 8 + n_bytes
     inner = _Elements(_Inflated(compressed, end + 1), order, limits)
-    inner.typed(0, end, (_MATRIX,), "variable")
-    inner.array(8, end, 0)
+    n_inner, start, _ = inner.typed(0, end, (_MATRIX,), "variable")
+    inner.array(start, start + n_inner, 0)
     if len(inner.source.read(end - 1, 2)) != 1:
         raise _damaged(
             f"a compressed variable does not inflate to exactly the {n_bytes:,} bytes it declares"
