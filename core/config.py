@@ -67,13 +67,19 @@ class Settings(BaseSettings):
     )
     reader_memory_mb: float = Field(
         default=4096.0,
-        gt=0,
-        description="Address-space cap of the process that reads an uploaded header, MB.",
+        ge=1024,
+        description=(
+            "Address-space cap of the process that reads an uploaded header, MB (the "
+            "readers' libraries alone map about 400 MB)."
+        ),
     )
     worker_memory_mb: float | None = Field(
         default=16384.0,
-        gt=0,
-        description="Address-space cap of each worker pool process, MB (unset: none).",
+        ge=2048,
+        description=(
+            "Address-space cap of each worker pool process, MB (torch alone maps about "
+            "1 GB); unset: none."
+        ),
     )
     request_stall_s: float = Field(
         default=30.0,
