@@ -23,7 +23,9 @@ from pathlib import Path
 import httpx
 
 from core.config import Settings
+from core.resources import private_files
 from model_store.build import server_properties
+from model_store.clients import torchserve_headers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GRACE_S = 20.0
@@ -110,9 +112,12 @@ def _port(url: str) -> int:
 def torchserve_config(settings: Settings, models: list[str], model_store: Path) -> Path:
     """Write TorchServe's ``config.properties`` (`model_store.build.server_properties`).
 
-    Loopback only, the ports of ``settings``, the archives of ``models`` loaded at start.
+    The metrics and gRPC ports follow the management port (+1, +2, +3), so that
+    servers with different ports never collide. Token authorisation stays on: TorchServe
+    writes its tokens to ``key_file.json`` (0600) in its working folder
+    (`Settings.torchserve_dir`) at each start, and they do not expire while it runs.
     """
-    folder = settings.data_dir.resolve() / "torchserve"
+    folder = settings.torchserve_dir.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "config.properties"
     path.write_text(
@@ -148,7 +153,7 @@ def torchserve_env(settings: Settings, env: dict[str, str]) -> dict[str, str]:
     The project root goes first on ``PYTHONPATH``, so that the model workers import
     ``model_store`` from this checkout even when it is not installed.
     """
-    folder = settings.data_dir.resolve() / "torchserve"
+    folder = settings.torchserve_dir.resolve()
     for sub in ("tmp", "logs"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
@@ -169,7 +174,11 @@ def wait_models_ready(settings: Settings, models: list[str], timeout_s: float = 
     while pending and time.monotonic() < deadline:
         name = pending[0]
         try:
-            reply = httpx.get(f"{settings.torchserve_management_url}/models/{name}", timeout=2)
+            reply = httpx.get(
+                f"{settings.torchserve_management_url}/models/{name}",
+                timeout=2,
+                headers=torchserve_headers(settings.torchserve_keys_path, "management"),
+            )
             workers = reply.json()[0].get("workers", []) if reply.status_code == 200 else []
         except (httpx.HTTPError, ValueError, IndexError, KeyError):
             workers = []
@@ -192,6 +201,7 @@ class Child:
     process: subprocess.Popen[bytes]
     grace_s: float = GRACE_S
     term_group: bool = True
+    cwd: Path | None = None
     restarts: int = 0
 
 
@@ -209,16 +219,17 @@ class Supervisor:
         restart: bool = False,
         grace_s: float = GRACE_S,
         term_group: bool = True,
+        cwd: Path | None = None,
     ) -> None:
         """Start ``command`` as a new session (process group).
 
         With ``restart``, `check` starts it again when it dies (up to `MAX_RESTARTS`);
         ``grace_s`` is how long `stop` waits for it after SIGTERM, sent to its whole group
         or, without ``term_group``, to its main process alone (Celery's pool processes
-        must be left to their parent).
+        must be left to their parent); ``cwd`` is its working folder.
         """
-        process = subprocess.Popen(command, env=env, start_new_session=True)
-        self.children.append(Child(name, command, env, restart, process, grace_s, term_group))
+        process = subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True)
+        self.children.append(Child(name, command, env, restart, process, grace_s, term_group, cwd))
         print(f"affectserve: started {name} (pid {process.pid})", flush=True)
 
     def check(self) -> str | None:
@@ -231,7 +242,9 @@ class Supervisor:
                 return child.name
             _signal_group(child.process, signal.SIGKILL)
             child.restarts += 1
-            child.process = subprocess.Popen(child.command, env=child.env, start_new_session=True)
+            child.process = subprocess.Popen(
+                child.command, env=child.env, cwd=child.cwd, start_new_session=True
+            )
             print(
                 f"affectserve: {child.name} exited ({code}); started again (pid "
                 f"{child.process.pid}, restart {child.restarts} of {MAX_RESTARTS})",
@@ -257,6 +270,30 @@ class Supervisor:
             child.process.wait()
 
 
+def api_command(settings: Settings, host: str, port: int) -> list[str]:
+    """The command line that runs the API: uvicorn with bounded connections.
+
+    At most ``max_connections`` at once (more are answered 503), request heads due within
+    ``request_stall_s`` (`api.main.BoundedH11Protocol`), idle keep-alive closed after 5 s.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.main:app",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--http",
+        "api.main:BoundedH11Protocol",
+        "--limit-concurrency",
+        str(settings.max_connections),
+        "--timeout-keep-alive",
+        "5",
+    ]
+
+
 def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
@@ -269,6 +306,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
 
     launch = plan(host, port, data_dir, workers)
     settings = launch.settings
+    private_files()
     settings.ensure_dirs()
     shutil.rmtree(metrics_dir(settings), ignore_errors=True)
     metrics_dir(settings).mkdir(parents=True)
@@ -294,6 +332,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
                 torchserve_command(settings, models, ARCHIVES_DIR),
                 torchserve_env(settings, launch.env),
                 restart=True,
+                cwd=settings.torchserve_dir.resolve(),
             )
             wait_models_ready(settings, models)
         supervisor.start(
@@ -319,11 +358,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
             grace_s=settings.shutdown_grace_s,
             term_group=False,
         )
-        supervisor.start(
-            "api",
-            [sys.executable, "-m", "uvicorn", "api.main:app", "--host", host, "--port", str(port)],
-            launch.env,
-        )
+        supervisor.start("api", api_command(settings, host, port), launch.env)
         print(f"affectserve: serving on http://{host}:{port} (Ctrl-C stops)", flush=True)
         while not stopping:
             exited = supervisor.check()

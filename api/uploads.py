@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
+import os
 import re
+import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,7 +21,8 @@ from core.config import Settings
 from core.metrics import ERRORS, UPLOAD_BYTES
 from core.store import Recording, new_id
 from signals.feeding import check_feed
-from signals.io import RecordingHeader, UnreadableRecordingError, detect_format
+from signals.io import ReadLimits, RecordingHeader, UnreadableRecordingError, detect_format
+from signals.io.edf import deidentified_head
 
 CHUNK = 1 << 20
 
@@ -39,18 +43,23 @@ def too_large(settings: Settings) -> HTTPException:
     )
 
 
-def scrub_identity(path: Path, fmt: str) -> None:
-    """Blank the patient and recording identification fields of an EDF/BDF header, in place.
+def clean_spool(settings: Settings) -> list[Path]:
+    """Delete what uploads left in the spool folder when a process died mid-upload.
 
-    Both become EDF+'s anonymous form (``X X X X``, ``Startdate X X X X``), so that the
-    stored copy holds no name, birth date or administration code. Other formats are left
-    alone (their readers never return identifying fields).
+    Only files untouched for longer than an upload may stall plus a header read may last
+    (``request_stall_s + read_timeout_s``) go, so that uploads in flight in another
+    process sharing the folder are kept.
+
+    Returns
+    -------
+    list of Path
+        The files deleted.
     """
-    if fmt not in ("edf", "bdf"):
-        return
-    with open(path, "r+b") as fid:
-        fid.seek(8)
-        fid.write(b"X X X X".ljust(80) + b"Startdate X X X X".ljust(80))
+    cutoff = time.time() - settings.request_stall_s - settings.read_timeout_s
+    left = [p for p in settings.spool_dir.iterdir() if p.is_file() and p.stat().st_mtime < cutoff]
+    for path in left:
+        path.unlink(missing_ok=True)
+    return left
 
 
 def check_file_count(n_files: int, settings: Settings) -> None:
@@ -63,31 +72,32 @@ def check_file_count(n_files: int, settings: Settings) -> None:
         )
 
 
-def check_header_limits(header: RecordingHeader, settings: Settings) -> None:
-    """Refuse a recording over the channel or duration limit (`UnreadableRecordingError`)."""
-    if len(header.channel_names) > settings.max_channels:
-        raise UnreadableRecordingError(
-            f"it has {len(header.channel_names)} channels; the limit is "
-            f"{settings.max_channels} (AFFECTSERVE_MAX_CHANNELS)"
-        )
-    if header.duration_s > settings.max_duration_s:
-        raise UnreadableRecordingError(
-            f"it lasts {header.duration_s:g} s; the limit is {settings.max_duration_s:g} s "
-            "(AFFECTSERVE_MAX_DURATION_S): cut it into shorter recordings"
-        )
-
-
 def _suffix(filename: str | None) -> str:
     """The client's file extension, lower case, letters and digits only (may be empty)."""
     return re.sub(r"[^a-z0-9]", "", Path(display_name(filename)).suffix.lower())[:8]
 
 
-def _spool(source: BinaryIO, settings: Settings, filename: str | None) -> tuple[Path, str]:
-    tmp = settings.data_dir / "tmp" / f"{new_id()}.{_suffix(filename) or 'part'}"
+def _private(path: str, flags: int) -> int:
+    """Open for `open`'s ``opener``: a new file readable by the service user only."""
+    return os.open(path, flags, 0o600)
+
+
+def _spool(
+    source: BinaryIO, settings: Settings, filename: str | None, deidentify: bool = False
+) -> tuple[Path, str]:
+    """Stream an upload into ``data_dir/tmp`` (0600) with its SHA-256, within the size limit.
+
+    With ``deidentify``, an EDF/BDF header's identifying fields are blanked in the first
+    chunk (`deidentified_head`), so that they never reach the disk; the hash is that of
+    the stored, de-identified bytes.
+    """
+    tmp = settings.spool_dir / f"{new_id()}.{_suffix(filename) or 'part'}"
     digest = hashlib.sha256()
     size = 0
-    with open(tmp, "wb") as out:
-        for chunk in iter(lambda: source.read(CHUNK), b""):
+    chunks = iter(lambda: source.read(CHUNK), b"")
+    first = next(chunks, b"")
+    with open(tmp, "xb", opener=_private) as out:
+        for chunk in itertools.chain([deidentified_head(first) if deidentify else first], chunks):
             size += len(chunk)
             if size > settings.max_upload_bytes:
                 out.close()
@@ -145,14 +155,18 @@ def store_upload(
     settings.ensure_dirs()
     stored = dict(_store_companion(fid, name, settings) for fid, name in companions)
     options = options or {}
-    spooled, sha256 = _spool(source, settings, filename)
+    spooled, sha256 = _spool(source, settings, filename, deidentify=True)
     tmp = spooled
     try:
         tmp = spooled.rename(spooled.with_suffix(f".{detect_format(spooled)}"))
         header = read_header_limited(
-            tmp, {k: Path(v) for k, v in stored.items()}, options, settings.read_timeout_s
+            tmp,
+            {k: Path(v) for k, v in stored.items()},
+            options,
+            ReadLimits.from_settings(settings),
+            settings.read_timeout_s,
+            settings.reader_memory_mb,
         )
-        check_header_limits(header, settings)
     except UnreadableRecordingError as err:
         tmp.unlink(missing_ok=True)
         ERRORS.labels(kind="upload_unreadable").inc()
@@ -160,7 +174,6 @@ def store_upload(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             f"{display_name(filename)} could not be read: {err}",
         ) from err
-    scrub_identity(tmp, header.format)
     path = settings.uploads_dir / f"{sha256}.{header.format}"
     UPLOAD_BYTES.inc(tmp.stat().st_size)
     tmp.replace(path)

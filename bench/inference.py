@@ -65,6 +65,7 @@ def start_torchserve(cards: list[ModelCard], folder: Path) -> tuple[subprocess.P
     process = subprocess.Popen(
         torchserve_command(settings, names, archives),
         env=torchserve_env(settings, dict(os.environ)),
+        cwd=settings.torchserve_dir,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -88,7 +89,9 @@ def main() -> None:
         process = None
         if not args.no_torchserve:
             process, settings = start_torchserve(cards, Path(tmp))
-            clients.append(TorchServeClient(settings.torchserve_url))
+            clients.append(
+                TorchServeClient(settings.torchserve_url, keys_file=settings.torchserve_keys_path)
+            )
         try:
             rows = []
             jobs = [(c, cl, b) for c in cards for cl in clients for b in BATCH_SIZES]

@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     )
     torchserve_url: str = Field(default="http://127.0.0.1:8080")
     torchserve_management_url: str = Field(default="http://127.0.0.1:8081")
+    torchserve_key_file: Path | None = Field(
+        default=None,
+        description=(
+            "TorchServe's key_file.json (0600; its tokens authorise every call); default "
+            "data_dir/torchserve/key_file.json, where `affectserve up` runs TorchServe."
+        ),
+    )
     model_timeout_s: float = Field(default=60.0, gt=0)
     batch_size: int = Field(default=64, ge=1, description="Windows per model request.")
     model_retries: int = Field(
@@ -47,6 +54,46 @@ class Settings(BaseSettings):
         default=6 * 3600.0, gt=0, description="Longest recording accepted, seconds."
     )
     max_channels: int = Field(default=512, ge=1, description="Most channels in a recording.")
+    max_sfreq: float = Field(
+        default=50_000.0, gt=0, description="Highest sampling rate accepted, Hz."
+    )
+    max_samples: int = Field(
+        default=250_000_000,
+        ge=1,
+        description=(
+            "Most values (channels x samples, or elements of any one array a file declares) "
+            "in a recording; checked on the declared sizes before anything is read."
+        ),
+    )
+    reader_memory_mb: float = Field(
+        default=4096.0,
+        ge=1024,
+        description=(
+            "Address-space cap of the process that reads an uploaded header, MB (the "
+            "readers' libraries alone map about 400 MB)."
+        ),
+    )
+    worker_memory_mb: float | None = Field(
+        default=16384.0,
+        ge=2048,
+        description=(
+            "Address-space cap of each worker pool process, MB (torch alone maps about "
+            "1 GB); unset: none."
+        ),
+    )
+    request_stall_s: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "A connection that has not sent its request headers after this long, or a "
+            "request body that sends nothing for this long, is dropped, s."
+        ),
+    )
+    max_connections: int = Field(
+        default=200,
+        ge=1,
+        description="Open connections the API serves at once; more are answered 503.",
+    )
     read_timeout_s: float = Field(
         default=60.0, gt=0, description="Time limit of reading one uploaded header, seconds."
     )
@@ -147,6 +194,16 @@ class Settings(BaseSettings):
         return self.data_dir / "plots"
 
     @property
+    def torchserve_dir(self) -> Path:
+        """TorchServe's working folder: its config, key file, temp files and logs."""
+        return self.data_dir / "torchserve"
+
+    @property
+    def torchserve_keys_path(self) -> Path:
+        """Where TorchServe writes its tokens (`torchserve_key_file`, or its default)."""
+        return self.torchserve_key_file or self.torchserve_dir / "key_file.json"
+
+    @property
     def broker_dir(self) -> Path:
         """Message folder of the filesystem broker."""
         return self.data_dir / "broker"
@@ -161,10 +218,16 @@ class Settings(BaseSettings):
         """Upload size limit in bytes."""
         return int(self.max_upload_mb * 1024 * 1024)
 
+    @property
+    def spool_dir(self) -> Path:
+        """Uploads being received and read, before they are stored or refused."""
+        return self.data_dir / "tmp"
+
     def ensure_dirs(self) -> None:
-        """Create the data folders."""
-        for path in (self.uploads_dir, self.results_dir, self.data_dir / "tmp"):
-            path.mkdir(parents=True, exist_ok=True)
+        """Create the data folders, readable by the service user only (0700)."""
+        for path in (self.data_dir, self.uploads_dir, self.results_dir, self.spool_dir):
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            path.chmod(0o700)
 
 
 @cache

@@ -21,6 +21,8 @@ HANDLER = Path(__file__).resolve().parent / "handler.py"
 DOCKER_PROPERTIES = Path(__file__).resolve().parents[1] / "docker" / "torchserve.properties"
 #: Largest request and response TorchServe takes, MiB (a batch of 64 face windows is 17 MB).
 MAX_REQUEST_MB = 64
+#: TorchServe's tokens last ten years: a restart makes new ones, which clients read again.
+TOKEN_LIFETIME_MIN = 10 * 365 * 24 * 60
 
 
 def _archiver() -> str:
@@ -83,7 +85,8 @@ def server_properties(
 ) -> str:
     """TorchServe's server ``config.properties``; the per-model settings are the cards'.
 
-    Token authorisation is off and the model-registration API is closed (the
+    Token authorisation is on (TorchServe writes its keys to ``key_file.json``, 0600, in
+    its working folder; clients read them from there) and the model-registration API is closed (the
     archives are loaded at start); the JVM is small with the serial collector. The
     metrics and gRPC ports follow the management port (+1, +2, +3) so that servers
     with different ports never collide; gRPC always binds loopback. Workers, batch
@@ -111,7 +114,8 @@ def server_properties(
         f"grpc_inference_port={management_port + 2}",
         "grpc_management_address=127.0.0.1",
         f"grpc_management_port={management_port + 3}",
-        "disable_token_authorization=true",
+        "disable_token_authorization=false",
+        f"token_expiration_min={TOKEN_LIFETIME_MIN}",
         "enable_model_api=false",
         "default_workers_per_model=1",
         f"vmargs=-Xmx{heap} -XX:+UseSerialGC",

@@ -7,9 +7,11 @@ Java). Swapping the model server means writing one more class with these methods
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import httpx
 import numpy as np
@@ -49,6 +51,40 @@ class ModelClient(Protocol):
         ...
 
 
+TorchServeApi = Literal["inference", "management"]
+
+
+def torchserve_token(keys_file: Path | None, api: TorchServeApi) -> str | None:
+    """The bearer token for one of TorchServe's APIs, from its ``key_file.json``.
+
+    TorchServe writes new tokens each time it starts; read them again after a 400/401.
+
+    Parameters
+    ----------
+    keys_file : Path or None
+        TorchServe's key file; None when token authorisation is off.
+    api : {'inference', 'management'}
+        Which API the token is for.
+
+    Returns
+    -------
+    str or None
+        None when there is no key file (yet): TorchServe is starting or has tokens off.
+    """
+    if keys_file is None:
+        return None
+    try:
+        return str(json.loads(keys_file.read_text())[api]["key"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def torchserve_headers(keys_file: Path | None, api: TorchServeApi) -> dict[str, str]:
+    """``Authorization`` header for TorchServe's ``api`` (empty without a token)."""
+    token = torchserve_token(keys_file, api)
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 class TorchServeClient:
     """Models served by TorchServe, reached over HTTP with bounded retries.
 
@@ -62,20 +98,33 @@ class TorchServeClient:
         Attempts after the first when the server cannot be reached or answers 5xx.
     backoff_s : float
         Wait before the first retry; doubled for each further one.
+    keys_file : Path or None
+        TorchServe's ``key_file.json``: the inference token is sent with every request
+        (read again on each, so that a restarted server's new token is used).
     """
 
     name = "torchserve"
 
     def __init__(
-        self, url: str, timeout_s: float = 60.0, retries: int = 3, backoff_s: float = 0.5
+        self,
+        url: str,
+        timeout_s: float = 60.0,
+        retries: int = 3,
+        backoff_s: float = 0.5,
+        keys_file: Path | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         self.retries = retries
         self.backoff_s = backoff_s
+        self.keys_file = keys_file
         self.http = httpx.Client(timeout=timeout_s)
 
     def predict(self, model: str, inputs: dict[str, NDArray[np.floating]]) -> NDArray[np.float32]:
-        """Post one bundle to ``/predictions/<model>``."""
+        """Post one bundle to ``/predictions/<model>``.
+
+        A refused token (400/401: TorchServe restarted with new tokens) is retried like a
+        5xx, with the token read again.
+        """
         body = encode_bundle(inputs)
         delay = self.backoff_s
         for attempt in range(self.retries + 1):
@@ -83,7 +132,10 @@ class TorchServeClient:
                 reply = self.http.post(
                     f"{self.url}/predictions/{model}",
                     content=body,
-                    headers={"Content-Type": "application/octet-stream"},
+                    headers={
+                        "Content-Type": "application/octet-stream",
+                        **torchserve_headers(self.keys_file, "inference"),
+                    },
                 )
             except httpx.HTTPError as err:
                 problem = f"TorchServe at {self.url} could not be reached ({err})"
@@ -91,7 +143,7 @@ class TorchServeClient:
                 if reply.status_code == 200:
                     return np.asarray(reply.json()["probabilities"], dtype=np.float32)
                 problem = f"TorchServe answered {reply.status_code} for {model}: {reply.text}"
-                if reply.status_code < 500:
+                if reply.status_code < 500 and not _token_refused(reply):
                     raise ModelServerError(problem)
             if attempt < self.retries:
                 time.sleep(delay)
@@ -101,11 +153,20 @@ class TorchServeClient:
     def health(self) -> ServerHealth:
         """TorchServe's ``/ping``."""
         try:
-            reply = self.http.get(f"{self.url}/ping", timeout=3.0)
+            reply = self.http.get(
+                f"{self.url}/ping",
+                timeout=3.0,
+                headers=torchserve_headers(self.keys_file, "inference"),
+            )
         except httpx.HTTPError as err:
             return ServerHealth(False, f"TorchServe at {self.url} unreachable: {err}")
         ok = reply.status_code == 200 and reply.json().get("status") == "Healthy"
         return ServerHealth(ok, f"TorchServe at {self.url}: {reply.text.strip()}")
+
+
+def _token_refused(reply: httpx.Response) -> bool:
+    """TorchServe refused the token (it answers 400 or 401 with this sentence)."""
+    return reply.status_code in (400, 401) and "Token Authorization failed" in reply.text
 
 
 class InProcessClient:
@@ -143,5 +204,6 @@ def make_client(settings: Settings) -> ModelClient:
             timeout_s=settings.model_timeout_s,
             retries=settings.model_retries,
             backoff_s=settings.model_backoff_s,
+            keys_file=settings.torchserve_keys_path,
         )
     return InProcessClient()

@@ -19,6 +19,7 @@ from celery.signals import (
 from core.broker import RUN_JOB_TASK, celery_app
 from core.config import get_settings
 from core.logs import job_context, structure
+from core.resources import cap_address_space, private_files
 from core.store import forget_engines, session_factory
 from model_store.clients import ModelClient, make_client
 from worker.pipeline import run_job as run_job_pipeline
@@ -49,8 +50,12 @@ def _structured_logs(logger: logging.Logger, **_kwargs: Any) -> None:
 
 @worker_process_init.connect
 def _fresh_engines(**_kwargs: Any) -> None:
-    """A pool process opens its own store connections, never its parent's."""
+    """A pool process opens its own store connections, never its parent's, writes
+    private files (results, figures), and may use at most ``worker_memory_mb`` of
+    memory: a job that needs more fails, the host lives."""
     forget_engines()
+    private_files()
+    cap_address_space(get_settings().worker_memory_mb)
 
 
 _reconciler: list[Reconciler] = []

@@ -4,7 +4,8 @@
 ``read_raw`` opens the signals in the worker and ``read_signals`` takes the
 channels a model needs from it; ``read_features`` reads feature and
 trial files (SEED ``ExtractedFeatures``, DEAP preprocessed). Every failure raises
-`UnreadableRecordingError` with a message that says what is wrong and what to do.
+`UnreadableRecordingError` with a message that says what is wrong and what to do,
+and never names a server path.
 
 Upload ``options`` (all optional): ``sfreq`` (Hz) and ``ch_names`` for a plain MAT
 matrix that lacks them, ``variable`` (which MAT variable), ``unit`` (of a plain
@@ -12,11 +13,15 @@ matrix, default ``'uV'``, or of a FieldTrip struct, default ``'V'``: one of
 ``'V'``, ``'mV'``, ``'uV'``, ``'nV'``), ``feature`` (SEED feature name),
 ``window_s`` (SEED window, s), ``max_gap_s`` (EDF+D: longest total gap filled, s).
 ``companions`` maps the original names of the other uploaded files (an EEGLAB
-``.fdt``) to where they are stored.
+``.fdt``) to where they are stored; a reader opens no other file. ``limits``
+(`ReadLimits`) are checked on the sizes a file declares before its samples are read
+or decompressed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +31,21 @@ from mne.io.edf.edf import RawBDF, RawEDF
 from numpy.typing import NDArray
 
 from signals.io import edf, eeglab, fieldtrip, mat
-from signals.io.base import FeatureSet, Gap, RecordingHeader, UnreadableRecordingError
+from signals.io.base import (
+    NO_LIMITS,
+    FeatureSet,
+    Gap,
+    ReadLimits,
+    RecordingHeader,
+    UnreadableRecordingError,
+    without_paths,
+)
 from signals.io.mat5_check import check_mat5
 
 __all__ = [
     "FeatureSet",
     "Gap",
+    "ReadLimits",
     "RecordingHeader",
     "UnreadableRecordingError",
     "detect_format",
@@ -42,8 +56,8 @@ __all__ = [
 ]
 
 _MAGIC = (
-    (b"0       ", "edf"),
-    (b"\xffBIOSEMI", "bdf"),
+    (edf.EDF_MAGIC, "edf"),
+    (edf.BDF_MAGIC, "bdf"),
     (b"MATLAB 5.0 MAT-file", "mat"),
     (b"MATLAB 7.3 MAT-file", "mat"),
     (b"\x89HDF\r\n\x1a\n", "mat"),
@@ -108,17 +122,22 @@ def _not_supported(path: Path, head: bytes) -> str:
     return f"the file matches no supported format; upload an {_SUPPORTED} file"
 
 
-def _layout(path: Path) -> str:
+def _layout(path: Path, limits: ReadLimits) -> str:
     fmt = detect_format(path)
     if fmt in ("edf", "bdf"):
         return fmt
-    if not mat.is_hdf5(path):
-        check_mat5(path)
+    if mat.is_hdf5(path):
+        mat.check_hdf5(path, limits)
+    else:
+        check_mat5(path, limits)
     return mat.mat_layout(path)
 
 
 def read_header(
-    path: Path, companions: dict[str, Path] | None = None, options: dict[str, Any] | None = None
+    path: Path,
+    companions: dict[str, Path] | None = None,
+    options: dict[str, Any] | None = None,
+    limits: ReadLimits = NO_LIMITS,
 ) -> RecordingHeader:
     """Read what an upload needs to know about a recording, without its signals.
 
@@ -134,16 +153,44 @@ def read_header(
         Other files of the same upload, by original name (an EEGLAB ``.fdt``).
     options : dict or None
         Upload options (see the module docstring).
+    limits : ReadLimits
+        Largest recording accepted; the declared sizes are checked before reading.
 
     Returns
     -------
     RecordingHeader
         Never holds identifying fields (patient name, birth date, ...).
+
+    Raises
+    ------
+    UnreadableRecordingError
+        The file is not a readable recording, or is over ``limits``.
     """
-    companions, options = companions or {}, options or {}
-    layout = _layout(path)
+    with _no_server_paths():
+        header = _read_header(path, companions or {}, options or {}, limits)
+        limits.check_recording(
+            len(header.channel_names), max(header.channel_sfreqs, default=0.0), header.duration_s
+        )
+    return header
+
+
+@contextmanager
+def _no_server_paths() -> Iterator[None]:
+    """Raise a reader's refusal again with the server paths taken out of its message."""
+    try:
+        yield
+    except UnreadableRecordingError as err:
+        if without_paths(str(err)) == str(err):
+            raise
+        raise UnreadableRecordingError(without_paths(str(err))) from err
+
+
+def _read_header(
+    path: Path, companions: dict[str, Path], options: dict[str, Any], limits: ReadLimits
+) -> RecordingHeader:
+    layout = _layout(path, limits)
     if layout in ("edf", "bdf"):
-        return edf.read_edf_header(path, layout)
+        return edf.read_edf_header(path, layout, limits)
     if layout == "eeglab":
         return eeglab.read_eeglab_header(path, companions)
     if layout == "fieldtrip":
@@ -175,8 +222,12 @@ def read_raw(
     UnreadableRecordingError
         Also for feature files, which `read_features` reads.
     """
-    companions, options = companions or {}, options or {}
-    layout = _layout(path)
+    with _no_server_paths():
+        return _read_raw(path, companions or {}, options or {})
+
+
+def _read_raw(path: Path, companions: dict[str, Path], options: dict[str, Any]) -> mne.io.BaseRaw:
+    layout = _layout(path, NO_LIMITS)
     if layout in ("edf", "bdf"):
         return edf.read_edf_raw(path, layout, float(options.get("max_gap_s", 600.0)))
     if layout == "eeglab":
@@ -247,13 +298,14 @@ def read_features(
     -------
     FeatureSet
     """
-    layout = _layout(path)
-    if layout not in ("seed-features", "deap-preprocessed"):
-        raise UnreadableRecordingError(
-            f"the file is a {layout} recording of signals, not a feature file; read it with "
-            "read_raw"
-        )
-    return mat.read_mat_features(path, layout, options or {})
+    with _no_server_paths():
+        layout = _layout(path, NO_LIMITS)
+        if layout not in ("seed-features", "deap-preprocessed"):
+            raise UnreadableRecordingError(
+                f"the file is a {layout} recording of signals, not a feature file; read it "
+                "with read_raw"
+            )
+        return mat.read_mat_features(path, layout, options or {})
 
 
 def _checked(reader: Any, path: Path, options: dict[str, Any]) -> Any:

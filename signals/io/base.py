@@ -2,17 +2,128 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
+if TYPE_CHECKING:
+    from core.config import Settings
+
 RecordingKind = Literal["signals", "features"]
+
+#: Bytes of the widest MATLAB number (double, int64): bounds what a declared array needs.
+VALUE_BYTES = 8
+
+
+_SERVER_PATH = re.compile(r"(?<![\w.~])(?:/[^\s'\"/,;:()\[\]]+){2,}/?")
+"""An absolute path of two or more parts, as library error messages quote files."""
 
 
 class UnreadableRecordingError(ValueError):
     """The file cannot be read; the message says why and what to do."""
+
+
+def without_paths(message: str) -> str:
+    """``message`` with every absolute server path replaced by ``<file>``.
+
+    Reader messages quote library errors, which name files by their server path; the
+    user sees the message, never where the service keeps files.
+    """
+    return _SERVER_PATH.sub("<file>", message)
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """The largest recording a reader accepts, checked on the sizes a file declares.
+
+    Every reader checks these before it reads samples or decompresses data, so that a
+    small file that declares a huge array (a decompression bomb) is refused at once.
+
+    Attributes
+    ----------
+    max_samples : int
+        Most values in one array (channels x samples, or any array a MAT file holds).
+    max_sfreq : float
+        Highest sampling rate, Hz.
+    max_channels : int
+        Most channels.
+    max_duration_s : float
+        Longest recording, seconds.
+    """
+
+    max_samples: int
+    max_sfreq: float
+    max_channels: int
+    max_duration_s: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReadLimits:
+        """The limits of the service's settings."""
+        return cls(
+            settings.max_samples,
+            settings.max_sfreq,
+            settings.max_channels,
+            settings.max_duration_s,
+        )
+
+    @property
+    def max_bytes(self) -> int:
+        """Most bytes one declared array may need (`max_samples` values of 8 bytes)."""
+        return self.max_samples * VALUE_BYTES
+
+    def check_array(self, shape: tuple[int, ...], what: str) -> None:
+        """Refuse an array whose declared ``shape`` holds more than `max_samples` values."""
+        n_values = math.prod(shape)
+        if n_values > self.max_samples:
+            raise UnreadableRecordingError(
+                f"{what} declares {'x'.join(map(str, shape))} = {n_values:,} values; the "
+                f"limit is {self.max_samples:,} (AFFECTSERVE_MAX_SAMPLES): split the "
+                "recording into shorter files"
+            )
+
+    def check_recording(self, n_channels: int, sfreq: float, duration_s: float) -> None:
+        """Refuse a recording over the channel, rate, duration or sample limit.
+
+        Parameters
+        ----------
+        n_channels : int
+            Number of channels.
+        sfreq : float
+            Highest sampling rate, Hz.
+        duration_s : float
+            Duration, seconds.
+        """
+        if not (math.isfinite(sfreq) and math.isfinite(duration_s)):
+            raise UnreadableRecordingError(
+                f"its header declares a sampling rate of {sfreq} Hz and a duration of "
+                f"{duration_s} s: the header is damaged; export the recording again"
+            )
+        if n_channels > self.max_channels:
+            raise UnreadableRecordingError(
+                f"it has {n_channels} channels; the limit is {self.max_channels} "
+                "(AFFECTSERVE_MAX_CHANNELS)"
+            )
+        if sfreq > self.max_sfreq:
+            raise UnreadableRecordingError(
+                f"it is sampled at {sfreq:g} Hz; the limit is {self.max_sfreq:g} Hz "
+                "(AFFECTSERVE_MAX_SFREQ): resample it before uploading"
+            )
+        if duration_s > self.max_duration_s:
+            raise UnreadableRecordingError(
+                f"it lasts {duration_s:g} s; the limit is {self.max_duration_s:g} s "
+                "(AFFECTSERVE_MAX_DURATION_S): cut it into shorter recordings"
+            )
+        self.check_array((n_channels, math.ceil(sfreq * duration_s)), "the recording")
+
+
+NO_LIMITS = ReadLimits(
+    max_samples=2**62, max_sfreq=math.inf, max_channels=2**62, max_duration_s=math.inf
+)
+"""For reading local files in a notebook or a training script: nothing refused."""
 
 
 @dataclass(frozen=True)

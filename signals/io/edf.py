@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from signals.channels import classify_channels
-from signals.io.base import Gap, RecordingHeader, UnreadableRecordingError
+from signals.io.base import NO_LIMITS, Gap, ReadLimits, RecordingHeader, UnreadableRecordingError
 
 _Number = TypeVar("_Number", int, float)
 _ANNOTATION_LABELS = ("EDF Annotations", "BDF Annotations")
@@ -36,6 +36,37 @@ _CHUNK_BYTES = 1 << 22
 #: Physical dimensions MNE reads as µV and mV (any other is taken as the SI unit).
 _MICRO = ("\u03bcV", "\u00b5V", "\x83\xcaV", "uV")
 _MILLI = ("mV",)
+
+
+#: The first 8 bytes of an EDF file and of a BDF file.
+EDF_MAGIC, BDF_MAGIC = b"0       ", b"\xffBIOSEMI"
+#: What `deidentified_head` writes over header bytes 8-184: EDF+'s anonymous patient and
+#: recording fields, and the start date and time MNE's ``anonymize`` gives (1 January
+#: 2000, 00:00:00; EDF years 00-84 are 2000-2084).
+_ANONYMOUS = b"X X X X".ljust(80) + b"Startdate X X X X".ljust(80) + b"01.01.00" + b"00.00.00"
+
+
+def deidentified_head(head: bytes) -> bytes:
+    """The first bytes of a file with its EDF/BDF identifying header fields blanked.
+
+    The patient and recording fields become EDF+'s anonymous form (no name, birth date,
+    administration code or equipment) and the start date and time become 1 January 2000,
+    midnight, as MNE's ``anonymize`` sets them; annotation onsets are relative to the
+    start and keep their meaning. Bytes of other formats come back unchanged.
+
+    Parameters
+    ----------
+    head : bytes
+        The first bytes of an uploaded file (at least 184 for an EDF/BDF header).
+
+    Returns
+    -------
+    bytes
+        ``head`` with bytes 8-184 replaced when it starts like EDF or BDF.
+    """
+    if not head.startswith((EDF_MAGIC, BDF_MAGIC)) or len(head) < 184:
+        return head
+    return head[:8] + _ANONYMOUS + head[184:]
 
 
 @dataclass(frozen=True)
@@ -264,7 +295,7 @@ def _gap_warning(gaps: list[Gap]) -> str:
     )
 
 
-def read_edf_header(path: Path, fmt: str) -> RecordingHeader:
+def read_edf_header(path: Path, fmt: str, limits: ReadLimits = NO_LIMITS) -> RecordingHeader:
     """Read an EDF/BDF header (no signal data) into a `RecordingHeader`.
 
     Parameters
@@ -273,12 +304,20 @@ def read_edf_header(path: Path, fmt: str) -> RecordingHeader:
         The file.
     fmt : str
         ``'edf'`` or ``'bdf'``.
+    limits : ReadLimits
+        Checked on the fixed header (channels, rates, records, gaps) before MNE opens
+        the file.
 
     Returns
     -------
     RecordingHeader
     """
     layout = read_edf_layout(path, fmt)
+    limits.check_recording(
+        len(layout.signal_indices),
+        max(layout.samples_per_record[i] for i in layout.signal_indices) / layout.record_s,
+        layout.n_records * layout.record_s + sum(gap.duration_s for gap in layout.gaps),
+    )
     raw = _open(path, fmt, preload=False)
     notes = list(layout.warnings)
     if len(set(layout.labels)) < len(layout.labels):

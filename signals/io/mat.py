@@ -29,7 +29,7 @@ from scipy.io.matlab import MatReadError
 
 from core.cards import band_edges, montage_channels
 from signals.channels import classify_channels
-from signals.io.base import FeatureSet, RecordingHeader, UnreadableRecordingError
+from signals.io.base import FeatureSet, ReadLimits, RecordingHeader, UnreadableRecordingError
 
 _SEED_KEY = re.compile(r"^((?:de|psd|dasm|rasm|asm|dcau)_(?:LDS|movingAve))(\d+)$")
 _SFREQ_NAMES = ("sfreq", "fs", "srate", "fsample", "sampling_rate", "sample_rate", "Fs")
@@ -85,6 +85,62 @@ def _h5_open(path: Path) -> h5py.File:
             f"the MAT v7.3 (HDF5) file could not be opened ({err}): it is damaged or cut "
             "short; save it again in MATLAB and upload the complete file"
         ) from err
+
+
+def check_hdf5(path: Path, limits: ReadLimits) -> None:
+    """Refuse a MAT v7.3 (HDF5) file that declares too much or points outside itself.
+
+    Walks every link and dataset of the file, reading only metadata: a dataset whose
+    declared shape holds more than ``limits.max_samples`` values (or more than
+    ``limits.max_bytes`` bytes) is refused before any chunk is decompressed, and so is
+    a file that would make HDF5 open another file (external or soft links, external
+    raw storage, virtual datasets).
+
+    Parameters
+    ----------
+    path : Path
+        A MAT v7.3 file.
+    limits : ReadLimits
+        Largest array accepted.
+
+    Raises
+    ------
+    UnreadableRecordingError
+    """
+    with _h5_open(path) as fid:
+        problem = fid.visititems_links(lambda name, link: _h5_problem(fid, name, link, limits))
+    if problem is not None:
+        raise problem
+
+
+def _h5_problem(
+    fid: h5py.File, name: str, link: h5py.HardLink | h5py.SoftLink, limits: ReadLimits
+) -> UnreadableRecordingError | None:
+    """What is wrong with one link of a v7.3 file, if anything (h5py stops at the first)."""
+    item = fid.get(name) if isinstance(link, h5py.HardLink) else None
+    if item is None or (
+        isinstance(item, h5py.Dataset)
+        and (item.is_virtual or item.id.get_create_plist().get_external_count())
+    ):
+        return UnreadableRecordingError(
+            "the MAT v7.3 (HDF5) file refers to data outside itself (an external or soft "
+            "link, external storage or a virtual dataset); save it again in MATLAB with "
+            "save(..., '-v7.3') so that it holds all its data"
+        )
+    if not isinstance(item, h5py.Dataset):
+        return None
+    n_bytes = item.size * item.dtype.itemsize
+    try:
+        limits.check_array(item.shape, f"the MAT v7.3 array '{name}'")
+    except UnreadableRecordingError as err:
+        return err
+    if n_bytes > limits.max_bytes:
+        return UnreadableRecordingError(
+            f"the MAT v7.3 array '{name}' declares {n_bytes:,} bytes; the limit is "
+            f"{limits.max_bytes:,} (8 per value of AFFECTSERVE_MAX_SAMPLES): split the "
+            "recording into shorter files"
+        )
+    return None
 
 
 def list_variables(path: Path) -> list[MatVariable]:

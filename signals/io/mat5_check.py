@@ -7,6 +7,14 @@ instead of raising an exception. `check_mat5` walks every data element of the fi
 (decompressing compressed variables one at a time) and refuses a file whose
 structure scipy could not read safely, with `UnreadableRecordingError`.
 
+It also refuses a file that declares more than its `ReadLimits` allow, before it
+is read: an array whose dimensions hold more than ``max_samples`` values, or a
+compressed variable whose declared size is over ``max_samples`` x 8 bytes. A
+compressed variable is inflated forward in chunks of `CHUNK` bytes, the numbers
+skipped rather than kept, and never past its declared size: the check holds about
+one chunk in memory whatever the variable's size, and a decompression bomb that
+inflates past its declaration is refused there.
+
 Layout (MATLAB's "MAT-File Format"): a 128-byte header, then data elements. An
 element is a tag (data type, byte count; or the 4-byte "small element" form) and
 its data, padded to 8 bytes inside arrays. An array (``miMATRIX``) holds array
@@ -23,7 +31,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from signals.io.base import UnreadableRecordingError
+from signals.io.base import NO_LIMITS, ReadLimits, UnreadableRecordingError
 
 #: Bytes per value of the numeric and text data types (miINT8 ... miUTF32).
 ITEM_BYTES = {1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4, 7: 4, 9: 8, 12: 8, 13: 8, 16: 1, 17: 2, 18: 4}
@@ -34,23 +42,103 @@ _TEXT_TYPES = (1, 2, 3, 4, 5, 6, 16, 17, 18)
 _COMPLEX_FLAG = 0x0800
 #: Deepest nesting of cells and structs accepted.
 MAX_DEPTH = 64
+#: Most dimensions of one array.
+MAX_DIMS = 64
+#: Bytes inflated at a time.
+CHUNK = 1 << 20
 
 _CUT = "the end of its container: the file was cut short or is damaged"
 _REMEDY = "save it again in MATLAB with save(..., '-v7') and upload the complete file"
 
 
-class _Elements:
-    """Reads element tags of one byte buffer (a file or a decompressed variable)."""
+class _Inflated:
+    """A compressed variable, inflated forward on demand and forgotten behind.
 
-    def __init__(self, buffer: bytes | mmap.mmap, order: str) -> None:
-        self.buffer = buffer
+    `read` asks for bytes at positions that never go back before an earlier read's
+    start; what lies before is dropped and what is skipped is inflated in `CHUNK`s and
+    discarded, so memory stays about one chunk. Nothing past ``limit`` bytes is inflated.
+    """
+
+    def __init__(self, compressed: bytes, limit: int) -> None:
+        self.inflater = zlib.decompressobj()
+        self.compressed = memoryview(compressed)
+        self.fed = 0
+        self.pending = b""
+        self.window = b""
+        self.base = 0
+        self.limit = limit
+
+    def _more(self) -> bytes:
+        """The next inflated bytes (at most `CHUNK`); empty at the end or at ``limit``.
+
+        Compressed input goes in `CHUNK` pieces, so that zlib never copies the whole
+        remaining input as its unconsumed tail.
+        """
+        room = self.limit - self.base - len(self.window)
+        while room > 0 and not self.inflater.eof:
+            if not self.pending:
+                self.pending = bytes(self.compressed[self.fed : self.fed + CHUNK])
+                self.fed += len(self.pending)
+                if not self.pending:
+                    return b""
+            try:
+                chunk = self.inflater.decompress(self.pending, min(CHUNK, room))
+            except zlib.error as err:
+                raise _damaged(f"a compressed variable does not decompress: {err}") from err
+            self.pending = self.inflater.unconsumed_tail
+            if chunk:
+                return chunk
+        return b""
+
+    def read(self, pos: int, n_bytes: int) -> bytes:
+        """Bytes ``pos`` to ``pos + n_bytes`` (fewer where the stream or ``limit`` ends)."""
+        if pos < self.base:
+            raise RuntimeError(f"read at byte {pos} after byte {self.base}")
+        while self.base + len(self.window) < pos:
+            self.base, self.window = self.base + len(self.window), b""
+            self.window = self._more()
+            if not self.window:
+                return b""
+        if pos - self.base >= CHUNK:
+            self.window, self.base = self.window[pos - self.base :], pos
+        offset = pos - self.base
+        while len(self.window) < offset + n_bytes and (chunk := self._more()):
+            self.window += chunk
+        return self.window[offset : offset + n_bytes]
+
+
+class _Mapped:
+    """A whole (uncompressed) file, read where asked."""
+
+    def __init__(self, data: mmap.mmap) -> None:
+        self.data = data
+
+    def read(self, pos: int, n_bytes: int) -> bytes:
+        """Bytes ``pos`` to ``pos + n_bytes``."""
+        return self.data[pos : pos + n_bytes]
+
+
+class _Elements:
+    """Reads element tags of one byte source (a file or a compressed variable)."""
+
+    def __init__(self, source: _Inflated | _Mapped, order: str, limits: ReadLimits) -> None:
+        self.source = source
         self.order = order
+        self.limits = limits
+
+    def unpack(self, fmt: str, pos: int) -> tuple[int, ...]:
+        """Numbers at ``pos`` (`struct` format ``fmt`` without the byte order)."""
+        size = struct.calcsize(self.order + fmt)
+        raw = self.source.read(pos, size)
+        if len(raw) < size:
+            raise _damaged(f"the data end before byte {pos + size}: {_CUT}")
+        return struct.unpack(self.order + fmt, raw)
 
     def tag(self, pos: int, end: int) -> tuple[int, int, int, int]:
         """Data type, byte count, data start and the next element's position."""
         if pos + 8 > end:
             raise _damaged(f"the element at byte {pos} runs past {_CUT}")
-        first, second = struct.unpack_from(self.order + "II", self.buffer, pos)
+        first, second = self.unpack("II", pos)
         if first >> 16:
             n_bytes = first >> 16
             if n_bytes > 4:
@@ -62,7 +150,9 @@ class _Elements:
         return first, second, start, min(end, start + second + (-second % 8))
 
     def int32s(self, start: int, n_bytes: int) -> tuple[int, ...]:
-        return struct.unpack_from(f"{self.order}{n_bytes // 4}i", self.buffer, start)
+        if n_bytes > 4 * MAX_DIMS:
+            raise _damaged(f"the element at byte {start} holds {n_bytes // 4} dimensions")
+        return self.unpack(f"{n_bytes // 4}i", start)
 
     def numbers(self, pos: int, end: int, n_values: int) -> int:
         """Check one numeric data element of ``n_values`` values; the next position."""
@@ -95,6 +185,7 @@ class _Elements:
         dims = self.int32s(start, n_bytes)
         if len(dims) < 2 or min(dims) < 0:
             raise _damaged(f"the dimensions at byte {start} are {dims}")
+        self.limits.check_array(dims, "a MAT array")
         n_values = math.prod(dims)
         if mclass == _OBJECT:
             pos = self.typed(pos, end, (_INT8,), "object class name")[2]
@@ -135,20 +226,22 @@ def _damaged(detail: str) -> UnreadableRecordingError:
     return UnreadableRecordingError(f"the MAT file is damaged ({detail}); {_REMEDY}")
 
 
-def check_mat5(path: Path) -> None:
+def check_mat5(path: Path, limits: ReadLimits = NO_LIMITS) -> None:
     """Refuse a MAT v5 file whose element structure scipy could not read safely.
 
     Parameters
     ----------
     path : Path
         A MAT v5 (v6/v7) file.
+    limits : ReadLimits
+        Largest arrays accepted (declared dimensions and decompressed sizes).
 
     Raises
     ------
     UnreadableRecordingError
         When a tag names an unknown data type or array class, an element runs past
         its container, numbers do not fill their array's dimensions, or a
-        compressed variable does not decompress.
+        compressed variable does not decompress; or when an array is over ``limits``.
     """
     with open(path, "rb") as fid:
         mark = fid.read(128)[126:]
@@ -156,24 +249,44 @@ def check_mat5(path: Path) -> None:
             raise _damaged("its 128-byte header has no byte-order mark")
         order = "<" if mark == b"IM" else ">"
         with mmap.mmap(fid.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            _check_elements(_Elements(data, order), len(data))
+            _check_elements(data, order, limits)
 
 
-def _check_elements(elements: _Elements, size: int) -> None:
+def _check_elements(data: mmap.mmap, order: str, limits: ReadLimits) -> None:
     """Check the top-level variables of a file, from byte 128."""
+    elements = _Elements(_Mapped(data), order, limits)
     pos = 128
-    while pos + 8 <= size:
-        kind, n_bytes, start, _ = elements.tag(pos, size)
+    while pos + 8 <= len(data):
+        kind, n_bytes, start, _ = elements.tag(pos, len(data))
         if kind == _COMPRESSED:
-            try:
-                variable = zlib.decompress(elements.buffer[start : start + n_bytes])
-            except zlib.error as err:
-                raise _damaged(f"a compressed variable does not decompress: {err}") from err
-            inner = _Elements(variable, elements.order)
-            n_inner, inner_start, _ = inner.typed(0, len(variable), (_MATRIX,), "variable")
-            inner.array(inner_start, inner_start + n_inner, 0)
+            _check_compressed(data[start : start + n_bytes], order, limits)
         elif kind == _MATRIX:
             elements.array(start, start + n_bytes, 0)
         else:
             raise _damaged(f"the top-level element at byte {pos} has the data type {kind}")
         pos = start + n_bytes
+
+
+def _check_compressed(compressed: bytes, order: str, limits: ReadLimits) -> None:
+    """Check one compressed variable: its declared size, then its structure, streaming.
+
+    The variable's first tag declares its size: over ``limits.max_bytes`` it is refused
+    before anything else is inflated, and nothing past it is ever inflated (a stream
+    that holds more is refused as damaged, since scipy would inflate it all).
+    """
+    probe = _Elements(_Inflated(compressed, 8), order, limits)
+    n_bytes = probe.typed(0, 8 + (1 << 32), (_MATRIX,), "variable")[0]
+    if n_bytes > limits.max_bytes:
+        raise UnreadableRecordingError(
+            f"a compressed MAT variable declares {n_bytes:,} bytes once decompressed; "
+            f"the limit is {limits.max_bytes:,} bytes (8 per value of AFFECTSERVE_MAX_SAMPLES): "
+            "split the recording into shorter files"
+        )
+    end = 8 + n_bytes
+    inner = _Elements(_Inflated(compressed, end + 1), order, limits)
+    n_inner, start, _ = inner.typed(0, end, (_MATRIX,), "variable")
+    inner.array(start, start + n_inner, 0)
+    if len(inner.source.read(end - 1, 2)) != 1:
+        raise _damaged(
+            f"a compressed variable does not inflate to exactly the {n_bytes:,} bytes it declares"
+        )

@@ -48,5 +48,6 @@ def test_torchserve_config_binds_loopback(tmp_path: Path) -> None:
     assert lines["metrics_address"] == "http://127.0.0.1:8082"
     assert lines["grpc_inference_address"] == "127.0.0.1"
     assert (lines["grpc_inference_port"], lines["grpc_management_port"]) == ("8083", "8084")
-    assert lines["disable_token_authorization"] == "true"
+    assert lines["disable_token_authorization"] == "false"
+    assert config.parent == settings.torchserve_dir
     assert lines["load_models"] == "maet.mar,strnn.mar"

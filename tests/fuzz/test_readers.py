@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.reading import read_header_limited
-from signals.io import UnreadableRecordingError, read_header, read_raw
+from core.config import Settings
+from signals.io import ReadLimits, UnreadableRecordingError, read_header, read_raw
 from worker.pipeline import time_limit
 
 LIMIT_S = 10.0
@@ -45,6 +46,8 @@ SIGNAL_FIELDS = (16, 80, 8, 8, 8, 8, 8, 80, 8, 32)
 """Width of each per-signal field (label ... reserved), stored field by field."""
 
 NUMBERS = (b"0", b"-1", b"1", b"99999999", b"1e308", b"nan", b"inf", b"-0", b"", b"x", b"+")
+
+DEFAULT_LIMITS = ReadLimits.from_settings(Settings())
 
 
 def read_or_refuse(path: Path) -> None:
@@ -159,7 +162,7 @@ def test_upload_path_refuses_mutated_mat_files_cleanly(
     path = tmp_path / "mutated.mat"
     path.write_bytes(_mutate(mat_file, flips, cut))
     try:
-        header = read_header_limited(path, {}, {}, timeout_s=LIMIT_S)
+        header = read_header_limited(path, {}, {}, DEFAULT_LIMITS, LIMIT_S, memory_mb=2048)
     except UnreadableRecordingError as err:
         assert str(err)
     else:

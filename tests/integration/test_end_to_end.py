@@ -98,7 +98,9 @@ def test_all_models_predict_in_torchserve(redis_server: str, start_service: Call
     from model_store.clients import TorchServeClient
 
     service = start_service("torchserve", redis_server)
-    client = TorchServeClient(service.torchserve_url)
+    client = TorchServeClient(
+        service.torchserve_url, keys_file=service.data_dir / "torchserve" / "key_file.json"
+    )
     rng = np.random.default_rng(0)
     for card in load_cards():
         inputs = {s.name: rng.random((4, *s.shape), dtype=np.float32) for s in card.inputs}

@@ -1,8 +1,11 @@
 """Faults done for real: a worker killed mid-job, TorchServe stopped mid-job, Redis
-restarted with jobs queued. Every job ends ``succeeded`` or ``failed`` with a reason."""
+restarted with jobs queued. Every job ends ``succeeded`` or ``failed`` with a reason.
+Attacks done for real: decompression bombs and an endless chunked body against
+`affectserve up`, and TorchServe's management API called without its token."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -16,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from model_store.clients import torchserve_headers
 from tests.conftest import write_seed_edf
 from tests.integration.conftest import Service, free_port
 
@@ -173,7 +177,13 @@ def _wait_model_ready(service: Service, model: str, timeout_s: float = 180) -> N
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
-            workers = httpx.get(f"{management}/models/{model}", timeout=5).json()[0]["workers"]
+            workers = httpx.get(
+                f"{management}/models/{model}",
+                timeout=5,
+                headers=torchserve_headers(
+                    service.data_dir / "torchserve" / "key_file.json", "management"
+                ),
+            ).json()[0]["workers"]
         except (httpx.HTTPError, ValueError, KeyError, IndexError):
             workers = []
         if any(w.get("status") == "READY" for w in workers):
@@ -271,3 +281,74 @@ def test_stop_finishes_the_running_job_after_the_api_is_gone(
     assert service.process.wait(timeout=180) == 0
     assert _state(service, job_id) == "succeeded"
     assert "stopping worker (waiting up to 120 s)" in service.log.read_text()
+
+
+def test_torchserve_needs_its_token(
+    own_redis: RedisProcess, start_service: Callable[..., Service], seed_edf: Path
+) -> None:
+    """Nobody on the host can scale a model to 0 without TorchServe's token; the worker
+    and /health send it, and the key file is private. TorchServe 0.12 refuses a missing
+    or wrong token with 400 (its InvalidKeyException), not 401."""
+    service = start_service("torchserve", own_redis.url, **FAST)
+    keys = service.data_dir / "torchserve" / "key_file.json"
+    assert keys.stat().st_mode & 0o777 == 0o600
+    config = (service.data_dir / "torchserve" / "config.properties").read_text()
+    management = config.split("management_address=")[1].split()[0]
+    scale_down = f"{management}/models/maet?min_worker=0&max_worker=0&synchronous=true"
+    for url in (scale_down, f"{management}/models/maet"):
+        refused = httpx.put(url, timeout=10) if url == scale_down else httpx.get(url, timeout=10)
+        assert refused.status_code == 400, refused.text
+        assert "Token Authorization failed" in refused.text
+    assert httpx.get(f"{service.torchserve_url}/ping", timeout=10).status_code == 400
+    described = httpx.get(
+        f"{management}/models/maet", headers=torchserve_headers(keys, "management"), timeout=10
+    )
+    assert described.status_code == 200
+    assert [w["status"] for w in described.json()[0]["workers"]] == ["READY"]
+    health = httpx.get(f"{service.url}/health", timeout=10).json()
+    assert health["components"]["model_server"]["ok"], health
+    job = service.wait_job(_submit(service, seed_edf), timeout_s=180)
+    assert job["state"] == "succeeded", job
+
+
+def test_bombs_and_endless_bodies_leave_the_service_up(
+    own_redis: RedisProcess, start_service: Callable[..., Service], tmp_path: Path, seed_edf: Path
+) -> None:
+    """Decompression bombs (10 MB MAT v5 inflating to 10 GB, MAT v7.3 declaring 20 GB) and
+    a 200 MB chunked body against `affectserve up`: each refused, nothing kept, and the
+    service goes on serving."""
+    from tests.signals.io.builders import write_mat5_bomb, write_mat73_bomb
+
+    service = start_service("inprocess", own_redis.url, AFFECTSERVE_MAX_UPLOAD_MB="16")
+    bombs = {
+        "v5.mat": write_mat5_bomb(tmp_path / "v5.mat", (20_000, 20_000), 600),
+        "v73.mat": write_mat73_bomb(tmp_path / "v73.mat", (50_000, 50_000)),
+    }
+    for name, bomb in bombs.items():
+        with open(bomb, "rb") as fid:
+            reply = httpx.post(f"{service.url}/v1/recordings", files={"file": (name, fid)})
+        assert reply.status_code == 422, reply.text
+        assert "AFFECTSERVE_MAX_SAMPLES)" in reply.json()["detail"]
+
+    sent = 0
+
+    def endless() -> Iterator[bytes]:
+        nonlocal sent
+        yield b"--b\r\nContent-Disposition: form-data; name=file; filename=a.edf\r\n\r\n"
+        while sent < 200 << 20:
+            sent += 1 << 20
+            yield b"x" * (1 << 20)
+
+    headers = {"Content-Type": "multipart/form-data; boundary=b"}
+    with contextlib.suppress(httpx.HTTPError):
+        reply = httpx.post(
+            f"{service.url}/v1/recordings", content=endless(), headers=headers, timeout=60
+        )
+        assert reply.status_code == 413
+    assert sent < 64 << 20, f"{sent >> 20} MB went in"
+    assert not list((service.data_dir / "uploads").iterdir())
+    assert not list((service.data_dir / "tmp").iterdir())
+    assert httpx.get(f"{service.url}/health", timeout=10).status_code == 200
+    with open(seed_edf, "rb") as fid:
+        ok = httpx.post(f"{service.url}/v1/recordings", files={"file": ("rec.edf", fid)})
+    assert ok.status_code == 201, ok.text

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import httpx
 import numpy as np
 import pytest
@@ -76,3 +79,24 @@ def test_in_process_probabilities_are_deterministic() -> None:
 def test_in_process_checks_shapes() -> None:
     with pytest.raises(ValueError, match=r"expected \(310,\)"):
         InProcessClient().predict("maet", {"eeg": np.zeros((2, 300))})
+
+
+def test_torchserve_token_sent_and_read_again_after_a_restart(tmp_path: Path) -> None:
+    """The inference token comes from TorchServe's key file; when TorchServe restarts
+    with new tokens, the refused request is retried with the new one."""
+    keys = tmp_path / "key_file.json"
+    tokens = {"inference": {"key": "old"}, "management": {"key": "m"}}
+    keys.write_text(json.dumps(tokens))
+    seen: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["authorization"])
+        if len(seen) == 1:
+            keys.write_text(json.dumps({**tokens, "inference": {"key": "new"}}))
+            return httpx.Response(400, json={"message": "Token Authorization failed. Token"})
+        return httpx.Response(200, json={"labels": ["a", "b"], "probabilities": [[0.5, 0.5]]})
+
+    client = TorchServeClient("http://ts", retries=2, backoff_s=0.001, keys_file=keys)
+    client.http = httpx.Client(transport=httpx.MockTransport(handle))
+    np.testing.assert_allclose(client.predict("maet", {"eeg": np.zeros((1, 310))}), [[0.5, 0.5]])
+    assert seen == ["Bearer old", "Bearer new"]

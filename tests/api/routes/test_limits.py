@@ -70,3 +70,31 @@ def test_header_read_time_limit(
     get_settings.cache_clear()
     detail = _post(client, seed_edf)["detail"]
     assert "took longer than 0.001 s (AFFECTSERVE_READ_TIMEOUT_S)" in detail
+
+
+def test_sampling_rate_limit(
+    limited: TestClient, monkeypatch: pytest.MonkeyPatch, seed_edf: Path
+) -> None:
+    monkeypatch.setenv("AFFECTSERVE_MAX_CHANNELS", "64")
+    monkeypatch.setenv("AFFECTSERVE_MAX_SFREQ", "100")
+    get_settings.cache_clear()
+    detail = _post(limited, seed_edf)["detail"]
+    assert detail == (
+        "rec.edf could not be read: it is sampled at 200 Hz; the limit is 100 Hz "
+        "(AFFECTSERVE_MAX_SFREQ): resample it before uploading"
+    )
+
+
+def test_declared_size_limit_refuses_a_v73_bomb(client: TestClient, tmp_path: Path) -> None:
+    from tests.signals.io.builders import write_mat73_bomb
+
+    bomb = write_mat73_bomb(tmp_path / "bomb.mat", (50_000, 50_000))
+    with open(bomb, "rb") as fid:
+        reply = client.post("/v1/recordings", files={"file": ("bomb.mat", fid)})
+    assert reply.status_code == 422
+    assert reply.json()["detail"] == (
+        "bomb.mat could not be read: the MAT v7.3 array 'labels' declares 50000x50000 = "
+        "2,500,000,000 values; the limit is 250,000,000 (AFFECTSERVE_MAX_SAMPLES): split "
+        "the recording into shorter files"
+    )
+    assert not list(get_settings().uploads_dir.iterdir())

@@ -171,3 +171,63 @@ def _char(group, name: str, text: str):
     item = group.create_dataset(name, data=np.array([[ord(c)] for c in text], dtype=np.uint16))
     item.attrs["MATLAB_class"] = np.bytes_("char")
     return item
+
+
+#: Zeros deflated once and repeated: a stream that inflates to gigabytes costs megabytes.
+_ZERO_BLOCK = 1 << 24
+
+
+def _deflated_zeros(prefix: bytes, n_blocks: int) -> bytes:
+    """A zlib stream of ``prefix`` then ``n_blocks`` x 16 MiB of zeros (with its checksum)."""
+    import struct
+    import zlib
+
+    zeros = bytes(_ZERO_BLOCK)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = deflate.compress(prefix) + deflate.flush(zlib.Z_FULL_FLUSH)
+    block = deflate.compress(zeros) + deflate.flush(zlib.Z_FULL_FLUSH)
+    tail = deflate.flush()
+    a_sum, b_sum = 1, 0
+    for byte in prefix:
+        a_sum = (a_sum + byte) % 65521
+        b_sum = (b_sum + a_sum) % 65521
+    b_sum = (b_sum + n_blocks * _ZERO_BLOCK * a_sum) % 65521
+    return b"\x78\xda" + first + block * n_blocks + tail + struct.pack(">I", b_sum << 16 | a_sum)
+
+
+def write_mat5_bomb(path: Path, declared_shape: tuple[int, int], n_blocks: int) -> Path:
+    """A compressed MAT v5 file: one double matrix ``x`` of ``declared_shape`` whose
+    compressed data inflate to ``n_blocks`` x 16 MiB of zeros (600 blocks: ~10 MB on disk,
+    ~10 GB inflated), whatever the shape declares."""
+    import struct
+
+    rows, cols = declared_shape
+    body = (
+        struct.pack("<II", 6, 8)
+        + struct.pack("<II", 6, 0)  # array flags: class double
+        + struct.pack("<IIii", 5, 8, rows, cols)
+        + struct.pack("<HH", 1, 1)
+        + b"x\0\0\0"  # small element: the name
+        + struct.pack("<II", 9, min(rows * cols * 8, 2**32 - 1))
+    )
+    matrix_bytes = min(len(body) + rows * cols * 8, 2**32 - 1)
+    stream = _deflated_zeros(struct.pack("<II", 14, matrix_bytes) + body, n_blocks)
+    header = b"MATLAB 5.0 MAT-file, written by the bomb tests".ljust(116) + bytes(8)
+    header += struct.pack("<H", 0x0100) + b"IM"
+    path.write_bytes(header + struct.pack("<II", 15, len(stream)) + stream)
+    return path
+
+
+def write_mat73_bomb(path: Path, declared_shape: tuple[int, int]) -> Path:
+    """A MAT v7.3 file whose gzip-compressed ``labels`` array declares ``declared_shape``
+    doubles but stores no chunk (HDF5 fills them with zeros when read), next to a small
+    ``data`` matrix: the header reader would load ``labels`` for the channel names."""
+    write_mat73(path, {"data": np.zeros((4, 1000)), "sfreq": np.array(100.0)})
+    import h5py
+
+    with h5py.File(path, "r+") as fid:
+        item = fid.create_dataset(
+            "labels", shape=declared_shape, dtype="f8", chunks=(256, 256), compression="gzip"
+        )
+        item.attrs["MATLAB_class"] = np.bytes_("double")
+    return path

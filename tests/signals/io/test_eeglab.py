@@ -83,3 +83,77 @@ def test_fdt_alone_is_refused(tmp_path: Path, signals: np.ndarray) -> None:
     fdt = stored_fdt.rename(tmp_path / "session1.fdt")
     with pytest.raises(UnreadableRecordingError, match=r"together with its \.set"):
         read_header(fdt)
+
+
+def _naming(tmp_path: Path, signals: np.ndarray, data_name: str) -> Path:
+    """An upload's .set whose EEG.data names ``data_name``."""
+    stored_set, _ = _split(tmp_path, signals)
+    content = {k: v for k, v in scipy.io.loadmat(stored_set).items() if not k.startswith("__")}
+    content["data"] = data_name
+    scipy.io.savemat(stored_set, content)
+    return stored_set
+
+
+@pytest.mark.parametrize("where", ["absolute", "relative"])
+def test_data_file_outside_the_upload_is_never_read(
+    tmp_path: Path, signals: np.ndarray, where: str
+) -> None:
+    """A planted .fdt elsewhere on the server, named by the .set, is refused unread."""
+    planted = tmp_path / "elsewhere" / "planted.fdt"
+    planted.parent.mkdir()
+    (signals * 1e6).T.astype("<f4").tofile(planted)
+    upload = tmp_path / "uploads"
+    upload.mkdir()
+    name = str(planted) if where == "absolute" else "../elsewhere/planted.fdt"
+    stored_set = _naming(upload, signals, name)
+    for read in (read_header, read_raw):
+        with pytest.raises(UnreadableRecordingError) as caught:
+            read(stored_set, {})
+        assert str(caught.value) == (
+            "the EEGLAB .set names its data file (EEG.data) with a folder path; it must name "
+            "the .fdt uploaded with it by file name only: save it again in EEGLAB as a "
+            "continuous dataset (File > Save current dataset as)"
+        )
+
+
+def test_data_file_beside_the_upload_is_not_read(tmp_path: Path, signals: np.ndarray) -> None:
+    """A file beside the stored .set that was not uploaded with it stays unread, and the
+    answer is the same as for a file that exists nowhere."""
+    stored_set = _naming(tmp_path, signals, "beside.fdt")
+    (signals * 1e6).T.astype("<f4").tofile(tmp_path / "beside.fdt")
+    (signals * 1e6).T.astype("<f4").tofile(stored_set.with_suffix(".fdt"))
+    with pytest.raises(UnreadableRecordingError) as beside:
+        read_header(stored_set)
+    (tmp_path / "beside.fdt").unlink()
+    stored_set.with_suffix(".fdt").unlink()
+    with pytest.raises(UnreadableRecordingError) as nowhere:
+        read_header(stored_set)
+    assert (
+        str(beside.value)
+        == str(nowhere.value)
+        == (
+            "the EEGLAB .set keeps its signals in a separate file 'beside.fdt', which was not "
+            "uploaded: upload the .set and its .fdt together"
+        )
+    )
+
+
+def test_malformed_struct_is_a_clear_refusal(tmp_path: Path, signals: np.ndarray) -> None:
+    path = _export(tmp_path / "rec.set", signals)
+    content = {k: v for k, v in scipy.io.loadmat(path).items() if not k.startswith("__")}
+    content["event"] = 3.0
+    scipy.io.savemat(path, content)
+    with pytest.raises(UnreadableRecordingError, match=r"could not be read \(AttributeError: "):
+        read_header(path)
+
+
+def test_fdt_cut_short_is_refused_at_the_header(tmp_path: Path, signals: np.ndarray) -> None:
+    stored_set, stored_fdt = _split(tmp_path, signals)
+    stored_fdt.write_bytes(stored_fdt.read_bytes()[:100])
+    for read in (read_header, read_raw):
+        with pytest.raises(UnreadableRecordingError) as caught:
+            read(stored_set, {"session1.fdt": stored_fdt})
+        assert str(caught.value) == (
+            "the .fdt holds 100 bytes, fewer than the 4 channels x 640 samples x 4 bytes = "
+            "10,240 its .set declares: it was cut short; upload the complete .fdt"
+        )

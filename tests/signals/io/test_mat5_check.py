@@ -89,3 +89,26 @@ def test_a_compressed_variable_that_does_not_decompress(tmp_path: Path) -> None:
     path = _damage(tmp_path, raw, 140, b"\x00\x00\x00\x00")
     with pytest.raises(UnreadableRecordingError, match="does not decompress"):
         check_mat5(path)
+
+
+def test_large_compressed_variable_checked_in_one_chunk_of_memory(tmp_path: Path) -> None:
+    """A compressed 400 MB matrix within the limits is checked with its numbers inflated
+    chunk by chunk and dropped: the check's peak memory grows by a few MB, not 400."""
+    import subprocess
+    import sys
+
+    from tests.signals.io.builders import write_mat5_bomb
+
+    path = write_mat5_bomb(tmp_path / "big.mat", (4096, 12288), 24)
+    code = (
+        "import resource, sys\nfrom signals.io.mat5_check import check_mat5\n"
+        "from core.config import Settings\nfrom signals.io import ReadLimits\n"
+        "limits = ReadLimits.from_settings(Settings())\n"
+        "def peak(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "before = peak()\ncheck_mat5(__import__('pathlib').Path(sys.argv[1]), limits)\n"
+        "print((peak() - before) >> 10)"
+    )
+    grown_mb = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert int(grown_mb) < 16

@@ -1,0 +1,40 @@
+"""The memory cap of reader and worker processes, in fresh interpreters."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(code: str, **env: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        timeout=120,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_allocation_past_the_cap_fails_with_memory_error() -> None:
+    code = (
+        "from core.resources import cap_address_space\n"
+        "cap_address_space(512)\n"
+        "try:\n    bytearray(600 << 20)\nexcept MemoryError:\n    print('refused')\n"
+        "bytearray(100 << 20)\nprint('small ok')"
+    )
+    assert _run(code).splitlines() == ["refused", "small ok"]
+
+
+def test_worker_pool_process_gets_the_configured_cap() -> None:
+    code = (
+        "import resource\nfrom worker.tasks import _fresh_engines\n_fresh_engines()\n"
+        "print(resource.getrlimit(resource.RLIMIT_AS)[0] >> 20)"
+    )
+    assert _run(code, AFFECTSERVE_WORKER_MEMORY_MB="3000") == "3000"
