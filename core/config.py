@@ -47,6 +47,16 @@ class Settings(BaseSettings):
         default=6 * 3600.0, gt=0, description="Longest recording accepted, seconds."
     )
     max_channels: int = Field(default=512, ge=1, description="Most channels in a recording.")
+    max_interpolation_mm: float = Field(
+        default=35.0,
+        ge=0,
+        description=(
+            "Farthest an interpolated electrode may lie from a recorded one, mm on a 95-mm "
+            "head: a 64-channel 10-10 cap interpolates the few SEED electrodes it lacks, a "
+            "32-channel cap runs as deap32 instead of being stretched to 62. 0: never "
+            "interpolate."
+        ),
+    )
     read_timeout_s: float = Field(
         default=60.0, gt=0, description="Time limit of reading one uploaded header, seconds."
     )

@@ -69,6 +69,10 @@ class RecordingHeader:
         For feature files, the arrays the file holds (``'de_LDS1'``, ...).
     n_trials : int
         Number of trials, clips or epochs (1 for a continuous recording).
+    montage : str or None
+        MNE built-in montage whose labels place the electrodes (the ``montage`` upload
+        option, or a BioSemi cap recognised from its ActiView labels); None when the
+        labels are 10-05 names (`signals.channels.channel_layout`).
     """
 
     format: str
@@ -83,6 +87,7 @@ class RecordingHeader:
     gaps: list[Gap] = field(default_factory=list)
     feature_keys: list[str] = field(default_factory=list)
     n_trials: int = 1
+    montage: str | None = None
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,10 @@ def test_check_feed_answers_per_model_for_a_deap_recording(tmp_path: Path) -> No
         "strnn": False,
     }
     assert alone["aimstf_ssff"].reason.startswith(FACE_REQUEST)
-    assert "lacks 30 of the 62 seed62 channels" in alone["maet"].reason
+    assert (
+        "Closest is seed62, but the recording lacks 4 of its 62 channels, too far from a "
+        "recorded electrode to interpolate (limit 35 mm" in alone["maet"].reason
+    )
     music_only = _feeds(_header(path, ["song.wav", "rec.fdt"]))
     assert music_only["aimstf_ssff"].reason.startswith(FACE_REQUEST)
     with_face = _feeds(_header(path, ["song.wav", "Face.MP4"]))
@@ -161,8 +164,9 @@ def test_face_windows_follow_the_eeg_windows_in_time(tmp_path: Path) -> None:
 
 
 def _eeg_alone(card: ModelCard, path: Path) -> np.ndarray:
-    stream, _ = feeding.eeg_stream(read_raw(path), card.input("eeg"))
-    return feeding.run_recipe(stream, card.input("eeg").recipe).data
+    raw, spec = read_raw(path), card.input("eeg")
+    plan = feeding.montage_plan(spec, feeding.raw_header(raw), ["deap32"])
+    return feeding.run_recipe(feeding.eeg_stream(raw, plan), spec.recipe).data
 
 
 def test_a_video_without_a_face_or_no_video_is_refused(tmp_path: Path) -> None:
