@@ -48,13 +48,14 @@ class Settings(BaseSettings):
     )
     max_channels: int = Field(default=512, ge=1, description="Most channels in a recording.")
     max_interpolation_mm: float = Field(
-        default=35.0,
+        default=38.0,
         ge=0,
         description=(
             "Farthest an interpolated electrode may lie from a recorded one, mm on a 95-mm "
-            "head: a 64-channel 10-10 cap interpolates the few SEED electrodes it lacks, a "
-            "32-channel cap runs as deap32 instead of being stretched to 62. 0: never "
-            "interpolate."
+            "head: a little over one 10-10 step of the 10-05 template (C1-Cz 35.6 mm), so an "
+            "electrode is interpolated only from recorded grid neighbours; a 19-channel "
+            "10-20 cap (FC1 49 mm from its nearest electrode) is not stretched to 62. 0: "
+            "never interpolate."
         ),
     )
     read_timeout_s: float = Field(

@@ -149,7 +149,7 @@ ACTICAP64 = [
 ABC128 = [f"{letter}{k}" for letter in "ABCD" for k in range(1, 33)]
 
 
-def _plan(names: list[str], accepted: list[str] = ALL, limit: float = 35.0, **options):
+def _plan(names: list[str], accepted: list[str] = ALL, limit: float = 38.0, **options):
     layout = channel_layout(names, **options)
     directions = electrode_directions(layout)
     return plan_montage(layout.names, layout.types, directions, "seed62", accepted, limit)
@@ -195,8 +195,14 @@ def test_a_64_channel_cap_interpolates_the_few_seed_electrodes_it_lacks() -> Non
 
 def test_the_distance_limit_refuses_a_cap_too_sparse_for_the_montage() -> None:
     deap = montage_channels("deap32")
-    assert _plan(deap, ["seed62", "deap32"]).montage == "deap32"
-    assert _plan(deap, ["seed62", "deap32"], limit=40.0).montage == "seed62"
+    assert _plan(deap, ["seed62", "deap32"]).montage == "seed62"
+    assert len(_plan(deap, ["seed62", "deap32"]).interpolated) == 30
+    assert _plan(deap, ["seed62", "deap32"], limit=35.0).montage == "deap32"
+    clinical = _plan(montage_channels("clinical1020_19"), ["seed62"])
+    assert not clinical.can_feed
+    assert (
+        "lacks 10 of its 62 channels" in clinical.message and "FC1 (47.9 mm)" in clinical.message
+    )
     refused = _plan(ACTICAP64, ["seed62"], limit=30.0)
     assert not refused.can_feed
     assert (
@@ -255,7 +261,11 @@ def test_muse_is_refused_with_what_would_work() -> None:
     plan = _plan(["TP9", "AF7", "AF8", "TP10"], [*ALL, "emotiv_insight5"])
     assert not plan.can_feed
     assert plan.message.startswith("needs one of the montages seed62 (NeuroScan Quik-Cap 62")
-    assert "Closest is openbci_cyton16, but the recording lacks 12 of its 16" in plan.message
+    assert (
+        "Closest is emotiv_insight5, but the recording lacks 3 of its 5 channels, too far from "
+        "a recorded electrode to interpolate (limit 38 mm, AFFECTSERVE_MAX_INTERPOLATION_MM): "
+        "T7 (45.5 mm), PZ (165.3 mm), T8 (47 mm)"
+    ) in plan.message
     assert "Emotiv Insight" in plan.message
 
 
