@@ -270,8 +270,9 @@ def eeg_stream(raw: mne.io.BaseRaw, plan: MontagePlan) -> Stream:
     rows = plan.rows
     data = np.empty((len(rows), raw.n_times), dtype=np.float32)
     direct = [k for k, row in enumerate(rows) if plan.sources[row]]
-    picks = [raw.ch_names.index(plan.sources[rows[k]] or "") for k in direct]
-    data[direct] = read_signals(raw, picks, scale=SI_TO_MICRO)
+    if direct:
+        picks = [raw.ch_names.index(plan.sources[rows[k]] or "") for k in direct]
+        data[direct] = read_signals(raw, picks, scale=SI_TO_MICRO)
     if plan.interpolated:
         directions = raw_directions(raw)
         recorded = read_signals(
