@@ -19,105 +19,26 @@ from core.cards import montage_channels
 
 #: actiCAP 64 (Brain Products, 10-10): FCz is the reference and Fpz the ground, so
 #: neither is recorded.
+# fmt: off
 ACTICAP64 = [
-    *[
-        "Fp1",
-        "Fp2",
-        "F7",
-        "F3",
-        "Fz",
-        "F4",
-        "F8",
-        "FC5",
-        "FC1",
-        "FC2",
-        "FC6",
-        "T7",
-        "C3",
-        "Cz",
-        "C4",
-        "T8",
-        "TP9",
-        "CP5",
-        "CP1",
-        "CP2",
-        "CP6",
-        "TP10",
-    ],
-    *[
-        "P7",
-        "P3",
-        "Pz",
-        "P4",
-        "P8",
-        "PO9",
-        "O1",
-        "Oz",
-        "O2",
-        "PO10",
-        "AF7",
-        "AF3",
-        "AF4",
-        "AF8",
-        "F5",
-        "F1",
-        "F2",
-        "F6",
-        "FT9",
-        "FT7",
-        "FC3",
-        "FC4",
-    ],
-    *[
-        "FT8",
-        "FT10",
-        "C5",
-        "C1",
-        "C2",
-        "C6",
-        "TP7",
-        "CP3",
-        "CPz",
-        "CP4",
-        "TP8",
-        "P5",
-        "P1",
-        "P2",
-        "P6",
-        "PO7",
-        "PO3",
-        "POz",
-        "PO4",
-        "PO8",
-    ],
+    "Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "FC5", "FC1", "FC2", "FC6", "T7", "C3", "Cz",
+    "C4", "T8", "TP9", "CP5", "CP1", "CP2", "CP6", "TP10", "P7", "P3", "Pz", "P4", "P8", "PO9",
+    "O1", "Oz", "O2", "PO10", "AF7", "AF3", "AF4", "AF8", "F5", "F1", "F2", "F6", "FT9", "FT7",
+    "FC3", "FC4", "FT8", "FT10", "C5", "C1", "C2", "C6", "TP7", "CP3", "CPz", "CP4", "TP8",
+    "P5", "P1", "P2", "P6", "PO7", "PO3", "POz", "PO4", "PO8",
 ]
+# fmt: on
 #: OpenBCI's default electrode positions for Cyton (8) and Cyton + Daisy (16) channels.
 OPENBCI16 = montage_channels("openbci_cyton16")
 #: EmotivPRO's extra signals beside the EEG.
 EMOTIV_EXTRA = ["COUNTER", "INTERPOLATED", "RAW_CQ", "MARKER_HARDWARE"]
+#: A clinical 19-channel 10-20 cap with the old temporal names.
+# fmt: off
 CLINICAL_OLD = [
-    *[
-        "Fp1",
-        "Fp2",
-        "F7",
-        "F3",
-        "Fz",
-        "F4",
-        "F8",
-        "T3",
-        "C3",
-        "Cz",
-        "C4",
-        "T4",
-        "T5",
-        "P3",
-        "Pz",
-        "P4",
-        "T6",
-        "O1",
-        "O2",
-    ]
+    "Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5", "P3", "Pz",
+    "P4", "T6", "O1", "O2",
 ]
+# fmt: on
 BIOSEMI_EXTRA = [f"EXG{k}" for k in range(1, 9)]
 
 
