@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.cards import ModelCard, MontageFigure
 from core.schemas import (
     JobOptions,
     JobProgress,
@@ -115,6 +116,11 @@ class RecordingRead(BaseModel):
     gaps: list[GapRead] = Field(default_factory=list)
     feature_keys: list[str] = Field(default_factory=list)
     n_trials: int = 1
+    montage: str | None = Field(
+        default=None,
+        description="MNE montage placing the electrodes (the montage option or a recognised "
+        "BioSemi cap); null when the labels are 10-05 names.",
+    )
     companions: list[str] = Field(default_factory=list, description="Names of companion files.")
     models: list[ModelFeed]
     created_at: datetime
@@ -177,3 +183,21 @@ class JobList(BaseModel):
     """Jobs, newest first."""
 
     jobs: list[JobRead]
+
+
+class AcceptedMontage(MontageFigure):
+    """A montage a model accepts: its channels, the devices that record it, its accuracy."""
+
+    chance: float | None = Field(default=None, description="Chance level (null: unmeasured).")
+    channels: list[str] = Field(description="The montage's electrodes (10-05 names).")
+    devices: list[str] = Field(description="Devices and caps that record these electrodes.")
+
+
+class ModelRead(ModelCard):
+    """A model's card, with the montages (devices) it accepts spelled out."""
+
+    accepts: list[AcceptedMontage] = Field(
+        description="Montages a recording may feed the EEG input through, largest first "
+        "(the card's montages, else its input montage), with the devices that record each; "
+        "empty for a model without EEG input."
+    )

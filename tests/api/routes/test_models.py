@@ -26,3 +26,19 @@ def test_unknown_model_is_404(client: TestClient) -> None:
     reply = client.get("/v1/models/nope")
     assert reply.status_code == 404
     assert "unknown model 'nope'" in reply.json()["detail"]
+
+
+def test_models_list_the_montages_and_devices_they_accept(client: TestClient) -> None:
+    cards = {card["name"]: card for card in client.get("/v1/models").json()}
+    accepts = {name: [a["montage"] for a in card["accepts"]] for name, card in cards.items()}
+    assert accepts["rtcan1d"] == []
+    assert accepts["aimstf_ssff"] == ["deap32"]
+    for name in ("maet", "strnn", "emotionclip"):
+        listed = [figure["montage"] for figure in cards[name]["montages"]] or ["seed62"]
+        assert accepts[name] == listed
+    seed = cards["maet"]["accepts"][0]
+    assert seed["channels"] == montage_channels("seed62")
+    assert "NeuroScan Quik-Cap 62 (SEED)" in seed["devices"]
+    deap = cards["aimstf_ssff"]["accepts"][0]
+    assert deap["devices"][0] == "BioSemi 32 (DEAP order)" and deap["chance"] is None
+    assert client.get("/v1/models/maet").json()["accepts"] == cards["maet"]["accepts"]
