@@ -203,28 +203,17 @@ def classify_channel(name: str) -> str:
     str
         One of `CHANNEL_TYPES`: a trigger/status channel is ``'stim'``; a label
         with a type prefix or keyword (``'EOG'``, ``'Chin'``, ``'EKG'``, ``'GSR'``,
-        ``'EDA'``, ``'Resp'``, ``'Thorax'``) takes that type; a label with an
-        ``'EEG'`` prefix, a standard 10-05 name or a name from one of the
-        reference montages (such as SEED's CB1) is ``'eeg'``; anything else
-        (SpO2, temperature, plethysmograph, test signals) is ``'misc'``.
+        ``'EDA'``, ``'Resp'``, ``'Thorax'``) takes that type; an electrode name
+        (10-05, old 10-20 or SEED's CB1/CB2, with or without an ``'EEG'`` prefix)
+        is ``'eeg'``; anything else (``'EEG Photic'``, SpO2, temperature,
+        plethysmograph, test signals) is ``'misc'``. Other labels become EEG only
+        through the ``channel_map`` or ``montage`` option (`channel_layout`).
     """
     upper = name.strip().rstrip(".").upper()
-    if upper.startswith("EEG"):
-        return "eeg"
     for kind, pattern in _TYPE_PATTERNS:
         if pattern.search(upper):
             return kind
-    known = normalize_channel_name(name)
-    return "eeg" if known in standard_directions() or known in _montage_names() else "misc"
-
-
-@cache
-def _montage_names() -> frozenset[str]:
-    return frozenset(
-        normalize_channel_name(channel)
-        for montage in reference()["montages"]
-        for channel in montage_channels(montage)
-    )
+    return "eeg" if normalize_channel_name(name) in standard_directions() else "misc"
 
 
 def classify_channels(names: list[str]) -> list[str]:

@@ -67,6 +67,12 @@ def test_normalize_channel_name(label: str, expected: str) -> None:
         ("SaO2 X9", "misc"),
         ("Plethysmograph", "misc"),
         ("sine 5Hz", "misc"),
+        ("EEG Photic-REF", "misc"),
+        ("EEG 1", "misc"),
+        ("EOG Fp1", "eog"),
+        ("EXG1", "misc"),
+        ("EXG Channel 0", "misc"),
+        ("CB2", "eeg"),
     ],
 )
 def test_classify_channel(label: str, kind: str) -> None:
