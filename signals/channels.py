@@ -599,12 +599,20 @@ def set_positions(raw: mne.io.BaseRaw, layout: ChannelLayout) -> None:
 
 
 def raw_directions(raw: mne.io.BaseRaw) -> dict[str, NDArray[np.float64]]:
-    """Direction of each EEG channel that `set_positions` placed, by channel label."""
+    """Direction of each EEG channel of ``raw`` whose position is known, by channel label.
+
+    Positions that `set_positions` gave (on its sphere) are read back; EEG channels
+    without them (a recording made in memory) are placed by their 10-05 name.
+    """
+    radius = HEAD_RADIUS_MM / 1000.0
+    by_name = electrode_directions(ChannelLayout(raw.ch_names, raw.get_channel_types()))
     out = {}
     for ch, kind in zip(raw.info["chs"], raw.get_channel_types(), strict=True):
         position = ch["loc"][:3]
-        if kind == "eeg" and np.all(np.isfinite(position)) and np.linalg.norm(position) > 0:
-            out[ch["ch_name"]] = position / np.linalg.norm(position)
+        if kind == "eeg" and abs(np.linalg.norm(position) - radius) < 1e-6:
+            out[ch["ch_name"]] = position / radius
+        elif ch["ch_name"] in by_name:
+            out[ch["ch_name"]] = by_name[ch["ch_name"]]
     return out
 
 

@@ -233,3 +233,21 @@ def test_interpolation_recovers_a_smooth_field() -> None:
         expected = truth[len(recorded) + k]
         assert np.corrcoef(made[k], expected)[0, 1] > 0.99
         assert np.abs(made[k] - expected).max() < 0.15 * np.abs(expected).max()
+
+
+def test_raw_directions_reads_placed_positions_and_names_the_rest() -> None:
+    import mne
+
+    from signals.channels import raw_directions, set_positions
+
+    names = [*ABC128[:40], "Cz"]
+    raw = mne.io.RawArray(np.zeros((41, 10)), mne.create_info(names, 100.0, "eeg"))
+    named = raw_directions(raw)
+    assert list(named) == ["A1", "A2", "Cz"]  # earlobe electrodes of 10-20, and Cz
+    layout = channel_layout(ABC128)
+    placed = mne.io.RawArray(np.zeros((128, 10)), mne.create_info(ABC128, 100.0, "eeg"))
+    set_positions(placed, layout)
+    directions = raw_directions(placed)
+    expected = electrode_directions(layout)
+    assert list(directions) == ABC128
+    np.testing.assert_allclose(directions["C3"], expected["C3"], atol=1e-9)
