@@ -616,39 +616,35 @@ def raw_directions(raw: mne.io.BaseRaw) -> dict[str, NDArray[np.float64]]:
     return out
 
 
-def interpolate(
-    data: NDArray[np.floating],
-    directions: list[NDArray[np.float64]],
-    targets: list[str],
-    sfreq: float,
+def interpolation_matrix(
+    directions: list[NDArray[np.float64]], targets: list[str]
 ) -> NDArray[np.float64]:
-    """Signals at the 10-05 (or SEED) electrodes ``targets``, by MNE's spherical splines.
+    """MNE's spherical-spline map from recorded electrodes to the electrodes ``targets``.
+
+    MNE's `Raw.interpolate_to` (``method='spline'``) applied to the identity: column
+    ``k`` is what each target gets from a unit signal on recorded electrode ``k``, so
+    the map can be applied to signals of any length, block by block, in float32.
 
     Parameters
     ----------
-    data : array, shape (n_channels, n_times)
-        Recorded signals, any unit.
     directions : list of array of shape (3,)
-        Position (unit vector) of each recorded channel.
+        Position (unit vector) of each recorded electrode.
     targets : list of str
         Electrodes to interpolate, named as in `standard_directions`.
-    sfreq : float
-        Sampling rate, Hz.
 
     Returns
     -------
-    array, shape (len(targets), n_times)
-        In the unit of ``data``.
+    array, shape (len(targets), len(directions))
     """
     names = [f"ch{k}" for k in range(len(directions))]
-    raw = mne.io.RawArray(
-        np.asarray(data, dtype=np.float64), mne.create_info(names, sfreq, "eeg"), verbose="error"
+    identity = mne.io.RawArray(
+        np.eye(len(names)), mne.create_info(names, 1.0, "eeg"), verbose="error"
     )
     radius = HEAD_RADIUS_MM / 1000.0
-    raw.set_montage(_sphere_montage(dict(zip(names, directions, strict=True)), radius))
+    identity.set_montage(_sphere_montage(dict(zip(names, directions, strict=True)), radius))
     table = standard_directions()
     wanted = {name: table[normalize_channel_name(name)] for name in targets}
-    out = raw.interpolate_to(
+    out = identity.interpolate_to(
         _sphere_montage(wanted, radius), origin=(0.0, 0.0, 0.0), method="spline"
     )
     return out.get_data()

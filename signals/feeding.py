@@ -28,7 +28,7 @@ from signals.channels import (
     MontagePlan,
     classify_channels,
     electrode_directions,
-    interpolate,
+    interpolation_matrix,
     plan_montage,
     raw_directions,
 )
@@ -279,8 +279,10 @@ def eeg_stream(raw: mne.io.BaseRaw, plan: MontagePlan) -> Stream:
             raw, [raw.ch_names.index(name) for name in directions], scale=SI_TO_MICRO
         )
         targets = list(plan.interpolated)
-        made = interpolate(recorded, list(directions.values()), targets, raw.info["sfreq"])
-        data[[rows.index(plan.channels.index(name)) for name in targets]] = made
+        matrix = interpolation_matrix(list(directions.values()), targets)
+        data[[rows.index(plan.channels.index(name)) for name in targets]] = (
+            matrix.astype(np.float32) @ recorded
+        )
     return Stream(data=data, sfreq=float(raw.info["sfreq"]))
 
 

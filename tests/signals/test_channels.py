@@ -11,7 +11,7 @@ from signals.channels import (
     channel_layout,
     classify_channel,
     electrode_directions,
-    interpolate,
+    interpolation_matrix,
     map_channels,
     normalize_channel_name,
     plan_montage,
@@ -223,12 +223,12 @@ def test_interpolation_recovers_a_smooth_field() -> None:
     recorded = list(ACTICAP64)
     truth = _spatial_field([*recorded, "FCZ", "CB1"])
     directions = standard_directions()
-    made = interpolate(
-        truth[: len(recorded)],
-        [directions[normalize_channel_name(name)] for name in recorded],
-        ["FCZ", "CB1"],
-        100.0,
+    matrix = interpolation_matrix(
+        [directions[normalize_channel_name(name)] for name in recorded], ["FCZ", "CB1"]
     )
+    assert matrix.shape == (2, 64)
+    np.testing.assert_allclose(matrix.sum(axis=1), 1.0, atol=0.05)
+    made = matrix @ truth[: len(recorded)]
     for k in range(2):
         expected = truth[len(recorded) + k]
         assert np.corrcoef(made[k], expected)[0, 1] > 0.99
