@@ -644,9 +644,10 @@ def interpolation_matrix(
     identity.set_montage(_sphere_montage(dict(zip(names, directions, strict=True)), radius))
     table = standard_directions()
     wanted = {name: table[normalize_channel_name(name)] for name in targets}
-    out = identity.interpolate_to(
-        _sphere_montage(wanted, radius), origin=(0.0, 0.0, 0.0), method="spline"
-    )
+    with mne.utils.use_log_level("error"):
+        out = identity.interpolate_to(
+            _sphere_montage(wanted, radius), origin=(0.0, 0.0, 0.0), method="spline"
+        )
     return out.get_data()
 
 
