@@ -137,6 +137,14 @@ DEVICES = [
     ),
     Device("acticap-64", ACTICAP64, ["ECG"], 500.0, montage="seed62"),
     Device(
+        "numbered-64",
+        [f"Ch{k}" for k in range(1, 65)],
+        ["Aux1"],
+        250.0,
+        montage="seed62",
+        options={"channel_map": {f"Ch{k}": name for k, name in enumerate(ACTICAP64, 1)}},
+    ),
+    Device(
         "biosemi-128", actiview(4), [*BIOSEMI_EXTRA, "Status"], 256.0, bdf=True, montage="seed62"
     ),
 ]
