@@ -15,6 +15,7 @@ from core.schemas import (
     JobStateName,
     ModelResult,
     ModelSummary,
+    MontageUse,
     Provenance,
     RecordingResult,
     UploadOptions,
@@ -56,12 +57,17 @@ class Health(BaseModel):
 
 
 class ModelFeed(BaseModel):
-    """Whether a recording can feed a model."""
+    """Whether a recording can feed a model, and through which of its montages."""
 
     model: str
     can_feed: bool
     weights_status: WeightsStatus
     reason: str = ""
+    montage: MontageUse | None = Field(
+        default=None,
+        description="The accepted montage the EEG input would run through, with the "
+        "channels missing and interpolated (null without EEG input or when refused).",
+    )
 
 
 class GapRead(BaseModel):

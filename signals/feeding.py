@@ -73,11 +73,12 @@ class CannotFeedError(ValueError):
 
 @dataclass(frozen=True)
 class FeedCheck:
-    """Whether a recording can feed a model, and why not."""
+    """Whether a recording can feed a model, why not, and through which montage."""
 
     model: str
     can_feed: bool
     reason: str = ""
+    montage: MontageUse | None = None
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,10 @@ def check_feed(card: ModelCard, header: Mapping[str, Any]) -> FeedCheck:
         reason = _unfit(card, spec, header) if spec.required else ""
         if reason:
             return FeedCheck(card.name, False, reason)
+    eeg = [spec for spec in card.inputs if spec.modality == "eeg" and spec.montage is not None]
+    if eeg and header.get("kind") != "features":
+        plan = montage_plan(eeg[0], header, accepted_montages(card, eeg[0]))
+        return FeedCheck(card.name, True, montage=plan.use())
     return FeedCheck(card.name, True)
 
 

@@ -63,11 +63,13 @@ def test_device_recording_feeds_the_models_that_accept_its_montage(
             assert feeds[model]["reason"].startswith("needs one of the montages seed62")
             assert "channel_map" in feeds[model]["reason"]
     fed = [model for model in SEED_MODELS if expected[model]]
+    for model in fed:
+        assert feeds[model]["montage"]["montage"] == device.montage
     if not fed:
         return
     raw = read_raw(path, options=device.options)
     use = prepare_inputs(raw, load_card(fed[0])).montage
-    assert use is not None and use.montage == device.montage
+    assert use is not None and use.model_dump() == feeds[fed[0]]["montage"]
     assert all(mm <= get_settings().max_interpolation_mm for mm in use.interpolated.values())
     job = _run_job(upload["id"], fed)
     assert job.state == "succeeded", job.error
