@@ -315,11 +315,6 @@ def biosemi_cap(names: list[str]) -> str | None:
     return next((cap for size, cap in _BIOSEMI_CAPS if size >= span), None)
 
 
-def builtin_montages() -> list[str]:
-    """Names of MNE's built-in montages (valid values of the ``montage`` option)."""
-    return list(mne.channels.get_builtin_montages())
-
-
 def channel_layout(
     names: list[str], channel_map: dict[str, str] | None = None, montage: str | None = None
 ) -> ChannelLayout:
