@@ -99,7 +99,13 @@ class RecordingRead(BaseModel):
                             "model": "maet",
                             "can_feed": False,
                             "weights_status": "needs-weights",
-                            "reason": "the recording lacks 60 of the seed62 channels",
+                            "reason": (
+                                "needs one of the montages seed62 (NeuroScan Quik-Cap 62 "
+                                "(SEED)). Closest is seed62, but the recording lacks 60 of "
+                                "its 62 channels, too far from a recorded electrode to "
+                                "interpolate (limit 38 mm, AFFECTSERVE_MAX_INTERPOLATION_MM)"
+                                ": FPZ (30.3 mm), ..."
+                            ),
                         }
                     ],
                     "created_at": "2026-11-22T12:00:00Z",
