@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.cards import ModelCard, MontageFigure
 from core.schemas import (
     JobOptions,
     JobProgress,
@@ -14,6 +15,7 @@ from core.schemas import (
     JobStateName,
     ModelResult,
     ModelSummary,
+    MontageUse,
     Provenance,
     RecordingResult,
     UploadOptions,
@@ -55,12 +57,17 @@ class Health(BaseModel):
 
 
 class ModelFeed(BaseModel):
-    """Whether a recording can feed a model."""
+    """Whether a recording can feed a model, and through which of its montages."""
 
     model: str
     can_feed: bool
     weights_status: WeightsStatus
     reason: str = ""
+    montage: MontageUse | None = Field(
+        default=None,
+        description="The accepted montage the EEG input would run through, with the "
+        "channels missing and interpolated (null without EEG input or when refused).",
+    )
 
 
 class GapRead(BaseModel):
@@ -92,7 +99,13 @@ class RecordingRead(BaseModel):
                             "model": "maet",
                             "can_feed": False,
                             "weights_status": "needs-weights",
-                            "reason": "the recording lacks 60 of the seed62 channels",
+                            "reason": (
+                                "needs one of the montages seed62 (NeuroScan Quik-Cap 62 "
+                                "(SEED)). Closest is seed62, but the recording lacks 60 of "
+                                "its 62 channels, too far from a recorded electrode to "
+                                "interpolate (limit 38 mm, AFFECTSERVE_MAX_INTERPOLATION_MM)"
+                                ": FPZ (30.3 mm), ..."
+                            ),
                         }
                     ],
                     "created_at": "2026-11-22T12:00:00Z",
@@ -115,6 +128,11 @@ class RecordingRead(BaseModel):
     gaps: list[GapRead] = Field(default_factory=list)
     feature_keys: list[str] = Field(default_factory=list)
     n_trials: int = 1
+    montage: str | None = Field(
+        default=None,
+        description="MNE montage placing the electrodes (the montage option or a recognised "
+        "BioSemi cap); null when the labels are 10-05 names.",
+    )
     companions: list[str] = Field(default_factory=list, description="Names of companion files.")
     models: list[ModelFeed]
     created_at: datetime
@@ -177,3 +195,21 @@ class JobList(BaseModel):
     """Jobs, newest first."""
 
     jobs: list[JobRead]
+
+
+class AcceptedMontage(MontageFigure):
+    """A montage a model accepts: its channels, the devices that record it, its accuracy."""
+
+    chance: float | None = Field(default=None, description="Chance level (null: unmeasured).")
+    channels: list[str] = Field(description="The montage's electrodes (10-05 names).")
+    devices: list[str] = Field(description="Devices and caps that record these electrodes.")
+
+
+class ModelRead(ModelCard):
+    """A model's card, with the montages (devices) it accepts spelled out."""
+
+    accepts: list[AcceptedMontage] = Field(
+        description="Montages a recording may feed the EEG input through, largest first "
+        "(the card's montages, else its input montage), with the devices that record each; "
+        "empty for a model without EEG input."
+    )

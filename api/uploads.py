@@ -213,6 +213,7 @@ def model_feeds(header: dict[str, object]) -> list[ModelFeed]:
                 can_feed=check.can_feed,
                 weights_status=card.weights_status,
                 reason=check.reason,
+                montage=check.montage,
             )
         )
     return feeds

@@ -94,6 +94,17 @@ class Settings(BaseSettings):
         ge=1,
         description="Open connections the API serves at once; more are answered 503.",
     )
+    max_interpolation_mm: float = Field(
+        default=38.0,
+        ge=0,
+        description=(
+            "Farthest an interpolated electrode may lie from a recorded one, mm on a 95-mm "
+            "head: a little over one 10-10 step of the 10-05 template (C1-Cz 35.6 mm), so an "
+            "electrode is interpolated only from recorded grid neighbours; a 19-channel "
+            "10-20 cap (FC1 49 mm from its nearest electrode) is not stretched to 62. 0: "
+            "never interpolate."
+        ),
+    )
     read_timeout_s: float = Field(
         default=60.0, gt=0, description="Time limit of reading one uploaded header, seconds."
     )

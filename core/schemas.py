@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 WeightsStatus = Literal["ready", "needs-weights"]
 
@@ -80,6 +80,44 @@ class UploadOptions(BaseModel):
     max_gap_s: float | None = Field(
         default=None, ge=0, description="EDF+D: longest total gap filled with flat signal, s."
     )
+    channel_map: dict[str, str] | None = Field(
+        default=None,
+        description=(
+            'New labels for channels of the file, e.g. {"E1": "Fp1", "E2": "Fp2"}: EEG '
+            "electrodes named this way are matched to the models' 10-05 channels."
+        ),
+        examples=[{"E1": "Fp1", "E2": "Fp2"}],
+    )
+    montage: str | None = Field(
+        default=None,
+        description=(
+            "MNE built-in montage whose labels the file's electrodes carry, e.g. 'biosemi128' "
+            "or 'GSN-HydroCel-129': its channels are EEG, placed by it, and interpolated onto "
+            "a model's montage. BioSemi ActiView labels (A1..D32) are recognised without it."
+        ),
+        examples=["biosemi128"],
+    )
+
+    @field_validator("channel_map")
+    @classmethod
+    def _distinct_labels(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is None:
+            return value
+        if any(not new.strip() for new in value.values()):
+            raise ValueError("channel_map gives a channel an empty label")
+        if len(set(value.values())) < len(value):
+            raise ValueError("channel_map gives two channels the same label")
+        return value
+
+    @field_validator("montage")
+    @classmethod
+    def _builtin_montage(cls, value: str | None) -> str | None:
+        import mne  # here only: core's other shapes stay free of MNE
+
+        known = mne.channels.get_builtin_montages()
+        if value is not None and value not in known:
+            raise ValueError(f"montage {value!r} is not an MNE montage; one of {', '.join(known)}")
+        return value
 
 
 class JobOptions(BaseModel):

@@ -11,7 +11,7 @@ companion file is taken to start with the recording).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.cards import InputSpec, Modality, ModelCard, RecipeStep
-from signals.channels import apply_montage_mapping, classify_channels, map_to_montage
+from core.config import get_settings
+from core.schemas import MontageUse
+from signals.channels import (
+    ChannelLayout,
+    MontagePlan,
+    classify_channels,
+    electrode_directions,
+    interpolation_matrix,
+    plan_montage,
+    raw_directions,
+)
 from signals.features.eye import read_eye_csv, read_precomputed_eye
 from signals.io import FeatureSet, read_signals
 from signals.recipe import Stream, media_stream, recipe_tail, run_recipe
@@ -61,11 +71,12 @@ class CannotFeedError(ValueError):
 
 @dataclass(frozen=True)
 class FeedCheck:
-    """Whether a recording can feed a model, and why not."""
+    """Whether a recording can feed a model, why not, and through which montage."""
 
     model: str
     can_feed: bool
     reason: str = ""
+    montage: MontageUse | None = None
 
 
 @dataclass(frozen=True)
@@ -82,12 +93,16 @@ class ModelInputs:
         Window length, seconds.
     notes : list of str
         What was done that the user should know (e.g. channels interpolated).
+    montage : MontageUse or None
+        Which accepted montage fed the EEG input, and its missing and interpolated
+        channels (None without an EEG montage input).
     """
 
     arrays: dict[str, NDArray[np.floating]]
     window_starts: NDArray[np.float64]
     window_s: float
     notes: list[str] = field(default_factory=list)
+    montage: MontageUse | None = None
 
 
 def companion_modality(name: str) -> Modality | None:
@@ -157,7 +172,42 @@ def _too_short(spec: InputSpec, header: Mapping[str, Any]) -> str:
     return ""
 
 
-def _unfit(spec: InputSpec, header: Mapping[str, Any]) -> str:
+def accepted_montages(card: ModelCard, spec: InputSpec) -> list[str]:
+    """Montages ``spec`` accepts, largest first: the card's ``montages``, else its own."""
+    return [figure.montage for figure in card.montages] or [spec.montage or ""]
+
+
+def raw_header(raw: mne.io.BaseRaw, companions: Any = ()) -> dict[str, Any]:
+    """The header `check_feed` reads, made from an open recording (positions included)."""
+    return {
+        "kind": "signals",
+        "channel_names": raw.ch_names,
+        "channel_types": raw.get_channel_types(),
+        "directions": raw_directions(raw),
+        "duration_s": raw.n_times / raw.info["sfreq"],
+        "companions": list(companions),
+    }
+
+
+def montage_plan(spec: InputSpec, header: Mapping[str, Any], accepted: list[str]) -> MontagePlan:
+    """How the recording described by ``header`` feeds ``spec``'s montage.
+
+    See `signals.channels.plan_montage` (``accepted``: `accepted_montages`). Electrode
+    positions come from ``header['directions']`` when given (`raw_header`), else from
+    the labels and ``header['montage']``; the distance limit is the setting
+    ``max_interpolation_mm``.
+    """
+    names = list(header["channel_names"])
+    types = list(header.get("channel_types") or classify_channels(names))
+    directions = header.get("directions")
+    if directions is None:
+        directions = electrode_directions(ChannelLayout(names, types, header.get("montage")))
+    return plan_montage(
+        names, types, directions, spec.montage or "", accepted, get_settings().max_interpolation_mm
+    )
+
+
+def _unfit(card: ModelCard, spec: InputSpec, header: Mapping[str, Any]) -> str:
     """Why ``spec`` cannot be made from the upload described by ``header`` ('' if it can)."""
     if header.get("kind") == "features":
         if spec.modality != "eeg":
@@ -180,11 +230,9 @@ def _unfit(spec: InputSpec, header: Mapping[str, Any]) -> str:
             )
         return _too_short(spec, header)
     if spec.montage is not None:
-        mapping = map_to_montage(
-            header["channel_names"], spec.montage, ch_types=header.get("channel_types")
-        )
-        if not mapping.can_feed:
-            return mapping.message
+        plan = montage_plan(spec, header, accepted_montages(card, spec))
+        if not plan.can_feed:
+            return plan.message
     return _too_short(spec, header)
 
 
@@ -203,33 +251,69 @@ def check_feed(card: ModelCard, header: Mapping[str, Any]) -> FeedCheck:
     -------
     FeedCheck
         A few missing montage channels are allowed: they are interpolated (see
-        `signals.channels.map_to_montage`). Feature files feed the models whose
+        `signals.channels.plan_montage`). Feature files feed the models whose
         recipe produces those features (their remaining steps run). Face, music
         and eye inputs need a companion file of their kind (`companion_modality`).
     """
     for spec in card.inputs:
-        reason = _unfit(spec, header) if spec.required else ""
+        reason = _unfit(card, spec, header) if spec.required else ""
         if reason:
             return FeedCheck(card.name, False, reason)
+    eeg = [spec for spec in card.inputs if spec.modality == "eeg" and spec.montage is not None]
+    if eeg and header.get("kind") != "features":
+        plan = montage_plan(eeg[0], header, accepted_montages(card, eeg[0]))
+        return FeedCheck(card.name, True, montage=plan.use())
     return FeedCheck(card.name, True)
 
 
-def eeg_stream(raw: mne.io.BaseRaw, spec: InputSpec) -> tuple[Stream, list[str]]:
-    """The montage's channels of ``raw`` in montage order, in µV (float32), and notes.
+def eeg_stream(raw: mne.io.BaseRaw, plan: MontagePlan) -> Stream:
+    """The input channels ``plan.rows`` of ``raw`` in montage order, in µV (float32).
 
-    Only the montage's channels are read (`signals.io.read_signals`). Missing
-    channels are interpolated when few enough; the note says which.
+    Channels the recording has are read alone (`signals.io.read_signals`); the
+    interpolated ones are computed from every placed EEG channel (`raw_directions`)
+    with MNE's spherical splines.
     """
-    mapping = map_to_montage(raw.ch_names, spec.montage or "", ch_types=raw.get_channel_types())
-    if not mapping.can_feed:
-        raise CannotFeedError(mapping.message)
-    if mapping.interpolated:
-        source, picks = apply_montage_mapping(raw, mapping), list(range(len(mapping.channels)))
-    else:
-        source, picks = raw, [raw.ch_names.index(name) for name in mapping.sources if name]
-    data = read_signals(source, picks, scale=SI_TO_MICRO)
-    notes = [mapping.message] if mapping.interpolated else []
-    return Stream(data=data, sfreq=float(raw.info["sfreq"])), notes
+    if not plan.can_feed:
+        raise CannotFeedError(plan.message)
+    rows = plan.rows
+    data = np.empty((len(rows), raw.n_times), dtype=np.float32)
+    direct = [k for k, row in enumerate(rows) if plan.sources[row]]
+    if direct:
+        picks = [raw.ch_names.index(plan.sources[rows[k]] or "") for k in direct]
+        data[direct] = read_signals(raw, picks, scale=SI_TO_MICRO)
+    if plan.interpolated:
+        directions = raw_directions(raw)
+        recorded = read_signals(
+            raw, [raw.ch_names.index(name) for name in directions], scale=SI_TO_MICRO
+        )
+        targets = list(plan.interpolated)
+        matrix = interpolation_matrix(list(directions.values()), targets)
+        data[[rows.index(plan.channels.index(name)) for name in targets]] = (
+            matrix.astype(np.float32) @ recorded
+        )
+    return Stream(data=data, sfreq=float(raw.info["sfreq"]))
+
+
+def eeg_features(stream: Stream, spec: InputSpec, plan: MontagePlan) -> Stream:
+    """Run ``spec``'s recipe on the recorded channels; missing ones become NaN features.
+
+    Features are computed for the channels in ``plan.rows`` only; after the
+    ``differential_entropy`` step the input's other channels are NaN rows, which the
+    rest of the recipe treats as missing (as training does with masked channels).
+    """
+    if not plan.missing:
+        return run_recipe(stream, spec.recipe)
+    steps = [step.step for step in spec.recipe]
+    if "differential_entropy" not in steps:
+        raise CannotFeedError(
+            f"input {spec.name!r} has no per-channel features to leave missing; it needs all "
+            f"of {', '.join(plan.missing)}"
+        )
+    split = steps.index("differential_entropy") + 1
+    features = run_recipe(stream, spec.recipe[:split])
+    full = np.full((features.data.shape[0], len(plan.channels), *features.data.shape[2:]), np.nan)
+    full[:, plan.rows] = features.data
+    return run_recipe(replace(features, data=full), spec.recipe[split:])
 
 
 def eda_stream(raw: mne.io.BaseRaw) -> tuple[Stream, list[str]]:
@@ -275,6 +359,7 @@ def _aligned(
     streams: dict[str, Stream],
     notes: list[str],
     per_recording: Mapping[str, NDArray[np.floating]] | None = None,
+    montage: MontageUse | None = None,
 ) -> ModelInputs:
     """Keep the windows whose start time every stream has; repeat per-recording vectors."""
     starts = {name: np.round(s.window_starts, _START_DECIMALS) for name, s in streams.items()}
@@ -300,6 +385,7 @@ def _aligned(
         window_starts=common.astype(np.float64),
         window_s=_window_s(card),
         notes=notes,
+        montage=montage,
     )
 
 
@@ -310,12 +396,15 @@ def _companion_path(companions: Mapping[str, Path], modality: str) -> tuple[Path
 
 
 def _make_input(
-    spec: InputSpec, raw: mne.io.BaseRaw, companions: Mapping[str, Path]
+    spec: InputSpec,
+    raw: mne.io.BaseRaw,
+    companions: Mapping[str, Path],
+    plan: MontagePlan | None = None,
 ) -> tuple[Stream | NDArray[np.floating], list[str]]:
     """One input: windows (a `Stream`) or one vector for the whole recording, and notes."""
-    if spec.modality == "eeg":
-        stream, notes = eeg_stream(raw, spec)
-        return run_recipe(stream, spec.recipe), notes
+    if spec.modality == "eeg" and plan is not None:
+        notes = [plan.message] if plan.interpolated or plan.missing else []
+        return eeg_features(eeg_stream(raw, plan), spec, plan), notes
     if spec.modality == "eda":
         stream, notes = eda_stream(raw)
         return run_recipe(stream, spec.recipe), notes
@@ -361,24 +450,23 @@ def prepare_inputs(
         When a required source is missing or unusable (no face in the video, ...).
     """
     companions = companions or {}
-    header = {
-        "kind": "signals",
-        "channel_names": raw.ch_names,
-        "channel_types": raw.get_channel_types(),
-        "duration_s": raw.n_times / raw.info["sfreq"],
-        "companions": list(companions),
-    }
+    header = raw_header(raw, companions)
     check = check_feed(card, header)
     if not check.can_feed:
         raise CannotFeedError(f"{card.name}: {check.reason}")
+    plans = {
+        spec.name: montage_plan(spec, header, accepted_montages(card, spec))
+        for spec in card.inputs
+        if spec.modality == "eeg" and spec.montage is not None
+    }
     streams: dict[str, Stream] = {}
     per_recording = dict(vectors or {})
     notes: list[str] = []
     for spec in card.inputs:
-        if spec.name in per_recording or (not spec.required and _unfit(spec, header)):
+        if spec.name in per_recording or (not spec.required and _unfit(card, spec, header)):
             continue
         try:
-            made, input_notes = _make_input(spec, raw, companions)
+            made, input_notes = _make_input(spec, raw, companions, plans.get(spec.name))
         except ImportError as err:
             if spec.required:
                 raise CannotFeedError(f"{card.name}: {err}") from err
@@ -393,7 +481,8 @@ def prepare_inputs(
         else:
             per_recording[spec.name] = made
         notes.extend(input_notes)
-    return _aligned(card, streams, notes, per_recording)
+    montage = next((plan.use() for plan in plans.values()), None)
+    return _aligned(card, streams, notes, per_recording, montage)
 
 
 def prepare_feature_inputs(features: FeatureSet, card: ModelCard) -> ModelInputs:

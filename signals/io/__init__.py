@@ -11,7 +11,9 @@ Upload ``options`` (all optional): ``sfreq`` (Hz) and ``ch_names`` for a plain M
 matrix that lacks them, ``variable`` (which MAT variable), ``unit`` (of a plain
 matrix, default ``'uV'``, or of a FieldTrip struct, default ``'V'``: one of
 ``'V'``, ``'mV'``, ``'uV'``, ``'nV'``), ``feature`` (SEED feature name),
-``window_s`` (SEED window, s), ``max_gap_s`` (EDF+D: longest total gap filled, s).
+``window_s`` (SEED window, s), ``max_gap_s`` (EDF+D: longest total gap filled, s),
+``channel_map`` (labels renamed) and ``montage`` (MNE montage naming the electrodes), see
+`core.schemas.UploadOptions` and `signals.channels.channel_layout`.
 ``companions`` maps the original names of the other uploaded files (an EEGLAB
 ``.fdt``) to where they are stored; a reader opens no other file. ``limits``
 (`ReadLimits`) are checked on the sizes a file declares before its samples are read
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,7 @@ import numpy as np
 from mne.io.edf.edf import RawBDF, RawEDF
 from numpy.typing import NDArray
 
+from signals.channels import ChannelLayout, channel_layout, set_positions
 from signals.io import edf, eeglab, fieldtrip, mat
 from signals.io.base import (
     NO_LIMITS,
@@ -189,15 +193,23 @@ def _read_header(
     path: Path, companions: dict[str, Path], options: dict[str, Any], limits: ReadLimits
 ) -> RecordingHeader:
     layout = _layout(path, limits)
-    if layout in ("edf", "bdf"):
-        return edf.read_edf_header(path, layout, limits)
-    if layout == "eeglab":
-        return eeglab.read_eeglab_header(path, companions)
-    if layout == "fieldtrip":
-        return fieldtrip.read_fieldtrip_header(path, options)
     if layout in ("seed-features", "deap-preprocessed"):
         return mat.read_feature_header(path, layout, options)
-    return _checked(mat.read_matrix_header, path, options)
+    if layout in ("edf", "bdf"):
+        header = edf.read_edf_header(path, layout, limits)
+    elif layout == "eeglab":
+        header = eeglab.read_eeglab_header(path, companions)
+    elif layout == "fieldtrip":
+        header = fieldtrip.read_fieldtrip_header(path, options)
+    else:
+        header = _checked(mat.read_matrix_header, path, options)
+    channels = _channel_layout(header.channel_names, options)
+    return replace(
+        header,
+        channel_names=channels.names,
+        channel_types=channels.types,
+        montage=channels.montage,
+    )
 
 
 def read_raw(
@@ -213,7 +225,8 @@ def read_raw(
     Returns
     -------
     mne.io.BaseRaw
-        Channel types from `signals.channels.classify_channels`; an EDF+D
+        Channels named, typed and placed by `signals.channels.channel_layout` (with
+        the ``channel_map`` and ``montage`` options); an EDF+D
         recording's gaps kept as flat stretches annotated ``BAD_ACQ_SKIP``.
         Continuous EDF/BDF recordings stay on disk until read (`read_signals`).
 
@@ -229,17 +242,36 @@ def read_raw(
 def _read_raw(path: Path, companions: dict[str, Path], options: dict[str, Any]) -> mne.io.BaseRaw:
     layout = _layout(path, NO_LIMITS)
     if layout in ("edf", "bdf"):
-        return edf.read_edf_raw(path, layout, float(options.get("max_gap_s", 600.0)))
-    if layout == "eeglab":
-        return eeglab.read_eeglab_raw(path, companions)
-    if layout == "fieldtrip":
-        return fieldtrip.read_fieldtrip_raw(path, options)
-    if layout in ("seed-features", "deap-preprocessed"):
+        raw = edf.read_edf_raw(path, layout, float(options.get("max_gap_s", 600.0)))
+    elif layout == "eeglab":
+        raw = eeglab.read_eeglab_raw(path, companions)
+    elif layout == "fieldtrip":
+        raw = fieldtrip.read_fieldtrip_raw(path, options)
+    elif layout in ("seed-features", "deap-preprocessed"):
         raise UnreadableRecordingError(
             f"the file holds {layout} (features or cut trials), not a continuous recording; "
             "read it with read_features"
         )
-    return _checked(mat.read_matrix_raw, path, options)
+    else:
+        raw = _checked(mat.read_matrix_raw, path, options)
+    channels = _channel_layout(raw.ch_names, options)
+    if channels.names != raw.ch_names:
+        raw.rename_channels(dict(zip(raw.ch_names, channels.names, strict=True)))
+    raw.set_channel_types(
+        dict(zip(channels.names, channels.types, strict=True)),
+        on_unit_change="ignore",
+        verbose="error",
+    )
+    set_positions(raw, channels)
+    return raw
+
+
+def _channel_layout(names: list[str], options: dict[str, Any]) -> ChannelLayout:
+    """Channel names, types and montage with the ``channel_map`` and ``montage`` options."""
+    try:
+        return channel_layout(names, options.get("channel_map"), options.get("montage"))
+    except ValueError as err:
+        raise UnreadableRecordingError(str(err)) from err
 
 
 def read_signals(

@@ -183,6 +183,10 @@ class RecordingHeader:
     feature_name : str or None
         For SEED feature files, the feature the upload reads (``'de_LDS'``,
         ``'psd_LDS'``, ...); None otherwise.
+    montage : str or None
+        MNE built-in montage whose labels place the electrodes (the ``montage`` upload
+        option, or a BioSemi cap recognised from its ActiView labels); None when the
+        labels are 10-05 names (`signals.channels.channel_layout`).
     """
 
     format: str
@@ -198,6 +202,7 @@ class RecordingHeader:
     feature_keys: list[str] = field(default_factory=list)
     n_trials: int = 1
     feature_name: str | None = None
+    montage: str | None = None
 
 
 @dataclass(frozen=True)

@@ -320,8 +320,13 @@ def read_edf_header(path: Path, fmt: str, limits: ReadLimits = NO_LIMITS) -> Rec
     )
     raw = _open(path, fmt, preload=False)
     notes = list(layout.warnings)
-    if len(set(layout.labels)) < len(layout.labels):
-        notes.append("some channel labels occur more than once; they were made unique")
+    labels = [layout.labels[i] for i in layout.signal_indices]
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    if repeated:
+        notes.append(
+            f"the channel label(s) {', '.join(repeated)} occur more than once; they were made "
+            "unique (MNE appends -0, -1, ...)"
+        )
     if layout.gaps:
         notes.append(_gap_warning(layout.gaps))
     recorded_s = raw.n_times / raw.info["sfreq"]

@@ -63,11 +63,12 @@ def eeg_band_power(
     eeg = mne.pick_types(raw.info, eeg=True, exclude=[])
     names = [raw.ch_names[k] for k in eeg]
     mapping = map_channels(names, montage.ch_names)
-    found = [
-        (standard, eeg[index])
-        for standard, index in zip(montage.ch_names, mapping.indices, strict=True)
-        if index is not None
-    ]
+    # The template names some electrodes twice (T7 and T3): each channel once, first name.
+    taken: dict[int, str] = {}
+    for standard, index in zip(montage.ch_names, mapping.indices, strict=True):
+        if index is not None:
+            taken.setdefault(index, standard)
+    found = [(standard, eeg[index]) for index, standard in taken.items()]
     if len(found) < 4:
         raise ValueError(
             f"only {len(found)} EEG channels have a standard 10-05 position; a topomap "

@@ -9,11 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.cards import ModelCard, load_card, load_cards
+from core.cards import ModelCard, MontageFigure, load_card, load_cards, montage_channels
 from signals import feeding, recipe
 from signals.feeding import CannotFeedError, check_feed, companion_modality, prepare_inputs
 from signals.io import read_header, read_raw
+from signals.recipe import Stream
 from tests.conftest import write_seed_edf
+from tests.signals.devices import DEVICES, write_device
 from tests.worker.multimodal import (
     write_deap_edf,
     write_eye_features,
@@ -70,13 +72,12 @@ def test_check_feed_answers_per_model_for_a_deap_recording(tmp_path: Path) -> No
     alone = _feeds(_header(path))
     assert {name: check.can_feed for name, check in alone.items()} == {
         "aimstf_ssff": False,
-        "emotionclip": False,
-        "maet": False,
+        "emotionclip": True,
+        "maet": True,
         "rtcan1d": True,
-        "strnn": False,
+        "strnn": True,
     }
     assert alone["aimstf_ssff"].reason.startswith(FACE_REQUEST)
-    assert "lacks 30 of the 62 seed62 channels" in alone["maet"].reason
     music_only = _feeds(_header(path, ["song.wav", "rec.fdt"]))
     assert music_only["aimstf_ssff"].reason.startswith(FACE_REQUEST)
     with_face = _feeds(_header(path, ["song.wav", "Face.MP4"]))
@@ -161,8 +162,9 @@ def test_face_windows_follow_the_eeg_windows_in_time(tmp_path: Path) -> None:
 
 
 def _eeg_alone(card: ModelCard, path: Path) -> np.ndarray:
-    stream, _ = feeding.eeg_stream(read_raw(path), card.input("eeg"))
-    return feeding.run_recipe(stream, card.input("eeg").recipe).data
+    raw, spec = read_raw(path), card.input("eeg")
+    plan = feeding.montage_plan(spec, feeding.raw_header(raw), ["deap32"])
+    return feeding.run_recipe(feeding.eeg_stream(raw, plan), spec.recipe).data
 
 
 def test_a_video_without_a_face_or_no_video_is_refused(tmp_path: Path) -> None:
@@ -232,3 +234,52 @@ def test_eye_features_from_samples_or_precomputed_rows(tmp_path: Path) -> None:
     (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
     with pytest.raises(CannotFeedError, match=r"eye input: bad\.csv is neither eye samples"):
         _prepare(card, path, {"bad.csv": tmp_path / "bad.csv"})
+
+
+def test_a_sparse_cap_runs_its_montage_with_the_other_channels_as_nan_features(
+    tmp_path: Path,
+) -> None:
+    accepted = ["seed62", "deap32", "emotiv_epoc14"]
+    card = load_card("maet")
+    card = card.model_copy(
+        update={"montages": [MontageFigure(montage=m, chance=0.4) for m in accepted]}
+    )
+    spec = card.input("eeg")
+    epoc = next(device for device in DEVICES if device.name == "emotiv-epoc-x")
+    raw = read_raw(write_device(epoc, tmp_path, duration_s=20.0))
+    plan = feeding.montage_plan(
+        spec, feeding.raw_header(raw), feeding.accepted_montages(card, spec)
+    )
+    assert plan.montage == "emotiv_epoc14" and plan.interpolated == {}
+    assert len(plan.missing) == 48
+    to_de = spec.model_copy(update={"recipe": spec.recipe[:3]})
+    features = feeding.eeg_features(feeding.eeg_stream(raw, plan), to_de, plan).data
+    assert features.shape == (20, 62, 5)
+    channels = montage_channels("seed62")
+    present = [channels.index(name) for name in montage_channels("emotiv_epoc14")]
+    assert sorted(present) == plan.rows
+    assert np.isnan(np.delete(features, present, axis=1)).all()
+    alone = Stream(raw.get_data(picks=[plan.sources[k] for k in plan.rows]) * 1e6, 128.0)
+    np.testing.assert_allclose(
+        features[:, plan.rows], feeding.run_recipe(alone, to_de.recipe).data, rtol=1e-4
+    )
+    use = feeding.prepare_inputs(raw, card).montage
+    assert use is not None and use.montage == "emotiv_epoc14" and len(use.channels) == 14
+
+
+def test_a_model_without_per_channel_features_needs_every_channel(tmp_path: Path) -> None:
+    card = load_card("aimstf_ssff")
+    spec = card.input("eeg")
+    partial = [
+        MontageFigure(montage="deap32", chance=0.5),
+        MontageFigure(montage="emotiv_epoc14", chance=0.5),
+    ]
+    card = card.model_copy(update={"montages": partial})
+    epoc = next(device for device in DEVICES if device.name == "emotiv-epoc-x")
+    raw = read_raw(write_device(epoc, tmp_path, duration_s=20.0))
+    plan = feeding.montage_plan(
+        spec, feeding.raw_header(raw), feeding.accepted_montages(card, spec)
+    )
+    assert plan.montage == "emotiv_epoc14"
+    with pytest.raises(CannotFeedError, match="has no per-channel features to leave missing"):
+        feeding.eeg_features(feeding.eeg_stream(raw, plan), spec, plan)

@@ -53,7 +53,10 @@ def test_missing_channels_are_interpolated_and_said(client: TestClient, tmp_path
     assert job.state == "succeeded", job.error
     maet = result["recordings"][0]["models"]["maet"]
     assert maet["summary"]["n_windows"] == 12
-    assert any("interpolated" in w and "FZ, CZ, PZ" in w for w in maet["warnings"])
+    assert any(
+        "3 interpolated" in w and "FZ (27.3 mm), CZ (35.6 mm), PZ (27.4 mm)" in w
+        for w in maet["warnings"]
+    )
 
 
 def test_too_many_missing_channels_fail_with_the_list(client: TestClient, tmp_path: Path) -> None:
@@ -65,7 +68,10 @@ def test_too_many_missing_channels_fail_with_the_list(client: TestClient, tmp_pa
         upload = client.post("/v1/recordings", files={"file": ("twenty.edf", fid)}).json()
     maet = next(feed for feed in upload["models"] if feed["model"] == "maet")
     assert maet["can_feed"] is False
-    assert "lacks 42 of the 62 seed62 channels" in maet["reason"]
+    assert (
+        "the recording lacks 33 of its 62 channels, too far from a recorded electrode to "
+        "interpolate (limit 38 mm" in maet["reason"]
+    )
 
 
 def _seed_feature_file(path: Path) -> Path:

@@ -35,3 +35,19 @@ def test_reference_tables_are_not_a_model(client: TestClient) -> None:
     assert reply.status_code == 404
     detail = reply.json()["detail"]
     assert detail.startswith("unknown model 'reference'; known models: aimstf_ssff, ")
+
+
+def test_models_list_the_montages_and_devices_they_accept(client: TestClient) -> None:
+    cards = {card["name"]: card for card in client.get("/v1/models").json()}
+    accepts = {name: [a["montage"] for a in card["accepts"]] for name, card in cards.items()}
+    assert accepts["rtcan1d"] == []
+    assert accepts["aimstf_ssff"] == ["deap32"]
+    for name in ("maet", "strnn", "emotionclip"):
+        listed = [figure["montage"] for figure in cards[name]["montages"]] or ["seed62"]
+        assert accepts[name] == listed
+    seed = cards["maet"]["accepts"][0]
+    assert seed["channels"] == montage_channels("seed62")
+    assert "NeuroScan Quik-Cap 62 (SEED)" in seed["devices"]
+    deap = cards["aimstf_ssff"]["accepts"][0]
+    assert deap["devices"][0] == "BioSemi 32 (DEAP order)" and deap["chance"] is None
+    assert client.get("/v1/models/maet").json()["accepts"] == cards["maet"]["accepts"]

@@ -144,11 +144,34 @@ def test_duplicate_labels_are_made_unique(tmp_path: Path) -> None:
     path = write_edf(tmp_path / "dup.edf", sine_signals(3, 100.0, 2.0), 100.0, ["C3", "C4", "C3"])
     header = read_header(path)
     assert header.channel_names == ["C3-0", "C4", "C3-1"]
-    assert any("more than once" in note for note in header.warnings)
+    assert header.warnings == [
+        "the channel label(s) C3 occur more than once; they were made unique (MNE appends -0, "
+        "-1, ...)"
+    ]
     raw = read_raw(path)
     np.testing.assert_allclose(
         raw.get_data(picks=["C3-1"])[0], sine_signals(3, 100.0, 2.0)[2] * 1e-6, atol=2e-8
     )
+
+
+def test_repeated_annotation_signals_are_not_duplicate_channels(tmp_path: Path) -> None:
+    data = np.vstack([sine_signals(1, 100.0, 4.0), np.zeros((1, 400))])
+    path = write_edf(
+        tmp_path / "two.edf", data, 100.0, ["Fp1", "spare"], annotations=[(1, 1, "x")]
+    )
+    header_bytes, samples, width = header_layout(path)
+    raw = bytearray(path.read_bytes())
+    record = sum(samples) * width
+    for start in range(header_bytes, len(raw), record):  # the spare signal holds no TALs
+        raw[start + samples[0] * width : start + (samples[0] + samples[1]) * width] = bytes(
+            samples[1] * width
+        )
+    raw[256 + 16 : 256 + 32] = b"EDF Annotations ".ljust(16)
+    path.write_bytes(bytes(raw))
+    header = read_header(path)
+    assert header.channel_names == ["Fp1"] and header.channel_types == ["eeg"]
+    assert header.warnings == []
+    assert header.n_annotations == 1
 
 
 def test_utf8_annotation_text(edf: Path) -> None:
