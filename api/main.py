@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from api.auth import UNAUTHORISED, get_caller
@@ -15,6 +16,28 @@ from core.config import get_settings
 from signals.channels import standard_positions
 
 MULTIPART_OVERHEAD = 1 << 20
+
+
+def operation_id(route: APIRoute) -> str:
+    """The OpenAPI operation id of a route: ``<tag>-<action>``, stable for the client.
+
+    The action is the route function's name without the words of its tag, and without a
+    leading ``get`` when more is left; ``get`` of the plural (the collection) is ``list``:
+    ``create_job`` -> ``jobs-create``, ``get_jobs`` -> ``jobs-list``, ``get_job`` ->
+    ``jobs-get``, ``get_result_csv`` -> ``jobs-result-csv``, ``get_plot`` -> ``plots-get``.
+    An untagged route (a page) keeps its name.
+    """
+    if not route.tags:
+        return route.name
+    tag = str(route.tags[0])
+    singular = tag.removesuffix("s")
+    words = route.name.split("_")
+    if words == ["get", tag] and tag != singular:
+        return f"{tag}-list"
+    words = [word for word in words if word not in (tag, singular)]
+    if len(words) > 1 and words[0] == "get":
+        words = words[1:]
+    return f"{tag}-{'-'.join(words)}"
 
 
 def create_app() -> FastAPI:
@@ -30,6 +53,7 @@ def create_app() -> FastAPI:
             "Upload EEG recordings (EDF, BDF), run emotion-recognition models on them "
             "and fetch per-window class probabilities with provenance."
         ),
+        generate_unique_id_function=operation_id,
     )
 
     @app.middleware("http")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+from core.schemas import ImageFormat
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-ImageFormat = Literal["png", "svg"]
+__all__ = ["MEDIA_TYPES", "ImageFormat", "figure_bytes", "new_figure"]
+
 MEDIA_TYPES: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml"}
 
 
