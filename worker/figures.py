@@ -28,7 +28,7 @@ from core.schemas import (
 from core.store import write_atomic
 from signals.feeding import CannotFeedError
 from signals.io import UnreadableRecordingError
-from signals.plots.render import figure_bytes
+from signals.plots.render import figure_files
 
 if TYPE_CHECKING:
     import mne
@@ -162,8 +162,8 @@ def store_figures(figures: Iterator[tuple[str, Drawing]], folder: Path) -> Figur
         except FigureUnavailableError as err:
             absent[key] = str(err)
             continue
-        for fmt in IMAGE_FORMATS:
-            write_atomic(folder / f"{key}.{fmt}", figure_bytes(fig, fmt))
+        for fmt, data in figure_files(fig, IMAGE_FORMATS).items():
+            write_atomic(folder / f"{key}.{fmt}", data)
         rendered.append(key)
     return FigureManifest(
         bands=DEFAULT_BANDS,
