@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from core.cards import load_card
-from core.schemas import JobResult, ModelResult, RecordingResult
+from core.schemas import JobProgress, JobResult, ModelResult, RecordingResult, Stage
 from signals.feeding import ModelInputs
 from worker.pipeline import model_result as pipeline_model_result
 
@@ -45,7 +45,7 @@ def store_succeeded_job(
             recording_ids=[recording_id],
             models=list(models),
             options={"allow_untrained": True},
-            progress={"stage": "done", "done": 1, "total": 1, "percent": 100.0},
+            progress=JobProgress.at(Stage.DONE, 1, 1),
             state=state,
         )
         session.add(job)
