@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import Depends, FastAPI, HTTPException, status
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -110,6 +111,28 @@ class BoundedH11Protocol(H11Protocol):
             self.transport.close()
 
 
+def operation_id(route: APIRoute) -> str:
+    """The OpenAPI operation id of a route: ``<tag>-<action>``, stable for the client.
+
+    The action is the route function's name without the words of its tag, and without a
+    leading ``get`` when more is left; ``get`` of the plural (the collection) is ``list``:
+    ``create_job`` -> ``jobs-create``, ``get_jobs`` -> ``jobs-list``, ``get_job`` ->
+    ``jobs-get``, ``get_result_csv`` -> ``jobs-result-csv``, ``get_plot`` -> ``plots-get``.
+    An untagged route (a page) keeps its name.
+    """
+    if not route.tags:
+        return route.name
+    tag = str(route.tags[0])
+    singular = tag.removesuffix("s")
+    words = route.name.split("_")
+    if words == ["get", tag] and tag != singular:
+        return f"{tag}-list"
+    words = [word for word in words if word not in (tag, singular)]
+    if len(words) > 1 and words[0] == "get":
+        words = words[1:]
+    return f"{tag}-{'-'.join(words)}"
+
+
 def create_app() -> FastAPI:
     """Build the application and check the settings."""
     settings = get_settings()
@@ -125,6 +148,7 @@ def create_app() -> FastAPI:
             "Upload EEG recordings (EDF, BDF), run emotion-recognition models on them "
             "and fetch per-window class probabilities with provenance."
         ),
+        generate_unique_id_function=operation_id,
     )
     app.add_middleware(BodyLimit, settings=settings)
     install_error_handlers(app)

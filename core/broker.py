@@ -7,12 +7,21 @@ does); the job store, not the broker, keeps each job's state and result.
 
 from __future__ import annotations
 
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
 from celery import Celery
 
 from core.config import Settings, get_settings
 
+logger = logging.getLogger(__name__)
+
 #: The task name is what the broker carries; the worker registers the task under it.
 RUN_JOB_TASK = "worker.tasks.run_job"
+#: The hard time limit kills the pool process this long after the soft limit, s.
+HARD_LIMIT_MARGIN_S = 30.0
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -53,6 +62,8 @@ def make_celery(settings: Settings) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
+        task_soft_time_limit=settings.job_time_limit_s,
+        task_time_limit=settings.job_time_limit_s + HARD_LIMIT_MARGIN_S,
     )
     return app
 
@@ -70,6 +81,77 @@ def send_job(app: Celery, job_id: str, queue: str) -> None:
         queue=queue,
         retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
     )
+
+
+@dataclass(frozen=True)
+class BrokerMessages:
+    """The job ids the broker holds: waiting in the queue, or handed out and not acknowledged."""
+
+    waiting: list[str]
+    unacked: list[str]
+
+    @property
+    def held(self) -> set[str]:
+        """Every job id the broker holds."""
+        return set(self.waiting) | set(self.unacked)
+
+
+#: kombu's Redis transport keeps priorities 3, 6 and 9 in lists named queue + this + step.
+KOMBU_PRIORITY_SEPARATOR = "\x06\x16"
+#: kombu's Redis hash of delivered, unacknowledged messages (shared by every queue).
+KOMBU_UNACKED = "unacked"
+
+
+def broker_messages(settings: Settings) -> BrokerMessages | None:
+    """Read what the broker holds for ``settings.queue``; None when it cannot be read.
+
+    The one place that knows kombu's private layout. Redis: the queue's lists (one per
+    priority) and the ``unacked`` hash, read in one transaction so that a message moving
+    between them is seen once. Filesystem: the ``*.msg`` files of the queue folder (no
+    unacknowledged messages there). Entries that are not kombu messages are skipped.
+    """
+    if settings.broker_url.startswith("filesystem://"):
+        files = (settings.broker_dir / "queue").glob("*.msg")
+        waiting = [_task_id(_read(path)) for path in files]
+        return BrokerMessages(waiting=[i for i in waiting if i], unacked=[])
+    import redis
+
+    keys = [settings.queue] + [
+        f"{settings.queue}{KOMBU_PRIORITY_SEPARATOR}{step}" for step in (3, 6, 9)
+    ]
+    try:
+        client = redis.Redis.from_url(settings.broker_url, socket_timeout=5)
+        pipe = client.pipeline(transaction=True)
+        for key in keys:
+            pipe.lrange(key, 0, -1)
+        pipe.hvals(KOMBU_UNACKED)
+        *lists, unacked = pipe.execute()
+    except redis.RedisError as err:
+        logger.warning("cannot read the broker's queue: %s", err)
+        return None
+    waiting = [_task_id(raw) for values in lists for raw in values]
+    delivered = [_task_id(raw, unacked=True) for raw in unacked]
+    return BrokerMessages(waiting=[i for i in waiting if i], unacked=[i for i in delivered if i])
+
+
+def _read(path: Path) -> bytes:
+    """The bytes of a message file; empty when another process took it meanwhile."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _task_id(raw: bytes, unacked: bool = False) -> str:
+    """The task id in a kombu message (``""`` when it is not one).
+
+    An unacknowledged entry is ``[message, exchange, routing key]``.
+    """
+    try:
+        message = json.loads(raw)
+        return str((message[0] if unacked else message)["headers"]["id"])
+    except (ValueError, KeyError, IndexError, TypeError):
+        return ""
 
 
 celery_app = make_celery(get_settings())

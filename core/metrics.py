@@ -62,15 +62,10 @@ def timed(histogram: Histogram, **labels: str) -> Iterator[None]:
 
 def queue_depth(settings: Settings) -> float:
     """Messages waiting in the broker's queue (NaN when the broker cannot be read)."""
-    if settings.broker_url.startswith("filesystem://"):
-        return float(len(list((settings.broker_dir / "queue").glob("*.msg"))))
-    import redis
+    from core.broker import broker_messages
 
-    try:
-        client = redis.Redis.from_url(settings.broker_url, socket_timeout=2)
-        return float(client.llen(settings.queue))
-    except redis.RedisError:
-        return float("nan")
+    messages = broker_messages(settings)
+    return float("nan") if messages is None else float(len(messages.waiting))
 
 
 class StoreCollector(Collector):

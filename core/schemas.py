@@ -44,11 +44,12 @@ class Stage(StrEnum):
     FEATURES = "features"
     INFERENCE = "inference"
     AGGREGATING = "aggregating"
+    PLOTS = "plots"
     DONE = "done"
 
 
 #: Stages that count work steps, in the order a job goes through them for each recording.
-WORK_STAGES = (Stage.READING, Stage.FEATURES, Stage.INFERENCE, Stage.AGGREGATING)
+WORK_STAGES = (Stage.READING, Stage.FEATURES, Stage.INFERENCE, Stage.AGGREGATING, Stage.PLOTS)
 
 
 class JobProgress(BaseModel):
@@ -58,6 +59,17 @@ class JobProgress(BaseModel):
     done: float = 0.0
     total: int = 0
     percent: float = 0.0
+
+    @classmethod
+    def at(cls, stage: Stage, done: float = 0.0, total: int = 0) -> JobProgress:
+        """Progress at ``stage`` after ``done`` of ``total`` steps; the one way to make one.
+
+        ``done`` is rounded to hundredths and capped at ``total``; ``percent`` follows
+        from both (0 while the total is unknown).
+        """
+        done = min(done, total) if total else done
+        percent = round(100.0 * done / total, 1) if total else 0.0
+        return cls(stage=stage.value, done=round(done, 2), total=total, percent=percent)
 
 
 class UploadOptions(BaseModel):
@@ -246,3 +258,34 @@ class JobResult(BaseModel):
 
     job_id: str
     recordings: list[RecordingResult]
+
+
+PlotName = Literal["timeline", "summary", "agreement", "topomap", "eda"]
+#: The band table (reference.json) of the topomaps a job draws.
+DEFAULT_BANDS = "seed"
+ImageFormat = Literal["png", "svg"]
+IMAGE_FORMATS: tuple[ImageFormat, ...] = ("png", "svg")
+
+
+def figure_key(name: PlotName, recording: int, variant: str = "all") -> str:
+    """The name of one stored figure (without its format suffix).
+
+    ``variant`` is the model of a timeline, the band table of a topomap, ``all`` for the
+    other plots: ``timeline-0-maet``, ``topomap-1-seed``, ``summary-0-all``.
+    """
+    return f"{name}-{recording}-{variant}"
+
+
+class FigureManifest(BaseModel):
+    """The figures a job rendered (``plots_dir/<job id>/figures.json``), and the missing ones.
+
+    Each rendered figure is stored next to the manifest as ``<key>.png`` and ``<key>.svg``
+    (`figure_key`).
+    """
+
+    bands: str = Field(description="The band table of the topomaps (reference.json name).")
+    rendered: list[str] = Field(description="Keys of the figures stored in every format.")
+    absent: dict[str, str] = Field(
+        default_factory=dict, description="Key of a figure that could not be drawn -> why."
+    )
+    seconds: float = Field(description="Time taken to draw and store every figure, s.")

@@ -14,8 +14,12 @@ ADD COLUMN`` runs the same on SQLite and PostgreSQL, without Alembic's machinery
 
 from __future__ import annotations
 
+import hashlib
+import os
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -37,8 +41,17 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
 
-from core.schemas import ACTIVE_STATES, FINAL_STATES, JobState, Stage
+from core.schemas import (
+    ACTIVE_STATES,
+    FINAL_STATES,
+    FigureManifest,
+    JobProgress,
+    JobResult,
+    JobState,
+    Stage,
+)
 
 __all__ = ["ACTIVE_STATES", "FINAL_STATES"]
 
@@ -51,9 +64,30 @@ def _values(enum: type[JobState]) -> list[str]:
     return [member.value for member in enum]
 
 
+def _queued() -> JobProgress:
+    return JobProgress.at(Stage.QUEUED)
+
+
 def new_id() -> str:
     """A new random identifier (32 hex digits)."""
     return uuid.uuid4().hex
+
+
+class ProgressJSON(TypeDecorator[JobProgress]):
+    """A `JobProgress` stored as JSON; a row written before progress existed reads as queued."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> dict[str, Any] | None:
+        """Validate ``value`` (a `JobProgress` or its JSON form) and store its JSON form."""
+        if value is None:
+            return None
+        return JobProgress.model_validate(value).model_dump(mode="json")
+
+    def process_result_value(self, value: Any, dialect: Any) -> JobProgress:
+        """The stored JSON as a `JobProgress`."""
+        return JobProgress.model_validate(value or {})
 
 
 class Base(DeclarativeBase):
@@ -91,7 +125,7 @@ class Job(Base):
     recording_ids: Mapped[list[str]] = mapped_column(JSON)
     models: Mapped[list[str]] = mapped_column(JSON)
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    progress: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    progress: Mapped[JobProgress] = mapped_column(ProgressJSON, default=_queued)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     result_path: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -261,7 +295,7 @@ def claim_job(session: Session, job_id: str, worker: str, claim_after_s: float) 
             attempts=Job.attempts + 1,
             worker=worker,
             error=None,
-            progress={"stage": Stage.STARTING.value, "done": 0.0, "total": 0, "percent": 0.0},
+            progress=JobProgress.at(Stage.STARTING),
             updated_at=now,
         )
         .execution_options(synchronize_session=False)
@@ -312,3 +346,45 @@ def sweep_stale(session: Session, stale_after_s: float) -> list[str]:
         )
     session.commit()
     return stale
+
+
+FIGURES_MANIFEST = "figures.json"
+"""The manifest of a job's figures, in its folder ``plots_dir/<job id>/``."""
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and a rename; returns ``path``.
+
+    A reader sees the old file or the new one, never a part.
+    """
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    partial.write_bytes(data)
+    partial.replace(path)
+    return path
+
+
+def write_result(folder: Path, result: JobResult) -> Path:
+    """Store a job's result in ``folder`` as ``<sha256 of its JSON>.json``; returns the path.
+
+    Writing the same result twice (a job delivered again) gives the same file.
+    """
+    data = result.model_dump_json().encode()
+    return write_atomic(folder / f"{hashlib.sha256(data).hexdigest()}.json", data)
+
+
+def read_result(path: Path) -> JobResult:
+    """The result stored at ``path`` (by `write_result`)."""
+    return JobResult.model_validate_json(path.read_bytes())
+
+
+def write_figures(folder: Path, manifest: FigureManifest) -> Path:
+    """Write the manifest of the figures stored in ``folder``; returns its path."""
+    return write_atomic(folder / FIGURES_MANIFEST, manifest.model_dump_json(indent=2).encode())
+
+
+def read_figures(folder: Path) -> FigureManifest | None:
+    """The manifest of the figures in ``folder``; None when the job stored none."""
+    path = folder / FIGURES_MANIFEST
+    if not path.is_file():
+        return None
+    return FigureManifest.model_validate_json(path.read_bytes())

@@ -1,42 +1,43 @@
-"""Model results in their stored JSON form, made by the pipeline's own `summarise`."""
+"""Model results as the job stores them, made by the pipeline's own `model_result`."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import numpy as np
 
 from core.cards import load_card
+from core.schemas import JobProgress, JobResult, ModelResult, RecordingResult, Stage
 from signals.feeding import ModelInputs
-from worker.pipeline import provenance, summarise
+from worker.pipeline import model_result as pipeline_model_result
 
 
-def model_result(model: str, n_windows: int, seed: int = 0) -> dict[str, Any]:
+def model_result(model: str, n_windows: int, seed: int = 0) -> ModelResult:
     """A result of ``model`` over ``n_windows`` one-second windows of random probabilities."""
     card = load_card(model)
     probs = np.random.default_rng(seed).dirichlet(np.ones(len(card.labels)), n_windows)
-    inputs = ModelInputs(arrays={}, window_starts=np.arange(n_windows, dtype=float), window_s=1.0)
-    return {
-        "model": model,
-        "labels": card.labels,
-        "window_s": 1.0,
-        **summarise(card, inputs, probs),
-        "warnings": [f"{model}: made up by tests.results, not a prediction"],
-        "provenance": provenance(card, SimpleNamespace(name="inprocess")),
-    }
+    inputs = ModelInputs(
+        arrays={},
+        window_starts=np.arange(n_windows, dtype=float),
+        window_s=1.0,
+        notes=[f"{model}: made up by tests.results, not a prediction"],
+    )
+    return pipeline_model_result(card, inputs, probs, SimpleNamespace(name="inprocess"))
 
 
 def store_succeeded_job(
     recording_id: str, filename: str, models: dict[str, int], state: str = "succeeded"
 ) -> str:
-    """Record a finished job with a stored result, as the worker would; returns its id.
+    """Record a finished job with a stored result and figures, as the worker would.
 
-    ``models`` maps model names to their number of windows.
+    ``models`` maps model names to their number of windows. The figures are drawn by the
+    worker's own functions from the stored recording. Returns the job id.
     """
     from core.config import get_settings
-    from core.store import Job, session_factory
-    from worker.pipeline import write_json_atomic
+    from core.store import Job, Recording, session_factory, write_figures, write_result
+    from signals.io import read_raw
+    from worker.figures import recording_figures, store_figures
 
     settings = get_settings()
     with session_factory(settings.store_url)() as session:
@@ -44,24 +45,25 @@ def store_succeeded_job(
             recording_ids=[recording_id],
             models=list(models),
             options={"allow_untrained": True},
-            progress={"stage": "done", "done": 1, "total": 1, "percent": 100.0},
+            progress=JobProgress.at(Stage.DONE, 1, 1),
             state=state,
         )
         session.add(job)
         session.commit()
-        result = {
-            "job_id": job.id,
-            "recordings": [
-                {
-                    "recording_id": recording_id,
-                    "filename": filename,
-                    "models": {
-                        name: model_result(name, n, seed=k)
-                        for k, (name, n) in enumerate(models.items())
-                    },
-                }
-            ],
-        }
-        job.result_path = str(write_json_atomic(settings.results_dir, result))
+        part = RecordingResult(
+            recording_id=recording_id,
+            filename=filename,
+            models={
+                name: model_result(name, n, seed=k) for k, (name, n) in enumerate(models.items())
+            },
+        )
+        recording = session.get(Recording, recording_id)
+        raw = (
+            read_raw(Path(recording.path)) if recording.header.get("kind") != "features" else None
+        )
+        folder = settings.plots_dir / job.id
+        write_figures(folder, store_figures(recording_figures(0, part, raw), folder))
+        result = JobResult(job_id=job.id, recordings=[part])
+        job.result_path = str(write_result(settings.results_dir, result))
         session.commit()
         return job.id

@@ -75,3 +75,17 @@ def test_request_bodies_and_examples_are_documented(app_schema: dict) -> None:
     assert set(plot["responses"]["200"]["content"]) == {"image/png", "image/svg+xml"}
     names = next(p for p in plot["parameters"] if p["name"] == "name")["schema"]["enum"]
     assert names == ["timeline", "summary", "agreement", "topomap", "eda"]
+
+
+def test_every_operation_id_comes_from_the_one_function(settings_env: Path) -> None:
+    from api.main import operation_id
+    from api.routes import health, jobs, models, plots, recordings
+
+    routers = (health.router, models.router, recordings.router, jobs.router, plots.router)
+    routes = [route for router in routers for route in router.routes]
+    generated = {
+        (method.lower(), route.path): operation_id(route)
+        for route in routes
+        for method in route.methods
+    }
+    assert generated == OPERATIONS

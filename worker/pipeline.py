@@ -1,14 +1,11 @@
 """One job, start to end: read each recording, make each model's inputs, predict,
-aggregate, store the result, and report progress at every stage."""
+aggregate, draw the figures, store the result, and report progress at every stage."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
 import platform
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,17 +13,36 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+from celery.exceptions import SoftTimeLimitExceeded
 from numpy.typing import NDArray
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.cards import ModelCard, load_card
 from core.config import Settings
 from core.metrics import ERRORS, MODEL_SECONDS, STAGE_SECONDS, timed
-from core.schemas import WORK_STAGES, JobState
-from core.store import Job, Recording, claim_job, update_attempt
+from core.schemas import (
+    FigureManifest,
+    JobProgress,
+    JobResult,
+    JobState,
+    ModelResult,
+    ModelSummary,
+    Provenance,
+    RecordingResult,
+    Stage,
+    WindowPrediction,
+)
+from core.store import (
+    Job,
+    Recording,
+    claim_job,
+    update_attempt,
+    write_figures,
+    write_result,
+)
 from model_store.clients import ModelClient, ModelServerError
 from signals.feeding import (
     CannotFeedError,
@@ -35,6 +51,10 @@ from signals.feeding import (
     prepare_inputs,
 )
 from signals.io import UnreadableRecordingError, read_features, read_raw
+from worker.figures import merge_manifests, recording_figures, store_figures
+
+if TYPE_CHECKING:
+    import mne
 
 logger = logging.getLogger(__name__)
 
@@ -47,39 +67,12 @@ class JobCancelledError(Exception):
     """The job was cancelled, swept or taken over by another delivery while it ran."""
 
 
-class JobTimeLimitError(Exception):
-    """The job ran past ``job_time_limit_s``."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise `JobTimeLimitError` in the block after ``seconds`` (main thread only).
-
-    A hung reader or model call cannot hold a worker for ever. Celery runs tasks in
-    the main thread of its pool processes; elsewhere (a thread) there is no limit. An
-    outer timer (a test runner's) is set again afterwards.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(_signum: int, _frame: object) -> None:
-        raise JobTimeLimitError(
-            f"the job ran longer than {seconds:g} s (AFFECTSERVE_JOB_TIME_LIMIT_S) and was "
-            "stopped; split the recording or ask the operator to raise the limit"
-        )
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    outer_s, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
-    started = time.monotonic()
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer_s:
-            left = outer_s - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+def time_limit_message(seconds: float) -> str:
+    """What a job stopped at Celery's soft time limit (``job_time_limit_s``) says."""
+    return (
+        f"the job ran longer than {seconds:g} s (AFFECTSERVE_JOB_TIME_LIMIT_S) and was "
+        "stopped; split the recording or ask the operator to raise the limit"
+    )
 
 
 @dataclass
@@ -92,16 +85,10 @@ class Progress:
     total: int
     done: float = 0.0
 
-    def advance(self, stage: str, steps: float = 1.0) -> None:
+    def advance(self, stage: Stage, steps: float = 1.0) -> None:
         """Record ``steps`` finished steps of ``stage``; stop if this attempt lost the job."""
         self.done = min(self.done + steps, self.total)
-        percent = round(100.0 * self.done / self.total, 1)
-        progress = {
-            "stage": stage,
-            "done": round(self.done, 2),
-            "total": self.total,
-            "percent": percent,
-        }
+        progress = JobProgress.at(stage, self.done, self.total)
         if not update_attempt(self.session, self.job_id, self.attempt, progress=progress):
             raise JobCancelledError(self.job_id)
 
@@ -174,56 +161,74 @@ def predict_windows(
     return np.concatenate(parts, axis=0)
 
 
-def summarise(card: ModelCard, inputs: ModelInputs, probs: NDArray[np.floating]) -> dict[str, Any]:
-    """Per-window predictions and the per-recording summary of one model."""
-    labels = card.labels
-    predicted = probs.argmax(axis=1)
-    windows = [
-        {
-            "start_s": round(float(start), 6),
-            "end_s": round(float(start) + inputs.window_s, 6),
-            "probabilities": {label: float(p) for label, p in zip(labels, row, strict=True)},
-            "label": labels[int(k)],
-        }
-        for start, row, k in zip(inputs.window_starts, probs, predicted, strict=True)
-    ]
-    counts = np.bincount(predicted, minlength=len(labels))
-    mean = probs.mean(axis=0)
-    return {
-        "windows": windows,
-        "summary": {
-            "n_windows": len(windows),
-            "label_counts": {label: int(c) for label, c in zip(labels, counts, strict=True)},
-            "mean_probabilities": {label: float(p) for label, p in zip(labels, mean, strict=True)},
-            "dominant_label": labels[int(mean.argmax())],
-        },
-    }
+def window_predictions(
+    labels: list[str], inputs: ModelInputs, probs: NDArray[np.floating]
+) -> list[WindowPrediction]:
+    """Each window's start and end (s), class probabilities and predicted label.
 
-
-def provenance(card: ModelCard, client: ModelClient) -> dict[str, Any]:
-    """What produced a model's result: version, weights, recipe, packages, backend."""
-    return {
-        "model_version": card.version,
-        "weights_status": card.weights_status,
-        "weights_sha256": card.weights_sha256 if card.weights_status == "ready" else None,
-        "recipe": {spec.name: [s.model_dump() for s in spec.recipe] for spec in card.inputs},
-        "packages": package_versions(),
-        "backend": client.name,
-    }
-
-
-def write_json_atomic(folder: Path, payload: dict[str, Any]) -> Path:
-    """Write JSON content-addressed into ``folder``: a temporary file, then a rename.
-
-    Returns the path ``folder/<sha256 of the bytes>.json``; writing the same payload twice
-    (a job delivered again) gives the same file.
+    Row ``k`` of ``probs`` belongs to the window starting at ``inputs.window_starts[k]``.
     """
-    data = json.dumps(payload).encode()
-    path = folder / f"{hashlib.sha256(data).hexdigest()}.json"
-    tmp = folder / f".{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp"
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return path
+    return [
+        WindowPrediction(
+            start_s=round(float(start), 6),
+            end_s=round(float(start) + inputs.window_s, 6),
+            probabilities={label: float(p) for label, p in zip(labels, row, strict=True)},
+            label=labels[int(row.argmax())],
+        )
+        for start, row in zip(inputs.window_starts, probs, strict=True)
+    ]
+
+
+def model_summary(labels: list[str], probs: NDArray[np.floating]) -> ModelSummary:
+    """Windows per predicted label, mean probabilities and the dominant (highest mean) label."""
+    counts = np.bincount(probs.argmax(axis=1), minlength=len(labels))
+    mean = probs.mean(axis=0)
+    return ModelSummary(
+        n_windows=len(probs),
+        label_counts={label: int(c) for label, c in zip(labels, counts, strict=True)},
+        mean_probabilities={label: float(p) for label, p in zip(labels, mean, strict=True)},
+        dominant_label=labels[int(mean.argmax())],
+    )
+
+
+def provenance(card: ModelCard, client: ModelClient) -> Provenance:
+    """What produced a model's result: version, weights, recipe, packages, backend."""
+    return Provenance(
+        model_version=card.version,
+        weights_status=card.weights_status,
+        weights_sha256=card.weights_sha256 if card.weights_status == "ready" else None,
+        recipe={spec.name: [s.model_dump() for s in spec.recipe] for spec in card.inputs},
+        packages=package_versions(),
+        backend=client.name,
+    )
+
+
+def model_result(
+    card: ModelCard, inputs: ModelInputs, probs: NDArray[np.floating], client: ModelClient
+) -> ModelResult:
+    """One model's result for one recording, from its inputs and output probabilities.
+
+    Parameters
+    ----------
+    card : ModelCard
+        The model.
+    inputs : ModelInputs
+        What it was fed (window times, notes).
+    probs : array, shape (n_windows, n_labels)
+        Its class probabilities, one row per window of ``inputs``.
+    client : ModelClient
+        The backend that ran it (named in the provenance).
+    """
+    return ModelResult(
+        model=card.name,
+        labels=card.labels,
+        window_s=inputs.window_s,
+        windows=window_predictions(card.labels, inputs, probs),
+        summary=model_summary(card.labels, probs),
+        warnings=_warnings(card) + inputs.notes,
+        provenance=provenance(card, client),
+        montage=inputs.montage,
+    )
 
 
 def claim(
@@ -277,7 +282,9 @@ def run_job(
     """Run job ``job_id`` to a final state (``succeeded``, ``failed`` or ``cancelled``).
 
     Every stage is idempotent: a delivery that takes over a job from a lost worker starts
-    it again from the beginning and overwrites nothing but the job's own row and result.
+    it again from the beginning and overwrites nothing but the job's own row, result and
+    figures. Under Celery, the task's soft time limit (``job_time_limit_s``) stops the job
+    and fails it with `time_limit_message`.
     """
     attempt = claim(job_id, sessions, settings, worker or f"{platform.node()}:{os.getpid()}")
     if attempt is None:
@@ -287,21 +294,20 @@ def run_job(
         job = session.get(Job, job_id)
         cards = [load_card(name) for name in job.models]
         recordings = [session.get(Recording, rid) for rid in job.recording_ids]
-        steps = len(recordings) * (1 + len(WORK_STAGES[1:]) * len(cards))
+        steps = len(recordings) * (2 + 3 * len(cards))
         progress = Progress(session, job_id, attempt, total=steps)
         try:
-            with time_limit(settings.job_time_limit_s):
-                result = _run(job, recordings, cards, client, settings, progress)
+            result, figures = _run(job, recordings, cards, client, settings, progress)
         except JobCancelledError:
             logger.info("stopped: cancelled or taken over")
             return
-        except (
-            UnreadableRecordingError,
-            CannotFeedError,
-            ModelServerError,
-            JobTimeLimitError,
-            ValueError,
-        ) as err:
+        except SoftTimeLimitExceeded:
+            logger.warning("stopped at the time limit (%g s)", settings.job_time_limit_s)
+            ERRORS.labels(kind="job_time_limit").inc()
+            error = time_limit_message(settings.job_time_limit_s)
+            update_attempt(session, job_id, attempt, state=JobState.FAILED, error=error)
+            return
+        except (UnreadableRecordingError, CannotFeedError, ModelServerError, ValueError) as err:
             logger.warning("failed: %s", err)
             ERRORS.labels(kind=f"job_{type(err).__name__}").inc()
             update_attempt(session, job_id, attempt, state=JobState.FAILED, error=str(err))
@@ -312,22 +318,17 @@ def run_job(
             error = f"internal error ({type(err).__name__}: {err}); see the worker log"
             update_attempt(session, job_id, attempt, state=JobState.FAILED, error=error)
             return
-        path = write_json_atomic(settings.results_dir, result)
-        final = {
-            "stage": "done",
-            "done": progress.total,
-            "total": progress.total,
-            "percent": 100.0,
-        }
+        write_figures(settings.plots_dir / job_id, figures)
+        path = write_result(settings.results_dir, result)
         if update_attempt(
             session,
             job_id,
             attempt,
             state=JobState.SUCCEEDED,
             result_path=str(path),
-            progress=final,
+            progress=JobProgress.at(Stage.DONE, progress.total, progress.total),
         ):
-            logger.info("succeeded")
+            logger.info("succeeded; figures drawn in %.2f s", figures.seconds)
 
 
 def _run(
@@ -337,55 +338,59 @@ def _run(
     client: ModelClient,
     settings: Settings,
     progress: Progress,
-) -> dict[str, Any]:
-    out = []
-    for recording_id, recording in zip(job.recording_ids, recordings, strict=True):
+) -> tuple[JobResult, FigureManifest]:
+    """Every recording through every model, then its figures; the result and figure list."""
+    parts = []
+    figures = []
+    for index, (recording_id, recording) in enumerate(
+        zip(job.recording_ids, recordings, strict=True)
+    ):
         if recording is None:
             raise ValueError(f"recording {recording_id} no longer exists; upload it again")
-        progress.advance("reading", 0)
-        with timed(STAGE_SECONDS, stage="reading"):
-            make_inputs = _reader(recording)
-        progress.advance("reading")
+        progress.advance(Stage.READING, 0)
+        with timed(STAGE_SECONDS, stage=Stage.READING):
+            raw, make_inputs = _reader(recording)
+        progress.advance(Stage.READING)
         models = {}
         for card in cards:
-            with timed(STAGE_SECONDS, stage="features"):
+            with timed(STAGE_SECONDS, stage=Stage.FEATURES):
                 inputs = make_inputs(card)
-            progress.advance("features")
-            with timed(STAGE_SECONDS, stage="inference"):
+            progress.advance(Stage.FEATURES)
+            with timed(STAGE_SECONDS, stage=Stage.INFERENCE):
                 probs = predict_windows(
                     client,
                     card.name,
                     inputs.arrays,
                     settings.batch_size,
-                    lambda fraction: progress.advance("inference", fraction),
+                    lambda fraction: progress.advance(Stage.INFERENCE, fraction),
                 )
-            with timed(STAGE_SECONDS, stage="aggregating"):
-                summary = summarise(card, inputs, probs)
-            models[card.name] = {
-                "model": card.name,
-                "labels": card.labels,
-                "window_s": inputs.window_s,
-                **summary,
-                "warnings": _warnings(card) + inputs.notes,
-                "provenance": provenance(card, client),
-            }
-            progress.advance("aggregating")
-        out.append(
-            {"recording_id": recording.id, "filename": recording.filename, "models": models}
+            with timed(STAGE_SECONDS, stage=Stage.AGGREGATING):
+                models[card.name] = model_result(card, inputs, probs, client)
+            progress.advance(Stage.AGGREGATING)
+        part = RecordingResult(
+            recording_id=recording.id, filename=recording.filename, models=models
         )
-    return {"job_id": job.id, "recordings": out}
+        with timed(STAGE_SECONDS, stage=Stage.PLOTS):
+            drawings = recording_figures(index, part, raw)
+            figures.append(store_figures(drawings, settings.plots_dir / job.id))
+        progress.advance(Stage.PLOTS)
+        parts.append(part)
+    return JobResult(job_id=job.id, recordings=parts), merge_manifests(figures)
 
 
-def _reader(recording: Recording) -> Callable[[ModelCard], ModelInputs]:
-    """Read a recording once; return the function that makes a model's inputs from it."""
+def _reader(
+    recording: Recording,
+) -> tuple[mne.io.BaseRaw | None, Callable[[ModelCard], ModelInputs]]:
+    """Read a recording once: its signals (None for a feature file), and the function that
+    makes a model's inputs from it."""
     path = Path(recording.path)
     companions = {name: Path(p) for name, p in (recording.companions or {}).items()}
     options = recording.options or {}
     if recording.header.get("kind") == "features":
         features = read_features(path, companions, options)
-        return lambda card: prepare_feature_inputs(features, card)
+        return None, lambda card: prepare_feature_inputs(features, card)
     raw = read_raw(path, companions, options)
-    return lambda card: prepare_inputs(raw, card, companions)
+    return raw, lambda card: prepare_inputs(raw, card, companions)
 
 
 def _warnings(card: ModelCard) -> list[str]:

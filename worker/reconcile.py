@@ -16,7 +16,6 @@ Sending a job twice is harmless (see `worker.pipeline.claim`).
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from datetime import UTC, datetime, timedelta
@@ -24,63 +23,13 @@ from datetime import UTC, datetime, timedelta
 from celery import Celery
 from sqlalchemy import select
 
-from core.broker import send_job
+from core.broker import broker_messages, send_job
 from core.config import Settings
 from core.retention import cleanup
+from core.schemas import ACTIVE_STATES, JobState
 from core.store import Job, session_factory, sweep_stale
 
 logger = logging.getLogger(__name__)
-
-PRIORITY_SEPARATOR = "\x06\x16"
-
-
-def broker_job_ids(settings: Settings) -> set[str] | None:
-    """Ids of the jobs whose messages the broker holds (queued or unacknowledged).
-
-    Redis: the queue lists and the ``unacked`` hash, read in one transaction so that a
-    message moving between them is seen once.
-
-    Returns None when the broker cannot be read (then nothing is judged lost).
-    """
-    if settings.broker_url.startswith("filesystem://"):
-        folder = settings.broker_dir / "queue"
-        ids = set()
-        for path in folder.glob("*.msg"):
-            try:
-                ids.add(json.loads(path.read_bytes())["headers"]["id"])
-            except (OSError, ValueError, KeyError):
-                continue
-        return ids
-    import redis
-
-    try:
-        client = redis.Redis.from_url(settings.broker_url, socket_timeout=5)
-        keys = [settings.queue] + [
-            f"{settings.queue}{PRIORITY_SEPARATOR}{step}" for step in (3, 6, 9)
-        ]
-        pipe = client.pipeline(transaction=True)
-        for key in keys:
-            pipe.lrange(key, 0, -1)
-        pipe.hvals("unacked")
-        *lists, unacked = pipe.execute()
-    except redis.RedisError as err:
-        logger.warning("cannot read the broker's queue: %s", err)
-        return None
-    ids = set()
-    for raw in [m for values in lists for m in values]:
-        ids.add(_task_id(raw))
-    for raw in unacked:
-        ids.add(_task_id(raw, unacked=True))
-    return ids - {""}
-
-
-def _task_id(raw: bytes, unacked: bool = False) -> str:
-    """The task id in a kombu Redis message (``""`` when it is not one)."""
-    try:
-        message = json.loads(raw)
-        return str((message[0] if unacked else message)["headers"]["id"])
-    except (ValueError, KeyError, IndexError, TypeError):
-        return ""
 
 
 def lost_job_ids(settings: Settings, held: set[str]) -> list[str]:
@@ -100,13 +49,13 @@ def lost_job_ids(settings: Settings, held: set[str]) -> list[str]:
     with session_factory(settings.store_url)() as session:
         rows = session.execute(
             select(Job.id, Job.state, Job.updated_at)
-            .where(Job.state.in_(("queued", "running")))
+            .where(Job.state.in_(ACTIVE_STATES))
             .order_by(Job.created_at)
         ).all()
     lost = []
     for job_id, state, updated_at in rows:
         stamp = updated_at if updated_at.tzinfo else updated_at.replace(tzinfo=UTC)
-        if state == "queued":
+        if state == JobState.QUEUED:
             lost_now = job_id not in held and stamp < queued_before
         else:
             lost_now = stamp < running_before and (job_id not in held or stamp < abandoned_before)
@@ -123,8 +72,8 @@ def reconcile(settings: Settings, app: Celery) -> tuple[list[str], list[str]]:
         cleanup(session, settings)
     for job_id in failed:
         logger.warning("job %s failed by the sweeper: no heartbeat", job_id)
-    held = broker_job_ids(settings)
-    resent = [] if held is None else lost_job_ids(settings, held)
+    messages = broker_messages(settings)
+    resent = [] if messages is None else lost_job_ids(settings, messages.held)
     for job_id in resent:
         logger.warning("job %s: its message was lost; sending it again", job_id)
         send_job(app, job_id, settings.queue)

@@ -52,7 +52,6 @@ def storage_health(settings: Settings) -> ComponentHealth:
 
 @router.get(
     "/health",
-    operation_id="health-get",
     responses={503: {"model": Health, "description": "A component is down."}},
 )
 def get_health(settings: SettingsDep, response: Response) -> Health:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +20,16 @@ from core import retention
 from core.broker import send_job
 from core.cards import ModelCard, card_names, load_card
 from core.config import Settings
-from core.store import ACTIVE_STATES, FINAL_STATES, Job, Recording, list_jobs, update_job
+from core.schemas import JobState, Stage
+from core.store import (
+    ACTIVE_STATES,
+    FINAL_STATES,
+    Job,
+    Recording,
+    list_jobs,
+    read_result,
+    update_job,
+)
 from signals.feeding import check_feed
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -40,7 +48,7 @@ JOB_CREATE_SCHEMA = {
 def job_read(job: Job) -> JobRead:
     """The API form of a job."""
     links = {"self": f"/v1/jobs/{job.id}"}
-    if job.state == "succeeded":
+    if job.state == JobState.SUCCEEDED:
         links["result"] = f"/v1/jobs/{job.id}/result"
     return JobRead(
         id=job.id,
@@ -48,7 +56,7 @@ def job_read(job: Job) -> JobRead:
         recording_ids=job.recording_ids,
         models=job.models,
         options=JobOptions(**job.options),
-        progress=JobProgress(**job.progress) if job.progress else JobProgress(),
+        progress=job.progress,
         error=job.error,
         created_at=job.created_at,
         updated_at=job.updated_at,
@@ -121,7 +129,7 @@ def enqueue(
         recording_ids=body.recording_ids,
         models=models,
         options=body.options.model_dump(),
-        progress=JobProgress().model_dump(),
+        progress=JobProgress.at(Stage.QUEUED),
         owner=owner_of(caller),
     )
     session.add(job)
@@ -165,7 +173,6 @@ async def _multipart_job(
 
 @router.post(
     "",
-    operation_id="jobs-create",
     status_code=status.HTTP_202_ACCEPTED,
     responses={
         413: {"model": ErrorBody},
@@ -217,7 +224,7 @@ async def create_job(
     return await run_in_threadpool(enqueue, body, session, settings, celery, caller)
 
 
-@router.get("", operation_id="jobs-list")
+@router.get("")
 def get_jobs(
     session: SessionDep,
     caller: CallerDep,
@@ -237,7 +244,7 @@ def find_job(session: Session, job_id: str, caller: Caller | None) -> Job:
     return job
 
 
-@router.get("/{job_id}", operation_id="jobs-get", responses=NOT_FOUND)
+@router.get("/{job_id}", responses=NOT_FOUND)
 def get_job(job_id: str, session: SessionDep, caller: CallerDep) -> JobRead:
     """A job's state, progress and error."""
     return job_read(find_job(session, job_id, caller))
@@ -245,16 +252,15 @@ def get_job(job_id: str, session: SessionDep, caller: CallerDep) -> JobRead:
 
 @router.get(
     "/{job_id}/result",
-    operation_id="jobs-result",
     responses={**NOT_FOUND, 409: {"model": ErrorBody, "description": "Not succeeded (yet)."}},
 )
 def get_result(job_id: str, session: SessionDep, caller: CallerDep) -> JobResult:
     """Per model and window: probabilities, labels, a summary and provenance."""
-    return JobResult.model_validate(stored_result(session, job_id, caller))
+    return stored_result(session, job_id, caller)
 
 
-def stored_result(session: Session, job_id: str, caller: Caller | None) -> dict[str, Any]:
-    """The stored result JSON of a job.
+def stored_result(session: Session, job_id: str, caller: Caller | None) -> JobResult:
+    """The stored result of a job, as the worker wrote it.
 
     Raises
     ------
@@ -262,23 +268,23 @@ def stored_result(session: Session, job_id: str, caller: Caller | None) -> dict[
         404 for an unknown (or another key's) job, 409 when it has not succeeded.
     """
     job = find_job(session, job_id, caller)
-    if job.state != "succeeded" or job.result_path is None:
+    if job.state != JobState.SUCCEEDED or job.result_path is None:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
             f"job {job_id} is {job.state}; a result exists once it has succeeded"
             + (f" (error: {job.error})" if job.error else ""),
         )
-    return json.loads(Path(job.result_path).read_text())
+    return read_result(Path(job.result_path))
 
 
-def result_csv(result: dict[str, Any]) -> str:
+def result_csv(result: JobResult) -> str:
     """A result as CSV: one row per recording, model and window.
 
     Columns: ``recording_id, filename, model, start_s, end_s, label`` and ``p_<label>``
     for every label of any model (empty where a model lacks that label).
     """
-    models = [(rec, m) for rec in result["recordings"] for m in rec["models"].values()]
-    labels = list(dict.fromkeys(label for _, model in models for label in model["labels"]))
+    models = [(rec, m) for rec in result.recordings for m in rec.models.values()]
+    labels = list(dict.fromkeys(label for _, model in models for label in model.labels))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
@@ -286,25 +292,23 @@ def result_csv(result: dict[str, Any]) -> str:
         + [f"p_{label}" for label in labels]
     )
     for recording, model in models:
-        for window in model["windows"]:
-            probabilities = window["probabilities"]
+        for window in model.windows:
             writer.writerow(
                 [
-                    recording["recording_id"],
-                    recording["filename"],
-                    model["model"],
-                    window["start_s"],
-                    window["end_s"],
-                    window["label"],
+                    recording.recording_id,
+                    recording.filename,
+                    model.model,
+                    window.start_s,
+                    window.end_s,
+                    window.label,
                 ]
-                + [probabilities.get(label, "") for label in labels]
+                + [window.probabilities.get(label, "") for label in labels]
             )
     return buffer.getvalue()
 
 
 @router.get(
     "/{job_id}/result.csv",
-    operation_id="jobs-result-csv",
     response_class=Response,
     responses={
         **NOT_FOUND,
@@ -332,7 +336,6 @@ def get_result_csv(job_id: str, session: SessionDep, caller: CallerDep) -> Respo
 
 @router.delete(
     "/{job_id}",
-    operation_id="jobs-delete",
     responses={
         **NOT_FOUND,
         200: {"model": JobRead, "description": "The job was active and is now cancelled."},
@@ -351,7 +354,7 @@ def delete_job(
     """Cancel a queued or running job; delete a finished one with its result."""
     job = find_job(session, job_id, caller)
     if job.state in ACTIVE_STATES:
-        job = update_job(session, job_id, state="cancelled") or job
+        job = update_job(session, job_id, state=JobState.CANCELLED) or job
         return Response(job_read(job).model_dump_json(), media_type="application/json")
     recording_ids = job.recording_ids if recordings else []
     retention.delete_job(session, settings, job)

@@ -13,7 +13,7 @@ from api.auth import CallerDep
 from api.deps import SessionDep
 from api.routes.jobs import find_job, job_read, stored_result
 from core.cards import load_cards
-from core.schemas import WORK_STAGES
+from core.schemas import WORK_STAGES, JobState
 from signals.plots.colours import label_colour
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
@@ -49,12 +49,12 @@ def results_page(
 ) -> Response:
     """Per recording and model: summary, timeline, agreement, topomap and downloads."""
     job = find_job(session, job_id, caller)
-    if job.state != "succeeded":
+    if job.state != JobState.SUCCEEDED:
         return RedirectResponse(
             request.url_for("page-job", job_id=job_id), status.HTTP_303_SEE_OTHER
         )
     result = stored_result(session, job_id, caller)
-    models = [m for rec in result["recordings"] for m in rec["models"].values()]
+    models = [m for rec in result.recordings for m in rec.models.values()]
 
     def plot_url(name: str, recording: int, model: str | None = None) -> str:
         params = {"recording": recording} | ({"model": model} if model else {})
@@ -67,8 +67,8 @@ def results_page(
         {
             "job": job_read(job),
             "result": result,
-            "labels": list(dict.fromkeys(label for m in models for label in m["labels"])),
-            "warnings": list(dict.fromkeys(w for m in models for w in m["warnings"])),
+            "labels": list(dict.fromkeys(label for m in models for label in m.labels)),
+            "warnings": list(dict.fromkeys(w for m in models for w in m.warnings)),
             "plot_url": plot_url,
             "eda_models": {card.name for card in load_cards() if "eda" in card.modalities},
             "json_url": request.url_for("get_result", job_id=job_id).path,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+from core.schemas import IMAGE_FORMATS, ImageFormat
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-ImageFormat = Literal["png", "svg"]
+__all__ = ["MEDIA_TYPES", "ImageFormat", "figure_bytes", "figure_files", "new_figure"]
+
 MEDIA_TYPES: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml"}
 
 
@@ -27,3 +30,18 @@ def figure_bytes(fig: Figure, fmt: ImageFormat) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, metadata={"Software": None} if fmt == "png" else None)
     return buffer.getvalue()
+
+
+def figure_files(
+    fig: Figure, formats: tuple[ImageFormat, ...] = IMAGE_FORMATS
+) -> dict[ImageFormat, bytes]:
+    """Render ``fig`` in each of ``formats``, laying it out only once.
+
+    The first render runs the figure's layout engine; the others keep the positions it
+    found (the engine is switched off), so every format shows the same layout.
+    """
+    files = {}
+    for fmt in formats:
+        files[fmt] = figure_bytes(fig, fmt)
+        fig.set_layout_engine("none")
+    return files

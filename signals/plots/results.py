@@ -1,40 +1,38 @@
 """Plots of model results: emotion timeline, summary bars, agreement between models.
 
-Each function takes the JSON form of results (``ModelResult`` of the API: ``labels``,
-``window_s``, ``windows`` with ``start_s``, ``end_s``, ``probabilities``, ``label``, and
-``summary``) and returns a Figure.
+Each function takes results as the job stores them (`core.schemas.ModelResult`) and
+returns a Figure.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
+from core.schemas import ModelResult
 from signals.plots.colours import label_colour
 from signals.plots.render import new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-ModelResult = Mapping[str, Any]
-
 
 def window_centres(result: ModelResult) -> NDArray[np.float64]:
     """Centre time of each window, s."""
-    return np.array([(w["start_s"] + w["end_s"]) / 2.0 for w in result["windows"]])
+    return np.array([(w.start_s + w.end_s) / 2.0 for w in result.windows])
 
 
 def probability_matrix(result: ModelResult) -> NDArray[np.float64]:
-    """Class probabilities, shape (n_windows, n_labels), columns in ``result['labels']`` order."""
-    labels = result["labels"]
+    """Class probabilities, shape (n_windows, n_labels), columns in ``result.labels`` order."""
+    labels = result.labels
     return np.array(
-        [[w["probabilities"][label] for label in labels] for w in result["windows"]],
+        [[w.probabilities[label] for label in labels] for w in result.windows],
         dtype=float,
-    ).reshape(len(result["windows"]), len(labels))
+    ).reshape(len(result.windows), len(labels))
 
 
 def plot_timeline(result: ModelResult, title: str) -> Figure:
@@ -42,8 +40,8 @@ def plot_timeline(result: ModelResult, title: str) -> Figure:
 
     Parameters
     ----------
-    result : mapping
-        One model's result (JSON form).
+    result : ModelResult
+        One model's result.
     title : str
         Figure title, e.g. the model and recording names.
 
@@ -53,10 +51,10 @@ def plot_timeline(result: ModelResult, title: str) -> Figure:
         Two axes sharing time (s): the top one has one marker per window, coloured by
         the predicted label; the bottom one one line per label, probability 0–1.
     """
-    labels = list(result["labels"])
+    labels = list(result.labels)
     times = window_centres(result)
     probs = probability_matrix(result)
-    predicted = [w["label"] for w in result["windows"]]
+    predicted = [w.label for w in result.windows]
     fig = new_figure(9.0, 4.8)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(1, 2))
     top.scatter(
@@ -84,8 +82,8 @@ def plot_summary(results: Mapping[str, ModelResult], title: str) -> Figure:
 
     Parameters
     ----------
-    results : mapping of str to mapping
-        Model name to that model's result (JSON form).
+    results : mapping of str to ModelResult
+        Model name to that model's result.
     title : str
         Figure title.
 
@@ -97,21 +95,21 @@ def plot_summary(results: Mapping[str, ModelResult], title: str) -> Figure:
     """
     n_models = len(results)
     fig = new_figure(
-        4.0 * n_models + 1.0, 0.5 + 0.45 * max(len(r["labels"]) for r in results.values()) + 1.0
+        4.0 * n_models + 1.0, 0.5 + 0.45 * max(len(r.labels) for r in results.values()) + 1.0
     )
     axes = np.atleast_1d(fig.subplots(1, n_models, squeeze=False)[0])
     for ax, (name, result) in zip(axes, results.items(), strict=True):
-        labels = list(result["labels"])
-        summary = result["summary"]
-        n_windows = max(summary["n_windows"], 1)
-        shares = [100.0 * summary["label_counts"][label] / n_windows for label in labels]
-        means = [100.0 * summary["mean_probabilities"][label] for label in labels]
+        labels = list(result.labels)
+        summary = result.summary
+        n_windows = max(summary.n_windows, 1)
+        shares = [100.0 * summary.label_counts[label] / n_windows for label in labels]
+        means = [100.0 * summary.mean_probabilities[label] for label in labels]
         ax.barh(labels, shares, color=[label_colour(label) for label in labels])
         ax.scatter(means, labels, marker="|", s=200, color="black", label="mean probability")
         ax.set(
             xlim=(0.0, 100.0),
             xlabel="windows (%)",
-            title=f"{name} ({summary['n_windows']} windows)",
+            title=f"{name} ({summary.n_windows} windows)",
         )
         ax.invert_yaxis()
         ax.grid(axis="x", alpha=0.3)
@@ -125,7 +123,7 @@ def agreement(results: Mapping[str, ModelResult]) -> NDArray[np.float64]:
 
     Windows are matched by index; the shortest result sets the number of windows.
     """
-    predicted = [[w["label"] for w in r["windows"]] for r in results.values()]
+    predicted = [[w.label for w in r.windows] for r in results.values()]
     n_windows = min(len(p) for p in predicted)
     return np.array(
         [
@@ -140,8 +138,8 @@ def plot_agreement(results: Mapping[str, ModelResult], title: str) -> Figure:
 
     Parameters
     ----------
-    results : mapping of str to mapping
-        Model name to that model's result (JSON form), all from one recording.
+    results : mapping of str to ModelResult
+        Model name to that model's result, all from one recording.
     title : str
         Figure title.
 
@@ -153,15 +151,15 @@ def plot_agreement(results: Mapping[str, ModelResult], title: str) -> Figure:
     """
     shares = agreement(results)
     first = next(iter(results.values()))
-    starts = np.array([w["start_s"] for w in first["windows"]])[: len(shares)]
-    widths = np.array([w["end_s"] - w["start_s"] for w in first["windows"]])[: len(shares)]
+    starts = np.array([w.start_s for w in first.windows])[: len(shares)]
+    widths = np.array([w.end_s - w.start_s for w in first.windows])[: len(shares)]
     fig = new_figure(9.0, 1.6 + 0.5 * len(results) + 1.6)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(max(len(results), 1), 2))
     from matplotlib.patches import Patch
 
-    used = dict.fromkeys(label for result in results.values() for label in result["labels"])
+    used = dict.fromkeys(label for result in results.values() for label in result.labels)
     for row, result in enumerate(results.values()):
-        predicted = [w["label"] for w in result["windows"]][: len(shares)]
+        predicted = [w.label for w in result.windows][: len(shares)]
         top.barh(
             np.full(len(predicted), row),
             widths,

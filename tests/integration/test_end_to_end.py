@@ -11,11 +11,12 @@ import numpy as np
 import pytest
 
 from core.cards import load_card
+from tests.integration.conftest import Service
 
 pytestmark = pytest.mark.integration
 
 
-def _run_maet_job(service, recording: Path) -> dict:
+def _run_maet_job(service: Service, recording: Path) -> dict:
     with open(recording, "rb") as fid:
         reply = httpx.post(f"{service.url}/v1/recordings", files={"file": ("s01.edf", fid)})
     assert reply.status_code == 201, reply.text
@@ -40,7 +41,21 @@ def _run_maet_job(service, recording: Path) -> dict:
     assert job["id"] in [j["id"] for j in listed]
     result = httpx.get(f"{service.url}/v1/jobs/{job['id']}/result")
     assert result.status_code == 200, result.text
+    _check_figures(service, job["id"])
     return result.json()
+
+
+def _check_figures(service: Service, job_id: str) -> None:
+    """The worker drew the figures; the API serves the files it stored."""
+    folder = service.data_dir / "plots" / job_id
+    for name, stored in (("topomap", "topomap-0-seed"), ("timeline", "timeline-0-maet")):
+        for fmt in ("png", "svg"):
+            reply = httpx.get(f"{service.url}/v1/jobs/{job_id}/plots/{name}.{fmt}")
+            assert reply.status_code == 200, reply.text
+            assert reply.content == (folder / f"{stored}.{fmt}").read_bytes()
+    reply = httpx.get(f"{service.url}/v1/jobs/{job_id}/plots/agreement.png")
+    assert reply.status_code == 404
+    assert reply.json()["detail"] == "agreement needs two or more models; only maet ran"
 
 
 def _check_result(result: dict, backend: str) -> None:

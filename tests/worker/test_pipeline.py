@@ -105,3 +105,9 @@ def test_seed_feature_file_feeds_the_feature_models(client: TestClient, tmp_path
     assert (
         strnn_starts[:3] == [0.0, 1.0, 2.0] and 30.0 in strnn_starts and 29.0 not in strnn_starts
     )
+    topomap = client.get(f"/v1/jobs/{job.id}/plots/topomap.png")
+    assert topomap.status_code == 404
+    assert topomap.json()["detail"] == (
+        "no topomap for 1_20131027.mat: it holds features, not a continuous EEG recording"
+    )
+    assert client.get(f"/v1/jobs/{job.id}/plots/timeline.svg?model=strnn").status_code == 200

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,16 +18,6 @@ from core.config import Settings
 from core.store import Job, Recording, session_factory
 from tests.conftest import write_seed_edf
 from worker.pipeline import run_job
-
-
-class SlowClient:
-    """A model server that hangs."""
-
-    name = "slow"
-
-    def predict(self, model: str, inputs: dict[str, NDArray[np.floating]]) -> NDArray[np.float32]:
-        time.sleep(30)
-        raise AssertionError("the time limit did not stop the job")
 
 
 class UniformClient:
@@ -117,7 +106,7 @@ def test_takes_over_a_job_whose_worker_was_lost(setup: tuple) -> None:
     run_job(job_id, sessions, UniformClient(), settings, "w2")
     job = _job(sessions, job_id)
     assert (job.state, job.attempts, job.worker) == ("succeeded", 2, "w2")
-    assert job.progress["percent"] == 100.0
+    assert job.progress.percent == 100.0
 
 
 def test_gives_up_after_max_attempts(setup: tuple) -> None:
@@ -138,14 +127,3 @@ def test_unexpected_error_fails_the_job_with_its_reason(setup: tuple) -> None:
     job = _job(sessions, job_id)
     assert job.state == "failed"
     assert job.error == "internal error (RuntimeError: boom); see the worker log"
-
-
-def test_a_hung_job_is_stopped_at_the_time_limit(setup: tuple) -> None:
-    settings, sessions, job_id = setup
-    settings = settings.model_copy(update={"job_time_limit_s": 1.0})
-    start = time.monotonic()
-    run_job(job_id, sessions, SlowClient(), settings, "w")
-    assert time.monotonic() - start < 10
-    job = _job(sessions, job_id)
-    assert job.state == "failed"
-    assert job.error.startswith("the job ran longer than 1 s (AFFECTSERVE_JOB_TIME_LIMIT_S)")

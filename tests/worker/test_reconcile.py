@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from core.broker import broker_messages
 from core.config import Settings
 from core.store import Job, session_factory
-from worker.reconcile import broker_job_ids, lost_job_ids
+from worker.reconcile import lost_job_ids
 
 
 def test_lost_jobs(tmp_path: Path) -> None:
@@ -64,7 +65,7 @@ def test_filesystem_broker_ids(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "1_a.affectserve.msg").write_text(json.dumps({"headers": {"id": "job-a"}}))
     (folder / "2_b.affectserve.msg").write_text("{broken")
-    assert broker_job_ids(settings) == {"job-a"}
+    assert broker_messages(settings).held == {"job-a"}
 
 
 def test_redis_broker_ids_skip_foreign_entries(tmp_path: Path) -> None:
@@ -79,7 +80,7 @@ def test_redis_broker_ids_skip_foreign_entries(tmp_path: Path) -> None:
     client = redis.Redis.from_url(REDIS_URL)
     client.lpush(queue, json.dumps({"headers": {"id": "job-q"}}), b"not json")
     try:
-        ids = broker_job_ids(settings)
+        messages = broker_messages(settings)
     finally:
         client.delete(queue)
-    assert ids is not None and "job-q" in ids and "" not in ids
+    assert messages is not None and messages.waiting == ["job-q"]

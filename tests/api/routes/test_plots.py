@@ -59,6 +59,32 @@ def test_agreement_of_one_model_and_bad_names(client: TestClient, seed_edf: Path
     assert client.get(f"/v1/jobs/{job}/plots/summary.gif").status_code == 422
     reply = client.get(f"/v1/jobs/{job}/plots/topomap.png", params={"bands": "nope"})
     assert reply.status_code == 422 and "unknown band table nope" in reply.json()["detail"]
+    reply = client.get(f"/v1/jobs/{job}/plots/topomap.png", params={"bands": "seed_iv"})
+    assert reply.status_code == 422
+    assert reply.json()["detail"] == (
+        "topomaps are drawn inside the job in the seed band table only; ask without 'bands' "
+        "or with bands=seed"
+    )
+    reply = client.get(f"/v1/jobs/{job}/plots/summary.png", params={"recording": 1})
+    assert reply.status_code == 404
+    assert reply.json()["detail"] == f"job {job} has 1 recording(s); got index 1"
+
+
+def test_figures_are_read_from_the_job_not_drawn_from_the_recording(
+    client: TestClient, job: str, settings_env: Path
+) -> None:
+    for upload in (settings_env / "uploads").iterdir():
+        upload.unlink()
+    reply = client.get(f"/v1/jobs/{job}/plots/topomap.png")
+    assert reply.status_code == 200, reply.text
+    stored = settings_env / "plots" / job / "topomap-0-seed.png"
+    assert reply.content == stored.read_bytes()
+    (settings_env / "plots" / job / "figures.json").unlink()
+    reply = client.get(f"/v1/jobs/{job}/plots/summary.png")
+    assert reply.status_code == 404
+    assert reply.json()["detail"] == (
+        f"job {job} stored no figures (it ran before jobs drew their figures); submit it again"
+    )
 
 
 def test_plots_of_unfinished_job_are_409(client: TestClient, seed_edf: Path) -> None:
@@ -86,7 +112,7 @@ def test_result_csv_has_one_row_per_window(client: TestClient, job: str) -> None
     assert float(cells[6]) == first["probabilities"]["negative"]
 
 
-def test_figures_are_cached_until_the_job_is_deleted(
+def test_figures_are_stored_until_the_job_is_deleted(
     client: TestClient, job: str, settings_env: Path
 ) -> None:
     first = client.get(f"/v1/jobs/{job}/plots/timeline.svg", params={"model": "strnn"})

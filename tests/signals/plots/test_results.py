@@ -21,16 +21,16 @@ def test_timeline_has_one_point_per_window_in_the_label_colours() -> None:
     offsets = top.collections[0].get_offsets()
     assert len(offsets) == 37
     np.testing.assert_allclose(offsets[:, 0], np.arange(37) + 0.5)
-    labels = result["labels"]
-    assert list(offsets[:, 1]) == [labels.index(w["label"]) for w in result["windows"]]
+    labels = result.labels
+    assert list(offsets[:, 1]) == [labels.index(w.label) for w in result.windows]
     faces = [to_hex(c) for c in top.collections[0].get_facecolors()]
-    assert faces == [LABEL_COLOURS[w["label"]] for w in result["windows"]]
+    assert faces == [LABEL_COLOURS[w.label] for w in result.windows]
     lines = bottom.get_lines()
     assert [line.get_label() for line in lines] == labels
     assert [line.get_color() for line in lines] == [LABEL_COLOURS[k] for k in labels]
     for k, line in enumerate(lines):
         np.testing.assert_allclose(
-            line.get_ydata(), [w["probabilities"][labels[k]] for w in result["windows"]]
+            line.get_ydata(), [w.probabilities[labels[k]] for w in result.windows]
         )
     assert bottom.get_xlabel() == "time (s)" and bottom.get_ylabel() == "probability"
     assert fig.get_suptitle() == "maet on s01.edf"
@@ -42,11 +42,11 @@ def test_summary_bars_are_shares_of_windows() -> None:
     assert len(fig.axes) == 2
     for ax, result in zip(fig.axes, results.values(), strict=True):
         bars = ax.patches
-        counts = result["summary"]["label_counts"]
+        counts = result.summary.label_counts
         widths = [bar.get_width() for bar in bars]
-        np.testing.assert_allclose(widths, [100 * counts[k] / 40 for k in result["labels"]])
+        np.testing.assert_allclose(widths, [100 * counts[k] / 40 for k in result.labels])
         assert [to_hex(bar.get_facecolor()) for bar in bars] == [
-            LABEL_COLOURS[k] for k in result["labels"]
+            LABEL_COLOURS[k] for k in result.labels
         ]
         assert ax.get_xlabel() == "windows (%)"
 
@@ -62,8 +62,8 @@ def test_agreement_counts_the_majority_share() -> None:
         ),
         strict=True,
     ):
-        for window, label in zip(result["windows"], labels, strict=True):
-            window["label"] = label
+        for window, label in zip(result.windows, labels, strict=True):
+            window.label = label
     np.testing.assert_allclose(
         agreement({"a": a, "b": b, "c": c}), [1.0, 2 / 3, 1 / 3, 1 / 3, 1.0]
     )
@@ -72,7 +72,7 @@ def test_agreement_counts_the_majority_share() -> None:
     cells = top.patches
     assert len(cells) == 15
     assert [to_hex(p.get_facecolor()) for p in cells[:5]] == [
-        LABEL_COLOURS[w["label"]] for w in a["windows"]
+        LABEL_COLOURS[w.label] for w in a.windows
     ]
     np.testing.assert_allclose(
         bottom.get_lines()[0].get_ydata(), [100, 200 / 3, 100 / 3, 100 / 3, 100]

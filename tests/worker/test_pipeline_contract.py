@@ -1,0 +1,137 @@
+"""The job's typed contract: the result the worker stores is the API's `JobResult`, every
+progress write goes through `JobProgress.at`, and the figures are drawn inside the job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.cards import load_card
+from core.config import Settings
+from core.schemas import JobProgress, JobResult, JobState, Stage
+from core.store import Job, Recording, read_figures, session_factory
+from signals.feeding import ModelInputs
+from tests.conftest import write_seed_edf
+from tests.worker.test_pipeline_faults import UniformClient
+from worker.pipeline import model_result, run_job
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[Settings, sessionmaker[Session], str]:
+    """A queued MAET + STRNN job on a 20-s, 62-channel recording."""
+    settings = Settings(data_dir=tmp_path / "data", heartbeat_s=0.2, stale_job_s=60)
+    settings.ensure_dirs()
+    path = write_seed_edf(settings.uploads_dir / "rec.edf", duration_s=20.0)
+    sessions = session_factory(settings.store_url)
+    with sessions() as session:
+        recording = Recording(
+            filename="rec.edf", sha256="0" * 64, path=str(path), format="edf", header={}
+        )
+        session.add(recording)
+        session.flush()
+        job = Job(recording_ids=[recording.id], models=["maet", "strnn"], options={})
+        session.add(job)
+        session.commit()
+        return settings, sessions, job.id
+
+
+def test_model_result_holds_each_windows_probabilities_and_the_summary() -> None:
+    card = load_card("maet")
+    probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.2, 0.5, 0.3], [0.1, 0.2, 0.7]])
+    inputs = ModelInputs(
+        arrays={}, window_starts=np.array([0.0, 1.0, 2.5, 4.0]), window_s=2.0, notes=["n"]
+    )
+    result = model_result(card, inputs, probs, SimpleNamespace(name="stub"))
+    assert card.labels == ["negative", "neutral", "positive"]
+    assert [(w.start_s, w.end_s, w.label) for w in result.windows] == [
+        (0.0, 2.0, "negative"),
+        (1.0, 3.0, "positive"),
+        (2.5, 4.5, "neutral"),
+        (4.0, 6.0, "positive"),
+    ]
+    assert result.windows[1].probabilities == {"negative": 0.1, "neutral": 0.3, "positive": 0.6}
+    assert result.summary.label_counts == {"negative": 1, "neutral": 1, "positive": 2}
+    assert result.summary.mean_probabilities == pytest.approx(
+        {"negative": 0.275, "neutral": 0.3, "positive": 0.425}
+    )
+    assert result.summary.dominant_label == "positive"
+    assert result.warnings[-1] == "n" and result.provenance.backend == "stub"
+
+
+def test_stored_result_is_the_apis_jobresult_byte_for_byte(setup: tuple) -> None:
+    settings, sessions, job_id = setup
+    run_job(job_id, sessions, UniformClient(), settings, "w")
+    with sessions() as session:
+        job = session.get(Job, job_id)
+    assert job.state == JobState.SUCCEEDED, job.error
+    stored = Path(job.result_path).read_bytes()
+    result = JobResult.model_validate_json(stored)
+    assert result.model_dump_json().encode() == stored
+    maet = result.recordings[0].models["maet"]
+    assert maet.summary.n_windows == 20 and len(maet.windows) == 20
+    assert maet.windows[0].probabilities == pytest.approx(
+        {"negative": 1 / 3, "neutral": 1 / 3, "positive": 1 / 3}
+    )
+
+
+def test_every_progress_write_goes_through_jobprogress_at(
+    setup: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, sessions, job_id = setup
+    written: list[tuple[str, float, int]] = []
+    make = JobProgress.at.__func__
+
+    def spy(cls: type[JobProgress], stage: Stage, done: float = 0, total: int = 0) -> JobProgress:
+        progress = make(cls, stage, done, total)
+        written.append((progress.stage, progress.done, progress.total))
+        return progress
+
+    monkeypatch.setattr(JobProgress, "at", classmethod(spy))
+    run_job(job_id, sessions, UniformClient(), settings, "w")
+    with sessions() as session:
+        job = session.get(Job, job_id)
+    stages = list(dict.fromkeys(stage for stage, _, _ in written))
+    assert stages == [
+        "starting",
+        "reading",
+        "features",
+        "inference",
+        "aggregating",
+        "plots",
+        "done",
+    ]
+    assert written[-1] == ("done", 8, 8)
+    assert (job.progress.stage, job.progress.percent) == ("done", 100.0)
+
+
+def test_progress_is_capped_and_its_percent_derived() -> None:
+    assert JobProgress.at(Stage.QUEUED) == JobProgress()
+    assert JobProgress.at(Stage.INFERENCE, 2.5, 4) == JobProgress(
+        stage="inference", done=2.5, total=4, percent=62.5
+    )
+    assert JobProgress.at(Stage.INFERENCE, 5.0, 4).done == 4
+
+
+def test_figures_are_drawn_in_the_job_with_the_reason_of_each_missing_one(setup: tuple) -> None:
+    settings, sessions, job_id = setup
+    run_job(job_id, sessions, UniformClient(), settings, "w")
+    folder = settings.plots_dir / job_id
+    manifest = read_figures(folder)
+    assert manifest is not None and manifest.bands == "seed"
+    assert manifest.rendered == [
+        "timeline-0-maet",
+        "timeline-0-strnn",
+        "summary-0-all",
+        "agreement-0-all",
+        "topomap-0-seed",
+    ]
+    assert manifest.absent == {
+        "eda-0-all": "no EDA plot for rec.edf: the recording has no EDA (GSR) channel"
+    }
+    for key in manifest.rendered:
+        assert (folder / f"{key}.png").read_bytes().startswith(b"\x89PNG")
+        assert b"<svg" in (folder / f"{key}.svg").read_bytes()
