@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from core.cards import load_card
+from core.reliability import reliability
 from signals.feeding import ModelInputs
 from worker.pipeline import provenance, summarise
 
@@ -24,6 +25,7 @@ def model_result(model: str, n_windows: int, seed: int = 0) -> dict[str, Any]:
         **summarise(card, inputs, probs),
         "warnings": [f"{model}: made up by tests.results, not a prediction"],
         "provenance": provenance(card, SimpleNamespace(name="inprocess")),
+        "reliability": reliability(card).model_dump(),
     }
 
 

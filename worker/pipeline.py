@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.cards import ModelCard, load_card
 from core.config import Settings
 from core.metrics import ERRORS, MODEL_SECONDS, STAGE_SECONDS, timed
+from core.reliability import reliability
 from core.schemas import WORK_STAGES, JobState
 from core.store import Job, Recording, claim_job, update_attempt
 from model_store.clients import ModelClient, ModelServerError
@@ -368,6 +369,7 @@ def _run(
                 **summary,
                 "warnings": _warnings(card) + inputs.notes,
                 "provenance": provenance(card, client),
+                "reliability": reliability(card).model_dump(),
             }
             progress.advance("aggregating")
         out.append(

@@ -15,12 +15,22 @@ from sqlalchemy.orm import Session
 
 from api.auth import Caller, CallerDep, can_see, owner_of
 from api.deps import CeleryDep, SessionDep, SettingsDep
-from api.schemas import ErrorBody, JobCreate, JobList, JobOptions, JobProgress, JobRead, JobResult
+from api.schemas import (
+    ErrorBody,
+    JobCreate,
+    JobList,
+    JobOptions,
+    JobProgress,
+    JobRead,
+    JobResult,
+    ModelResult,
+)
 from api.uploads import check_file_count, feed_header, store_upload
 from core import retention
 from core.broker import send_job
 from core.cards import ModelCard, card_names, load_card
 from core.config import Settings
+from core.reliability import statement
 from core.store import ACTIVE_STATES, FINAL_STATES, Job, Recording, list_jobs, update_job
 from signals.feeding import check_feed
 
@@ -275,11 +285,16 @@ def result_csv(result: dict[str, Any]) -> str:
     """A result as CSV: one row per recording, model and window.
 
     Columns: ``recording_id, filename, model, start_s, end_s, label`` and ``p_<label>``
-    for every label of any model (empty where a model lacks that label).
+    for every label of any model (empty where a model lacks that label). First come
+    comment lines (``#``), one per recording and model, on how far its results can be
+    trusted (read with ``pandas.read_csv(path, comment="#")``).
     """
     models = [(rec, m) for rec in result["recordings"] for m in rec["models"].values()]
     labels = list(dict.fromkeys(label for _, model in models for label in model["labels"]))
     buffer = io.StringIO()
+    for recording, model in models:
+        line = " ".join(statement(ModelResult.model_validate(model)).split())
+        buffer.write(f"# {recording['filename']}, {line}\n")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
         ["recording_id", "filename", "model", "start_s", "end_s", "label"]

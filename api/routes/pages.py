@@ -13,7 +13,8 @@ from api.auth import CallerDep
 from api.deps import SessionDep
 from api.routes.jobs import find_job, job_read, stored_result
 from core.cards import load_cards
-from core.schemas import WORK_STAGES
+from core.reliability import agreement, headline
+from core.schemas import WORK_STAGES, JobResult
 from signals.plots.colours import label_colour
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
@@ -22,6 +23,7 @@ ACCEPTED_FILES = (".edf", ".bdf", ".mat", ".fdt", ".set", ".csv", ".mp4", ".avi"
 
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 templates.env.globals["colour"] = label_colour
+templates.env.globals["headline"] = headline
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,8 +55,8 @@ def results_page(
         return RedirectResponse(
             request.url_for("page-job", job_id=job_id), status.HTTP_303_SEE_OTHER
         )
-    result = stored_result(session, job_id, caller)
-    models = [m for rec in result["recordings"] for m in rec["models"].values()]
+    result = JobResult.model_validate(stored_result(session, job_id, caller))
+    models = [m for rec in result.recordings for m in rec.models.values()]
 
     def plot_url(name: str, recording: int, model: str | None = None) -> str:
         params = {"recording": recording} | ({"model": model} if model else {})
@@ -67,8 +69,9 @@ def results_page(
         {
             "job": job_read(job),
             "result": result,
-            "labels": list(dict.fromkeys(label for m in models for label in m["labels"])),
-            "warnings": list(dict.fromkeys(w for m in models for w in m["warnings"])),
+            "labels": list(dict.fromkeys(label for m in models for label in m.labels)),
+            "warnings": list(dict.fromkeys(w for m in models for w in m.warnings)),
+            "agreements": [agreement(list(rec.models.values())) for rec in result.recordings],
             "plot_url": plot_url,
             "eda_models": {card.name for card in load_cards() if "eda" in card.modalities},
             "json_url": request.url_for("get_result", job_id=job_id).path,

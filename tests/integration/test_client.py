@@ -62,7 +62,7 @@ def test_generated_client_runs_a_job(
         )
         assert Image.open(io.BytesIO(plot.payload.read())).size == (900, 480)
         table = jobs_result_csv.sync_detailed(result.job_id, client=client)
-        assert table.status_code == 200 and len(table.content.decode().splitlines()) == 21
+        assert table.status_code == 200 and len(table.content.decode().splitlines()) == 22
         missing = plots_get.sync("0000", PlotsGetName.SUMMARY, PlotsGetFmt.SVG, client=client)
         assert isinstance(missing, ErrorBody) and missing.detail == "no job with id 0000"
 

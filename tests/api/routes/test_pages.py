@@ -135,3 +135,52 @@ def test_upload_page_shows_training_data_and_scores(
     page = client.get("/").text
     assert "<dd>SEED (leave-one-clip-out)</dd>" in page
     assert "<dd>accuracy 0.851 on SEED (subject-wise)</dd>" in page
+
+
+def test_results_page_states_trust_beside_each_prediction(client: TestClient, job: str) -> None:
+    from core.reliability import headline
+    from core.schemas import Reliability
+
+    page = client.get(f"/jobs/{job}/results").text
+    result = client.get(f"/v1/jobs/{job}/result").json()
+    models = result["recordings"][0]["models"]
+    for name in ("maet", "strnn"):
+        rel = Reliability.model_validate(models[name]["reliability"])
+        row = html.unescape(re.search(rf'<tr data-model="{name}">(.*?)</tr>', page, re.S)[1])
+        assert f'<span class="trust {rel.badge}">{headline(rel)}</span>' in row
+        assert rel.note in row
+    maet = {w["start_s"]: w["label"] for w in models["maet"]["windows"]}
+    strnn = {w["start_s"]: w["label"] for w in models["strnn"]["windows"]}
+    same = sum(maet[start] == label for start, label in strnn.items())
+    text = " ".join(re.search(r'<p class="agreement[^>]*>(.*?)</p>', page, re.S).group(1).split())
+    assert (
+        f"maet, strnn name the same label in <strong>{100 * same / 42:.0f} %</strong> of the 42 "
+        in text
+    )
+    dominant = {name: models[name]["summary"]["dominant_label"] for name in models}
+    flagged = 'class="agreement disagree"' in page
+    assert flagged == (dominant["maet"] != dominant["strnn"] or same / 42 < 0.5)
+    assert ("The models disagree" in text) == flagged
+
+
+def test_agreement_flags_models_that_disagree() -> None:
+    from core.reliability import agreement
+    from core.schemas import ModelResult
+    from tests.results import model_result
+
+    def labelled(model: str, labels: str) -> ModelResult:
+        result = ModelResult.model_validate(model_result(model, len(labels)))
+        for window, label in zip(result.windows, labels, strict=True):
+            window.label = {"n": "negative", "o": "neutral", "p": "positive"}[label]
+        result.summary.dominant_label = "positive" if labels.count("p") > 2 else "neutral"
+        return result
+
+    rtcan = ModelResult.model_validate(model_result("rtcan1d", 5))
+    [group] = agreement([labelled("maet", "ppppo"), labelled("strnn", "pppon"), rtcan])
+    assert (group.models, group.n_windows, group.share) == (["maet", "strnn"], 5, 0.6)
+    assert not group.disagree
+    [group] = agreement([labelled("maet", "ppppo"), labelled("strnn", "ppnon")])
+    assert group.share == 0.4 and group.disagree
+    [group] = agreement([labelled("maet", "ppppp"), labelled("strnn", "ppp")])
+    assert group.n_windows == 3 and group.share == 1.0 and not group.disagree
+    assert agreement([rtcan]) == []
