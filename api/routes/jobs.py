@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import Caller, CallerDep, can_see, owner_of
 from api.deps import CeleryDep, SessionDep, SettingsDep
+from api.errors import unknown_field, validation_message
 from api.schemas import (
     ErrorBody,
     JobCreate,
@@ -45,6 +46,7 @@ JOB_CREATE_SCHEMA = {
     if key != "$defs"
 }
 """The JSON body of ``POST /v1/jobs`` (read by hand, so FastAPI does not list it)."""
+MULTIPART_FIELDS = ("file", "files", "models", "allow_untrained")
 
 
 def job_read(job: Job) -> JobRead:
@@ -152,6 +154,9 @@ async def _multipart_job(
     request: Request, session: Session, settings: Settings, caller: Caller | None
 ) -> JobCreate:
     form = await request.form()
+    for key in form:
+        if key not in MULTIPART_FIELDS:
+            raise _unprocessable(unknown_field(key, MULTIPART_FIELDS, "form field"))
     uploads = [item for key in ("file", "files") for item in form.getlist(key)]
     if not uploads:
         raise _unprocessable("a multipart job needs at least one 'file' part")
@@ -223,7 +228,8 @@ async def create_job(
         try:
             body = JobCreate.model_validate_json(await request.body())
         except ValidationError as err:
-            raise _unprocessable(f"invalid job body: {err}") from err
+            message = validation_message(err.errors(), JobCreate, "job body")
+            raise _unprocessable(message) from err
     return await run_in_threadpool(enqueue, body, session, settings, celery, caller)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import Caller, CallerDep, can_see, owner_of
 from api.deps import SessionDep, SettingsDep
+from api.errors import validation_message
 from api.schemas import ErrorBody, RecordingRead, UploadOptions
 from api.uploads import recording_read, store_upload
 from core import retention
@@ -56,9 +57,8 @@ def create_recording(
     try:
         parsed = UploadOptions.model_validate_json(options) if options else UploadOptions()
     except ValidationError as err:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, f"invalid upload options: {err}"
-        ) from err
+        message = validation_message(err.errors(), UploadOptions, "upload options")
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, message) from err
     recording = store_upload(
         file.file,
         file.filename,
