@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from api.auth import UNAUTHORISED, get_caller
 from api.errors import install_error_handlers
@@ -22,7 +23,8 @@ def create_app() -> FastAPI:
     settings = get_settings()
     settings.ensure_dirs()
     standard_positions()
-    app = FastAPI(
+    app = FastAPIOffline(
+        static_url="/static/docs",
         title="affectserve",
         version="0.1.0",
         summary="Emotion recognition from physiological recordings, served.",

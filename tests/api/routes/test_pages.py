@@ -184,3 +184,14 @@ def test_agreement_flags_models_that_disagree() -> None:
     [group] = agreement([labelled("maet", "ppppp"), labelled("strnn", "ppp")])
     assert group.n_windows == 3 and group.share == 1.0 and not group.disagree
     assert agreement([rtcan]) == []
+
+
+def test_api_docs_work_offline(client: TestClient) -> None:
+    for path, script in (("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert "cdn" not in page.text and "https://" not in page.text
+        assert f'src="/static/docs/{script}"' in page.text
+        asset = client.get(f"/static/docs/{script}")
+        assert asset.status_code == 200 and len(asset.content) > 500_000
+    assert client.get("/static/docs/swagger-ui.css").status_code == 200
