@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import UNAUTHORISED, get_caller
 from api.errors import install_error_handlers
@@ -63,6 +64,7 @@ def create_app() -> FastAPI:
     # The upload page shows only the model cards, so that a visitor can enter a key there;
     # the job and result pages check the caller themselves.
     app.include_router(pages.router)
+    app.add_exception_handler(StarletteHTTPException, pages.error_page)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app
 

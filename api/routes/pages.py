@@ -1,21 +1,33 @@
-"""The web pages: upload recordings, follow a job, look at its results."""
+"""The web pages: upload recordings, look at one, follow a job, list jobs, see results.
+
+A page that cannot be shown (no such job, no key) answers with a page that says why,
+not with JSON: `error_page` is the application's handler for HTTP errors.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Query, Request, status
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
 
 from api.auth import CallerDep
 from api.deps import SessionDep
 from api.routes.jobs import find_job, job_read, stored_result
-from core.cards import load_cards
-from core.reliability import agreement, headline
-from core.schemas import WORK_STAGES, JobResult
+from api.routes.recordings import find_recording
+from api.uploads import recording_read
+from core.cards import load_cards, reference
+from core.reliability import agreement, headline, reliability
+from core.schemas import ACTIVE_STATES, WORK_STAGES, JobResult, JobState
+from core.store import Recording, list_jobs
+from signals.io import UnreadableRecordingError, read_raw
 from signals.plots.colours import label_colour
+from signals.quality import channel_quality
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 STATIC_DIR = WEB_DIR / "static"
@@ -24,6 +36,17 @@ ACCEPTED_FILES = (".edf", ".bdf", ".mat", ".fdt", ".set", ".csv", ".mp4", ".avi"
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 templates.env.globals["colour"] = label_colour
 templates.env.globals["headline"] = headline
+templates.env.globals["montage"] = lambda name: reference()["montages"][name]
+templates.env.globals["modality_names"] = {
+    "eeg": "EEG",
+    "eye": "eye tracking",
+    "eda": "skin conductance (EDA/GSR)",
+    "face": "face video",
+    "music": "the music heard",
+}
+templates.env.globals["active"] = [state.value for state in ACTIVE_STATES]
+#: Longest stretch of a recording whose channel quality the recording page checks, s.
+QUALITY_SPAN_S = 300.0
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,8 +54,71 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", name="page-upload", response_class=HTMLResponse)
 def upload_page(request: Request) -> Response:
     """Choose recordings and models, set options, submit a job."""
+    cards = load_cards()
     return templates.TemplateResponse(
-        request, "upload.html", {"cards": load_cards(), "accept": ",".join(ACCEPTED_FILES)}
+        request,
+        "upload.html",
+        {
+            "cards": cards,
+            "trust": {card.name: reliability(card) for card in cards},
+            "accept": ",".join(ACCEPTED_FILES),
+        },
+    )
+
+
+@router.get("/jobs", name="page-history", response_class=HTMLResponse)
+def history_page(
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    state: Annotated[JobState | None, Query(description="Only jobs in this state.")] = None,
+) -> Response:
+    """The caller's jobs, newest first, filtered by state: open, cancel or delete each."""
+    owner = None if caller is None or caller.admin else caller.key_id
+    jobs = [job_read(job) for job in list_jobs(session, limit=1000, owner=owner)]
+    return templates.TemplateResponse(
+        request,
+        "history.html",
+        {
+            "jobs": [job for job in jobs if state is None or job.state == state],
+            "state": state.value if state else "",
+            "states": [name.value for name in JobState],
+        },
+    )
+
+
+def quality_rows(recording: Recording) -> list[tuple[str, str, str]]:
+    """(channel, type, quality) of every channel; quality is checked for EEG only.
+
+    Reads at most the first `QUALITY_SPAN_S` seconds of the recording.
+    """
+    companions = {name: Path(p) for name, p in (recording.companions or {}).items()}
+    raw = read_raw(Path(recording.path), companions, recording.options or {})
+    raw.crop(tmax=min(QUALITY_SPAN_S, raw.times[-1]))
+    types = raw.get_channel_types()
+    eeg = [k for k, kind in enumerate(types) if kind == "eeg"]
+    checked = dict(zip(eeg, channel_quality(raw.get_data(picks=eeg)), strict=True)) if eeg else {}
+    return [
+        (name, kind, checked.get(k, "not checked"))
+        for k, (name, kind) in enumerate(zip(raw.ch_names, types, strict=True))
+    ]
+
+
+@router.get("/recordings/{recording_id}", name="page-recording", response_class=HTMLResponse)
+def recording_page(
+    request: Request, recording_id: str, session: SessionDep, caller: CallerDep
+) -> Response:
+    """A recording's header, per-channel quality and what each model can make of it."""
+    recording = find_recording(session, recording_id, caller)
+    read = recording_read(recording)
+    rows, problem = [], ""
+    if read.kind == "signals":
+        try:
+            rows = quality_rows(recording)
+        except (UnreadableRecordingError, OSError) as err:
+            problem = str(err)
+    return templates.TemplateResponse(
+        request, "recording.html", {"recording": read, "rows": rows, "problem": problem}
     )
 
 
@@ -77,4 +163,29 @@ def results_page(
             "json_url": request.url_for("get_result", job_id=job_id).path,
             "csv_url": request.url_for("get_result_csv", job_id=job_id).path,
         },
+    )
+
+
+async def error_page(request: Request, exc: Exception) -> Response:
+    """An HTTP error of a page as a page; of anything else, the usual JSON body."""
+    assert isinstance(exc, HTTPException)
+    route = request.scope.get("route")
+    is_page = getattr(route, "name", "").startswith("page-") or (
+        route is None
+        and "text/html" in request.headers.get("accept", "")
+        and not request.url.path.startswith(("/v1/", "/static/"))
+    )
+    if not is_page:
+        return await http_exception_handler(request, exc)
+    titles = {401: "An API key is needed", 404: "Not found"}
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "title": titles.get(exc.status_code, "This page cannot be shown"),
+            "detail": exc.detail,
+            "status_code": exc.status_code,
+        },
+        status_code=exc.status_code,
+        headers=exc.headers,
     )

@@ -76,10 +76,11 @@ def create_recording(
 )
 def get_recording(recording_id: str, session: SessionDep, caller: CallerDep) -> RecordingRead:
     """An uploaded recording's header and the models it can feed."""
-    return recording_read(_recording(session, recording_id, caller))
+    return recording_read(find_recording(session, recording_id, caller))
 
 
-def _recording(session: Session, recording_id: str, caller: Caller | None) -> Recording:
+def find_recording(session: Session, recording_id: str, caller: Caller | None) -> Recording:
+    """The recording ``recording_id`` if ``caller`` may see it; else 404."""
     recording = session.get(Recording, recording_id)
     if recording is None or not can_see(caller, recording.owner):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no recording with id {recording_id}")
@@ -97,7 +98,7 @@ def _recording(session: Session, recording_id: str, caller: Caller | None) -> Re
 )
 def delete_recording(recording_id: str, session: SessionDep, caller: CallerDep) -> Response:
     """Delete an uploaded recording and its file."""
-    recording = _recording(session, recording_id, caller)
+    recording = find_recording(session, recording_id, caller)
     if retention.recording_in_use(session, recording_id, ACTIVE_STATES):
         raise HTTPException(
             status.HTTP_409_CONFLICT,
