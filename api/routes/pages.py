@@ -94,10 +94,10 @@ def quality_rows(recording: Recording) -> list[tuple[str, str, str]]:
     """
     companions = {name: Path(p) for name, p in (recording.companions or {}).items()}
     raw = read_raw(Path(recording.path), companions, recording.options or {})
-    raw.crop(tmax=min(QUALITY_SPAN_S, raw.times[-1]))
     types = raw.get_channel_types()
     eeg = [k for k, kind in enumerate(types) if kind == "eeg"]
-    checked = dict(zip(eeg, channel_quality(raw.get_data(picks=eeg)), strict=True)) if eeg else {}
+    span = raw.get_data(picks=eeg, stop=int(QUALITY_SPAN_S * raw.info["sfreq"])) if eeg else None
+    checked = dict(zip(eeg, channel_quality(span), strict=True)) if eeg else {}
     return [
         (name, kind, checked.get(k, "not checked"))
         for k, (name, kind) in enumerate(zip(raw.ch_names, types, strict=True))
