@@ -134,6 +134,7 @@ def error_body_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Use `ErrorBody` for validation errors, in answers and in the OpenAPI schema."""
+    from api.auth import optional_security
     from api.schemas import ErrorBody
 
     app.add_exception_handler(RequestValidationError, _validation_handler)
@@ -150,7 +151,7 @@ def install_error_handlers(app: FastAPI) -> None:
             schema.setdefault("components", {}).setdefault("schemas", {})["ErrorBody"] = (
                 ErrorBody.model_json_schema()
             )
-            app.openapi_schema = error_body_schema(schema)
+            app.openapi_schema = optional_security(error_body_schema(schema))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -47,7 +47,7 @@ def test_generated_client_runs_a_job(
 
     service = start_service("inprocess", redis_server)
     recording = write_seed_edf(tmp_path / "s01.edf", duration_s=20.0)
-    with Client(base_url=service.url, timeout=60.0) as client:
+    with Client(base_url=service.url) as client:
         cards = models_list.sync(client=client)
         assert "maet" in [card.name for card in cards]
         upload = example.upload(client, recording)
@@ -73,5 +73,52 @@ def test_generated_client_runs_a_job(
     assert code == 0
     assert out.startswith("job ")
     assert "s01.edf maet: " in out and " over 20 windows (" in out
+    badge = maet.reliability.badge.value
+    assert f"  trust: {badge}: " in out and "% on held-out data, chance " in out
     untrained = load_card("maet").weights_status != "ready"
     assert ("  warning: maet has no trained weights" in out) == untrained
+
+
+def test_example_with_and_without_a_key(
+    example: ModuleType, start_service: Callable, redis_server: str, tmp_path: Path
+) -> None:
+    import hashlib
+    import json
+
+    key = "client-test-key"
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    service = start_service("inprocess", redis_server, AFFECTSERVE_API_KEYS=json.dumps([digest]))
+    recording = write_seed_edf(tmp_path / "s02.edf", duration_s=12.0)
+    refused = pytest.raises(example.ServiceError, match="this server needs an API key")
+    with example.connect(service.url) as anonymous, refused:
+        example.upload(anonymous, recording)
+    seen: list[str] = []
+    with example.connect(service.url, key) as client:
+        upload = example.upload(client, recording)
+        result = example.run_job(
+            client, [upload.id], ["maet"], True, on_progress=lambda job: seen.append(job.state)
+        )
+        assert result.recordings[0].models.additional_properties["maet"].summary.n_windows == 12
+        assert seen[-1].value == "succeeded"
+        with pytest.raises(example.ServiceError, match="no job with id 0000"):
+            example.wait_for_job(client, "0000")
+
+
+def test_example_is_mypy_strict_clean() -> None:
+    import subprocess
+
+    pytest.importorskip("mypy")
+    generated = CLIENT_DIR / "affectserve_client"
+    signature = (generated / "api" / "jobs" / "jobs_get.py").read_text()
+    current = (generated / "models" / "reliability.py").is_file()
+    if not current or "    client: AuthenticatedClient | Client,\n" not in signature:
+        pytest.skip(
+            "client/ predates openapi.json: regenerate it (python scripts/openapi.py --client)"
+        )
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "example.py"],
+        cwd=CLIENT_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout
