@@ -1,0 +1,53 @@
+"""``affectserve predict`` and ``affectserve status`` against a running service."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_seed_edf
+from tests.integration.conftest import ROOT
+
+pytestmark = pytest.mark.integration
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_predict_waits_and_prints_the_verdict_with_its_trust(
+    start_service: Callable, redis_server: str, tmp_path: Path
+) -> None:
+    service = start_service("inprocess", redis_server)
+    status = _cli("status", "--url", service.url)
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert status.stdout.startswith(f"affectserve at {service.url}: ok\n")
+    assert "  broker       ok" in status.stdout and "0 queued, 0 running" in status.stdout
+
+    recording = write_seed_edf(tmp_path / "s01.edf", duration_s=12.0)
+    done = _cli("predict", str(recording), "--model", "maet", "--wait", "--url", service.url)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    job_id = lines[0].split()[1]
+    assert lines[0] == f"job {job_id} queued: {service.url}/jobs/{job_id}"
+    assert lines[1].startswith("s01.edf maet: ") and " over 12 windows (" in lines[1]
+    assert lines[2].startswith("  trust: ") and " % on held-out " in lines[2]
+    assert "uploaded s01.edf: edf, 62 channels, 200 Hz, 12.0 s" in done.stderr
+
+    refused = _cli("predict", str(recording), "--model", "maeet", "--url", service.url)
+    assert refused.returncode == 1
+    assert "error: the job: unknown model" in refused.stderr
+
+    queued = _cli("predict", str(recording), "--model", "maet", "--url", service.url)
+    assert queued.returncode == 0 and queued.stdout.startswith("job ")
+    assert service.wait_job(queued.stdout.split()[1])["state"] == "succeeded"
