@@ -7,7 +7,7 @@ not with JSON: `error_page` is the application's handler for HTTP errors.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, status
@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from api.auth import CallerDep
 from api.deps import SessionDep
 from api.routes.jobs import find_job, job_read, stored_result
+from api.routes.plots import RENDER_LOCK
 from api.routes.recordings import find_recording
 from api.uploads import recording_read
 from core.cards import load_cards, reference
@@ -27,7 +28,12 @@ from core.schemas import ACTIVE_STATES, WORK_STAGES, JobResult, JobState
 from core.store import Recording, list_jobs
 from signals.io import UnreadableRecordingError, read_raw
 from signals.plots.colours import label_colour
+from signals.plots.preview import plot_preview
+from signals.plots.render import figure_bytes
 from signals.quality import channel_quality
+
+if TYPE_CHECKING:
+    import mne
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 STATIC_DIR = WEB_DIR / "static"
@@ -47,6 +53,8 @@ templates.env.globals["modality_names"] = {
 templates.env.globals["active"] = [state.value for state in ACTIVE_STATES]
 #: Longest stretch of a recording whose channel quality the recording page checks, s.
 QUALITY_SPAN_S = 300.0
+#: Seconds of every channel the recording page shows.
+PREVIEW_S = 5.0
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,21 +95,29 @@ def history_page(
     )
 
 
-def quality_rows(recording: Recording) -> list[tuple[str, str, str]]:
-    """(channel, type, quality) of every channel; quality is checked for EEG only.
+def _read(recording: Recording) -> mne.io.BaseRaw:
+    companions = {name: Path(p) for name, p in (recording.companions or {}).items()}
+    return read_raw(Path(recording.path), companions, recording.options or {})
+
+
+def quality_flags(raw: mne.io.BaseRaw) -> list[str]:
+    """The quality of every channel; checked for EEG only ("not checked" otherwise).
 
     Reads at most the first `QUALITY_SPAN_S` seconds of the recording.
     """
-    companions = {name: Path(p) for name, p in (recording.companions or {}).items()}
-    raw = read_raw(Path(recording.path), companions, recording.options or {})
     types = raw.get_channel_types()
     eeg = [k for k, kind in enumerate(types) if kind == "eeg"]
-    span = raw.get_data(picks=eeg, stop=int(QUALITY_SPAN_S * raw.info["sfreq"])) if eeg else None
-    checked = dict(zip(eeg, channel_quality(span), strict=True)) if eeg else {}
-    return [
-        (name, kind, checked.get(k, "not checked"))
-        for k, (name, kind) in enumerate(zip(raw.ch_names, types, strict=True))
-    ]
+    if not eeg:
+        return ["not checked"] * len(types)
+    span = raw.get_data(picks=eeg, stop=int(QUALITY_SPAN_S * raw.info["sfreq"]))
+    checked = dict(zip(eeg, channel_quality(span), strict=True))
+    return [checked.get(k, "not checked") for k in range(len(types))]
+
+
+def quality_rows(recording: Recording) -> list[tuple[str, str, str]]:
+    """(channel, type, quality) of every channel of ``recording``."""
+    raw = _read(recording)
+    return list(zip(raw.ch_names, raw.get_channel_types(), quality_flags(raw), strict=True))
 
 
 @router.get("/recordings/{recording_id}", name="page-recording", response_class=HTMLResponse)
@@ -119,6 +135,36 @@ def recording_page(
             problem = str(err)
     return templates.TemplateResponse(
         request, "recording.html", {"recording": read, "rows": rows, "problem": problem}
+    )
+
+
+@router.get(
+    "/recordings/{recording_id}/preview.png",
+    name="page-recording-preview",
+    response_class=Response,
+)
+def recording_preview(recording_id: str, session: SessionDep, caller: CallerDep) -> Response:
+    """The first `PREVIEW_S` seconds of every channel, poor ones in red (PNG)."""
+    recording = find_recording(session, recording_id, caller)
+    if recording.header.get("kind") == "features":
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "a feature file has no signals to show")
+    try:
+        raw = _read(recording)
+    except UnreadableRecordingError as err:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(err)) from err
+    data = raw.get_data(stop=int(PREVIEW_S * raw.info["sfreq"]))
+    with RENDER_LOCK:
+        fig = plot_preview(
+            data,
+            raw.info["sfreq"],
+            raw.ch_names,
+            raw.get_channel_types(),
+            quality_flags(raw),
+            recording.filename,
+        )
+        body = figure_bytes(fig, "png")
+    return Response(
+        body, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"}
     )
 
 

@@ -261,6 +261,7 @@ def test_recording_page_shows_header_quality_and_models(
     client: TestClient, tmp_path: Path
 ) -> None:
     import mne
+    import numpy as np
 
     from tests.conftest import write_seed_edf
 
@@ -287,6 +288,23 @@ def test_recording_page_shows_header_quality_and_models(
     assert {quality[name] for name in names[3:]} == {"ok"} and quality[names[0]] == "ok"
     feeds = dict(re.findall(r'<li data-model="(\w+)" class="(yes|no)">', page))
     assert feeds["maet"] == "yes" and feeds["rtcan1d"] == "no"
+    assert f'<img src="http://testserver/recordings/{recording}/preview.png"' in page
+
+    def red_pixels(recording_id: str) -> int:
+        import io
+
+        from PIL import Image
+
+        reply = client.get(f"/recordings/{recording_id}/preview.png")
+        assert reply.status_code == 200 and reply.headers["content-type"] == "image/png"
+        image = np.asarray(Image.open(io.BytesIO(reply.content)).convert("RGB")).astype(int)
+        assert image.shape[0] > 62 * 14  # a row per channel
+        red = (image[..., 0] > 180) & (image[..., 1] < 90) & (image[..., 2] < 90)
+        return int(red.sum())
+
+    assert red_pixels(recording) > 100
+    assert red_pixels(_upload(client, path, "clean.edf")) == 0
+    assert client.get("/recordings/0000/preview.png").status_code == 404
 
 
 def test_pages_that_need_a_key_say_so_in_a_page(
