@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     )
     torchserve_url: str = Field(default="http://127.0.0.1:8080")
     torchserve_management_url: str = Field(default="http://127.0.0.1:8081")
+    model_ready_timeout_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="How long `affectserve up` waits for TorchServe to load every model, s.",
+    )
     model_timeout_s: float = Field(default=60.0, gt=0)
     batch_size: int = Field(default=64, ge=1, description="Windows per model request.")
     model_retries: int = Field(

@@ -51,3 +51,17 @@ def test_predict_waits_and_prints_the_verdict_with_its_trust(
     queued = _cli("predict", str(recording), "--model", "maet", "--url", service.url)
     assert queued.returncode == 0 and queued.stdout.startswith("job ")
     assert service.wait_job(queued.stdout.split()[1])["state"] == "succeeded"
+
+
+def test_up_on_a_taken_port_stops_at_once_and_says_why(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        started = time.monotonic()
+        up = _cli("up", "--port", str(port), "--data-dir", str(tmp_path / "data"))
+    assert up.returncode == 1 and time.monotonic() - started < 30
+    assert f"port {port} on 127.0.0.1 is taken" in up.stderr and "--port" in up.stderr
