@@ -65,3 +65,33 @@ def test_up_on_a_taken_port_stops_at_once_and_says_why(tmp_path: Path) -> None:
         up = _cli("up", "--port", str(port), "--data-dir", str(tmp_path / "data"))
     assert up.returncode == 1 and time.monotonic() - started < 30
     assert f"port {port} on 127.0.0.1 is taken" in up.stderr and "--port" in up.stderr
+
+
+def test_up_moves_its_model_server_off_taken_default_ports(
+    start_service: Callable, redis_server: str, tmp_path: Path
+) -> None:
+    import contextlib
+    import socket
+
+    import httpx
+
+    from api.launcher import port_free
+
+    with contextlib.ExitStack() as stack:
+        for port in (8080, 8081):
+            if port_free(port):
+                busy = stack.enter_context(socket.socket())
+                busy.bind(("127.0.0.1", port))
+                busy.listen()
+        service = start_service("torchserve", redis_server, default_model_ports=True)
+        log = service.log.read_text()
+        assert "taken by another program; TorchServe on ports " in log
+        assert httpx.get(f"{service.url}/health").json()["status"] == "ok"
+        recording = write_seed_edf(tmp_path / "s01.edf", duration_s=10.0)
+        done = _cli("predict", str(recording), "--model", "maet", "--wait", "--url", service.url)
+        assert done.returncode == 0, done.stderr
+        assert "s01.edf maet: " in done.stdout
+        job_id = done.stdout.split()[1]
+        result = httpx.get(f"{service.url}/v1/jobs/{job_id}/result").json()
+        maet = result["recordings"][0]["models"]["maet"]
+        assert maet["provenance"]["backend"] == "torchserve"
