@@ -89,6 +89,11 @@ def badge(accuracy: float, chance: float, baseline: float | None = None) -> str:
     return "moderate" if gain < MODERATE_BELOW else "strong"
 
 
+def percent(share: float) -> str:
+    """A share as whole percent, e.g. "41 %"."""
+    return f"{100 * share:.0f} %"
+
+
 def n_subjects(dataset: str) -> int | None:
     """Number of people in a card's dataset description ("... 1 subject(s) ..."), if stated."""
     found = re.search(r"(\d+)\s+(?:subject|participant|person)", dataset)
@@ -130,7 +135,7 @@ def reliability(card: ModelCard, montage: str | None = None) -> Reliability:
             badge="unmeasured",
             dataset=card.training.dataset,
             protocol=card.training.protocol,
-            note=f"trained, but its accuracy{where} was never measured on held-out data: "
+            note=f"Trained, but its accuracy{where} was never measured on held-out data: "
             "treat these predictions as unverified.",
         )
     notes = []
@@ -139,10 +144,12 @@ def reliability(card: ModelCard, montage: str | None = None) -> Reliability:
         notes.append(
             "its measured accuracy is at chance level: the predictions carry no information."
         )
-    if measured.baseline_accuracy is not None and measured.accuracy <= measured.baseline_accuracy:
+    baseline = measured.baseline_accuracy
+    if baseline is None:
+        notes.append("no linear baseline was measured on the same split for comparison.")
+    elif measured.accuracy <= baseline:
         notes.append(
-            f"a z-scored logistic regression on the same split does as well "
-            f"({measured.baseline_accuracy:.0%})."
+            f"a z-scored logistic regression on the same split does as well ({percent(baseline)})."
         )
     if n_subjects(measured.dataset) == 1:
         notes.append(
@@ -172,11 +179,11 @@ def headline(rel: Reliability) -> str:
     if rel.accuracy is None or rel.chance is None:
         return "unmeasured: accuracy never measured"
     text = (
-        f"{rel.badge}: {rel.accuracy:.0%} on held-out {held_out(rel.protocol or '')}, "
-        f"chance {rel.chance:.0%}"
-    ).replace("%", " %")
+        f"{rel.badge}: {percent(rel.accuracy)} on held-out {held_out(rel.protocol or '')}, "
+        f"chance {percent(rel.chance)}"
+    )
     if rel.baseline_accuracy is not None:
-        text += f", linear baseline {rel.baseline_accuracy:.0%}".replace("%", " %")
+        text += f", linear baseline {percent(rel.baseline_accuracy)}"
     return text
 
 

@@ -90,7 +90,7 @@ def test_the_montage_that_ran_gives_the_figures(maet: ModelCard) -> None:
     assert small.badge == "weak"
     assert headline(small) == "weak: 41 % on held-out trials, chance 33 %, linear baseline 43 %"
     assert small.note == (
-        "A z-scored logistic regression on the same split does as well (43%). Trained on one "
+        "A z-scored logistic regression on the same split does as well (43 %). Trained on one "
         "person's recordings; expect near-chance results on other people unless calibrated."
     )
 
@@ -132,6 +132,7 @@ def test_card_metrics_stand_in_for_the_input_montage(
         "loco",
     )
     assert rel.note.startswith("Its measured accuracy is at chance level")
+    assert "No linear baseline was measured on the same split" in rel.note
     assert "one person's recordings" in rel.note
 
 
