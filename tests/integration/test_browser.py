@@ -214,6 +214,13 @@ def test_companions_options_recording_history_and_docs(
     assert page.locator("h1").inner_text() == "Recording session1.set"
     assert page.locator("table.quality tbody tr").count() == 62
     assert page.locator('li[data-model="maet"]').inner_text().startswith("maet: can be fed")
+    preview = page.locator("figure.preview img").element_handle()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=preview)
+    recording_id = page.url.rsplit("/", 1)[1]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#delete-recording")
+    page.wait_for_url("**/jobs")
+    assert httpx.get(f"{service.url}/v1/recordings/{recording_id}").status_code == 404
 
     page.goto(f"{service.url}/jobs")
     assert "No jobs yet." in page.locator("main").inner_text()

@@ -43,6 +43,8 @@ def test_static_files_are_served_and_local(client: TestClient) -> None:
         ("job.js", "javascript"),
         ("results.js", "javascript"),
         ("key.js", "javascript"),
+        ("history.js", "javascript"),
+        ("recording.js", "javascript"),
     ):
         reply = client.get(f"/static/{name}")
         assert reply.status_code == 200 and kind in reply.headers["content-type"]
