@@ -16,7 +16,7 @@
   const results = document.getElementById("results-link");
   const stages = Array.from(document.querySelectorAll(".stages li"));
   const active = ["queued", "running"];
-  let runningSince = null;
+  let firstSeen = null;
 
   function render(job) {
     section.dataset.state = job.state;
@@ -42,14 +42,15 @@
     eta.textContent = estimate(job);
   }
 
-  // Time left from the rate so far, once a tenth of the work is done.
+  // Time left from the rate of progress seen on this page (not before it was opened).
   function estimate(job) {
     if (job.state !== "running") return "";
     const now = Date.now();
-    if (runningSince === null) runningSince = now - 1;
     const fraction = job.progress.percent / 100;
-    if (fraction < 0.1 || fraction >= 1) return "";
-    const left = Math.round(((now - runningSince) / 1000) * (1 - fraction) / fraction);
+    if (firstSeen === null) firstSeen = { time: now, fraction };
+    const rate = (fraction - firstSeen.fraction) / ((now - firstSeen.time) / 1000);
+    if (!(rate > 0) || fraction >= 1 || now - firstSeen.time < 3000) return "";
+    const left = Math.round((1 - fraction) / rate);
     return left < 90 ? `about ${left} s left` : `about ${Math.round(left / 60)} min left`;
   }
 
