@@ -110,7 +110,8 @@ def _body_model(request: Request) -> type[BaseModel] | None:
     return _as_model(getattr(getattr(field, "field_info", None), "annotation", None))
 
 
-async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
+async def validation_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A request validation error as `ErrorBody` (422) with one sentence."""
     assert isinstance(exc, RequestValidationError)
     return JSONResponse(
         {"detail": validation_message(exc.errors(), _body_model(request))},
@@ -137,7 +138,7 @@ def install_error_handlers(app: FastAPI) -> None:
     from api.auth import optional_security
     from api.schemas import ErrorBody
 
-    app.add_exception_handler(RequestValidationError, _validation_handler)
+    app.add_exception_handler(RequestValidationError, validation_handler)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

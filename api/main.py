@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
@@ -65,6 +66,7 @@ def create_app() -> FastAPI:
     # the job and result pages check the caller themselves.
     app.include_router(pages.router)
     app.add_exception_handler(StarletteHTTPException, pages.error_page)
+    app.add_exception_handler(RequestValidationError, pages.invalid_page)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app
 

@@ -12,12 +12,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from api.auth import CallerDep
 from api.deps import SessionDep
+from api.errors import validation_handler, validation_message
 from api.routes.jobs import find_job, job_read, stored_result
 from api.routes.plots import RENDER_LOCK
 from api.routes.recordings import find_recording
@@ -212,18 +214,32 @@ def results_page(
     )
 
 
-async def error_page(request: Request, exc: Exception) -> Response:
-    """An HTTP error of a page as a page; of anything else, the usual JSON body."""
-    assert isinstance(exc, HTTPException)
+def _is_page(request: Request) -> bool:
+    """True for a page's request, or a browser's request for a path that is no page."""
     route = request.scope.get("route")
-    is_page = getattr(route, "name", "").startswith("page-") or (
+    return getattr(route, "name", "").startswith("page-") or (
         route is None
         and "text/html" in request.headers.get("accept", "")
         and not request.url.path.startswith(("/v1/", "/static/"))
     )
-    if not is_page:
+
+
+async def invalid_page(request: Request, exc: Exception) -> Response:
+    """A page's invalid query as a page (400); of anything else, the usual JSON 422."""
+    assert isinstance(exc, RequestValidationError)
+    if not _is_page(request):
+        return await validation_handler(request, exc)
+    return await error_page(
+        request, HTTPException(status.HTTP_400_BAD_REQUEST, validation_message(exc.errors()))
+    )
+
+
+async def error_page(request: Request, exc: Exception) -> Response:
+    """An HTTP error of a page as a page; of anything else, the usual JSON body."""
+    assert isinstance(exc, HTTPException)
+    if not _is_page(request):
         return await http_exception_handler(request, exc)
-    titles = {401: "An API key is needed", 404: "Not found"}
+    titles = {400: "Invalid address", 401: "An API key is needed", 404: "Not found"}
     return templates.TemplateResponse(
         request,
         "error.html",

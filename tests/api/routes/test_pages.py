@@ -240,7 +240,9 @@ def test_history_lists_jobs_and_filters_by_state(client: TestClient, seed_edf: P
     empty = client.get("/jobs", params={"state": "failed"}).text
     assert "No failed jobs yet." in empty
     reply = client.get("/jobs", params={"state": "lost"})
-    assert reply.status_code == 422
+    assert reply.status_code == 400 and "<h1>Invalid address</h1>" in reply.text
+    assert "query parameter &#39;state&#39;: should be &#39;queued&#39;" in reply.text
+    assert client.get("/v1/jobs", params={"limit": 0}).status_code == 422
 
 
 def test_missing_pages_answer_with_a_page(client: TestClient) -> None:
