@@ -171,3 +171,20 @@ def owner_of(caller: Caller | None) -> str | None:
 def can_see(caller: Caller | None, owner: str | None) -> bool:
     """True when ``caller`` may see a row owned by ``owner``."""
     return caller is None or caller.admin or owner == caller.key_id
+
+
+def optional_security(schema: dict[str, Any]) -> dict[str, Any]:
+    """State the key requirement once, for the whole API, with "no key" as one choice.
+
+    FastAPI lists the key schemes on every operation, which tells generated clients
+    that every call needs a key. Keys are off unless the operator turns them on, so the
+    schema says so: a top-level ``security`` whose first choice, ``{}``, needs nothing.
+    """
+    schemes: list[dict[str, list[str]]] = []
+    for operation in (op for path in schema.get("paths", {}).values() for op in path.values()):
+        for requirement in operation.pop("security", []):
+            if requirement not in schemes:
+                schemes.append(requirement)
+    if schemes:
+        schema["security"] = [{}, *schemes]
+    return schema

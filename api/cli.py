@@ -1,10 +1,55 @@
-"""The ``affectserve`` command: ``up``, ``build-models``, ``cleanup`` and ``keys``."""
+"""The ``affectserve`` command: ``up``, ``status``, ``predict``, ``build-models``,
+``cleanup``, ``keys``, ``train`` and ``docs``."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+from importlib import metadata
 from pathlib import Path
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+def version() -> str:
+    """The installed version of affectserve."""
+    try:
+        return metadata.version("affectserve")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed: pip install -e .)"
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from api.remote import predict
+
+    try:
+        options = json.loads(args.options) if args.options else {}
+    except json.JSONDecodeError as err:
+        print(f"error: --options is not JSON ({err})", file=sys.stderr)
+        return 2
+    wait_s = args.timeout if args.wait else None
+    return predict(
+        args.url, args.key, args.files, args.model, options, args.allow_untrained, wait_s
+    )
+
+
+def _status(args: argparse.Namespace) -> int:
+    from api.remote import status
+
+    return status(args.url, args.key)
+
+
+def _remote_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--url", default=DEFAULT_URL, help=f"address of the service (default {DEFAULT_URL})"
+    )
+    command.add_argument(
+        "--key",
+        default=os.environ.get("AFFECTSERVE_KEY"),
+        help="API key, if the service needs one (default: $AFFECTSERVE_KEY)",
+    )
 
 
 def _up(args: argparse.Namespace) -> int:
@@ -80,16 +125,55 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="affectserve", description="Emotion recognition from physiological recordings."
     )
+    main.add_argument("--version", action="version", version=f"affectserve {version()}")
     commands = main.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start the API, a worker and the model server")
     up.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
-    up.add_argument("--port", type=int, default=8000)
-    up.add_argument("--data-dir", type=Path, default=None, help="uploads, results, job store")
+    up.add_argument("--port", type=int, default=8000, help="port of the API (default 8000)")
+    up.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="folder of uploads, results and the job store (default AFFECTSERVE_DATA_DIR)",
+    )
     up.add_argument("--workers", type=int, default=1, help="Celery worker processes")
     up.set_defaults(run=_up)
+    status = commands.add_parser(
+        "status", help="what runs and where: the health of each component, jobs in the queue"
+    )
+    _remote_options(status)
+    status.set_defaults(run=_status)
+    predict = commands.add_parser(
+        "predict",
+        help="upload recordings, run models on them, and (with --wait) print the summary",
+        description="Upload recordings (with their companion files: .fdt, face video, "
+        "music audio, eye-tracking CSV, each beside the recording of the same name) and "
+        "queue one job. With --wait, follow it and print each model's verdict and how far "
+        "to trust it; the exit status is 1 when a request is refused or the job fails.",
+    )
+    predict.add_argument("files", nargs="+", type=Path, help="recordings and companion files")
+    predict.add_argument(
+        "--model", action="append", help="model to run (repeat); default: every ready model"
+    )
+    predict.add_argument("--wait", action="store_true", help="wait for the job and print it")
+    predict.add_argument(
+        "--timeout", type=float, default=600.0, help="longest wait with --wait, s (default 600)"
+    )
+    predict.add_argument(
+        "--options",
+        default=None,
+        help='reader options as JSON, e.g. \'{"sfreq": 128, "ch_names": ["Fz", "Cz"]}\'',
+    )
+    predict.add_argument(
+        "--allow-untrained",
+        action="store_true",
+        help="also run models without trained weights (their predictions mean nothing)",
+    )
+    _remote_options(predict)
+    predict.set_defaults(run=_predict)
     build = commands.add_parser("build-models", help="build the TorchServe .mar archives")
     build.add_argument("models", nargs="*", help="model names (default: all)")
-    build.add_argument("--export-dir", type=Path, default=None)
+    build.add_argument("--export-dir", type=Path, default=None, help="where to write the archives")
     build.add_argument(
         "--gpu", action="store_true", help="one GPU per model (production); default CPU"
     )

@@ -11,12 +11,15 @@ outlives its grace period is killed with its process group, so nothing is left b
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +33,11 @@ from model_store.clients import torchserve_headers
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GRACE_S = 20.0
 MAX_RESTARTS = 5
+#: Ports TorchServe binds: inference, management, then management + 1, + 2, + 3 (metrics,
+#: gRPC inference, gRPC management).
+TORCHSERVE_PORTS = 5
+#: Seconds between progress lines while the models load.
+PROGRESS_EVERY_S = 5.0
 
 
 @dataclass
@@ -63,11 +71,89 @@ def java_available() -> bool:
     return shutil.which("java") is not None
 
 
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True when nothing listens on ``host:port`` (this process can bind it)."""
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_ports(start: int, count: int, tries: int = 200) -> int:
+    """The first port from ``start`` up such that it and the next ``count - 1`` are free."""
+    for base in range(start, start + count * tries, count):
+        if all(port_free(base + k) for k in range(count)):
+            return base
+    raise SystemExit(f"affectserve: no {count} free consecutive ports from {start} up")
+
+
+def torchserve_ports(settings: Settings, notes: list[str]) -> Settings:
+    """``settings`` with TorchServe on free ports: its own, or others when they are taken.
+
+    Another program (or another affectserve) on the default ports is never used as our
+    model server: `up` moves to free ports and says so. Ports set on purpose
+    (``AFFECTSERVE_TORCHSERVE_URL``/``..._MANAGEMENT_URL``) are not moved; when one is
+    taken, `up` stops at once with a message naming it and the setting.
+    """
+    inference, management = (
+        _port(settings.torchserve_url),
+        _port(settings.torchserve_management_url),
+    )
+    wanted = [inference, *range(management, management + TORCHSERVE_PORTS - 1)]
+    taken = [port for port in wanted if not port_free(port)]
+    if not taken:
+        return settings
+    chosen = [
+        name
+        for name in ("URL", "MANAGEMENT_URL")
+        if f"AFFECTSERVE_TORCHSERVE_{name}" in os.environ
+    ]
+    if chosen:
+        raise SystemExit(
+            f"affectserve: port {taken[0]} of the model server is taken by another program; "
+            f"free it or set AFFECTSERVE_TORCHSERVE_URL and AFFECTSERVE_TORCHSERVE_MANAGEMENT_URL "
+            f"to free ports (TorchServe also binds the management port + 1, + 2 and + 3)"
+        )
+    base = free_ports(inference + TORCHSERVE_PORTS, TORCHSERVE_PORTS)
+    notes.append(
+        f"models: port(s) {', '.join(map(str, taken))} taken by another program; TorchServe "
+        f"on ports {base}-{base + TORCHSERVE_PORTS - 1} instead"
+    )
+    return settings.model_copy(
+        update={
+            "torchserve_url": f"http://127.0.0.1:{base}",
+            "torchserve_management_url": f"http://127.0.0.1:{base + 1}",
+        }
+    )
+
+
+def queue_name(data_dir: Path) -> str:
+    """A Celery queue of this data dir's own, so that two instances never share jobs."""
+    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:8]
+    return f"affectserve-{digest}"
+
+
 def plan(host: str, port: int, data_dir: Path | None, workers: int) -> Plan:
-    """Choose the broker and the model backend, and say why."""
-    overrides = {"data_dir": data_dir} if data_dir is not None else {}
+    """Choose the broker, the queue, the model backend and its ports, and say why.
+
+    Raises
+    ------
+    SystemExit
+        With a message naming the port and the setting, when the API's port or a model
+        server port set on purpose is taken.
+    """
+    if not port_free(port, host):
+        raise SystemExit(
+            f"affectserve: port {port} on {host} is taken (another program, or another "
+            "affectserve up); choose another with --port"
+        )
+    overrides: dict[str, object] = {"data_dir": data_dir} if data_dir is not None else {}
     settings = Settings(**overrides)
-    notes = []
+    if "AFFECTSERVE_QUEUE" not in os.environ:
+        settings = settings.model_copy(update={"queue": queue_name(settings.data_dir)})
+    notes = [f"queue: {settings.queue} (AFFECTSERVE_QUEUE)"]
     broker = settings.broker_url
     if broker.startswith("redis") and not redis_reachable(broker):
         notes.append(f"broker: no Redis at {broker}; using the filesystem transport")
@@ -85,11 +171,14 @@ def plan(host: str, port: int, data_dir: Path | None, workers: int) -> Plan:
         else "models: in-process in the worker (no Java, or chosen)"
     )
     settings = settings.model_copy(update={"broker_url": broker, "model_backend": backend})
+    if backend == "torchserve":
+        settings = torchserve_ports(settings, notes)
     env = {
         **os.environ,
         "AFFECTSERVE_DATA_DIR": str(settings.data_dir.resolve()),
         "AFFECTSERVE_BROKER_URL": settings.broker_url,
         "AFFECTSERVE_MODEL_BACKEND": backend,
+        "AFFECTSERVE_QUEUE": settings.queue,
         "AFFECTSERVE_TORCHSERVE_URL": settings.torchserve_url,
         "AFFECTSERVE_TORCHSERVE_MANAGEMENT_URL": settings.torchserve_management_url,
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(settings)),
@@ -167,9 +256,19 @@ def torchserve_env(settings: Settings, env: dict[str, str]) -> dict[str, str]:
     }
 
 
-def wait_models_ready(settings: Settings, models: list[str], timeout_s: float = 120.0) -> None:
-    """Wait until each model has a READY worker in TorchServe."""
-    deadline = time.monotonic() + timeout_s
+def wait_models_ready(
+    settings: Settings, models: list[str], log: Callable[[str], None] = print
+) -> None:
+    """Wait until each model has a READY worker in TorchServe, saying how far it got.
+
+    Raises
+    ------
+    RuntimeError
+        When not every model is ready within ``settings.model_ready_timeout_s``.
+    """
+    started = time.monotonic()
+    deadline = started + settings.model_ready_timeout_s
+    next_report = started + PROGRESS_EVERY_S
     pending = list(models)
     while pending and time.monotonic() < deadline:
         name = pending[0]
@@ -184,10 +283,21 @@ def wait_models_ready(settings: Settings, models: list[str], timeout_s: float = 
             workers = []
         if any(w.get("status") == "READY" for w in workers):
             pending.pop(0)
-        else:
-            time.sleep(0.5)
+            log(f"affectserve: model {name} ready ({len(models) - len(pending)} of {len(models)})")
+            continue
+        if time.monotonic() >= next_report:
+            next_report += PROGRESS_EVERY_S
+            log(
+                f"affectserve: loading models, {len(models) - len(pending)} of {len(models)} "
+                f"ready after {time.monotonic() - started:.0f} s (waiting for {name})"
+            )
+        time.sleep(0.5)
     if pending:
-        raise RuntimeError(f"TorchServe did not get {pending} ready in {timeout_s:.0f} s")
+        raise RuntimeError(
+            f"TorchServe did not get {', '.join(pending)} ready in "
+            f"{settings.model_ready_timeout_s:g} s (AFFECTSERVE_MODEL_READY_TIMEOUT_S); its "
+            f"log is {settings.data_dir.resolve() / 'torchserve' / 'logs' / 'model_log.log'}"
+        )
 
 
 @dataclass
@@ -334,7 +444,11 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
                 restart=True,
                 cwd=settings.torchserve_dir.resolve(),
             )
-            wait_models_ready(settings, models)
+            try:
+                wait_models_ready(settings, models)
+            except RuntimeError as err:
+                print(f"affectserve: {err}; stopping", flush=True)
+                return 1
         supervisor.start(
             "worker",
             [

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import Depends, FastAPI, HTTPException, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -140,7 +143,8 @@ def create_app() -> FastAPI:
     settings.ensure_dirs()
     clean_spool(settings)
     standard_positions()
-    app = FastAPI(
+    app = FastAPIOffline(
+        static_url="/static/docs",
         title="affectserve",
         version="0.1.0",
         summary="Emotion recognition from physiological recordings, served.",
@@ -164,6 +168,8 @@ def create_app() -> FastAPI:
     # The upload page shows only the model cards, so that a visitor can enter a key there;
     # the job and result pages check the caller themselves.
     app.include_router(pages.router)
+    app.add_exception_handler(StarletteHTTPException, pages.error_page)
+    app.add_exception_handler(RequestValidationError, pages.invalid_page)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from core.cards import ModelCard, MontageFigure
 from core.schemas import (
@@ -34,6 +34,15 @@ __all__ = [
     "UploadOptions",
     "WindowPrediction",
 ]
+
+
+def as_utc(value: datetime) -> datetime:
+    """``value`` in UTC; a naive time (as SQLite returns it) is taken to be UTC already."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+#: A time as RFC 3339 in UTC, e.g. "2026-11-22T12:00:00Z".
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class ErrorBody(BaseModel):
@@ -135,18 +144,19 @@ class RecordingRead(BaseModel):
     )
     companions: list[str] = Field(default_factory=list, description="Names of companion files.")
     models: list[ModelFeed]
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class JobCreate(BaseModel):
     """A job: run models on uploaded recordings."""
 
     model_config = ConfigDict(
+        extra="forbid",
         json_schema_extra={
             "examples": [
                 {"recording_ids": ["4f1c2a9e0b7d4c3f8a6e5d2b1c0f9e8d"], "models": ["maet"]}
             ]
-        }
+        },
     )
 
     recording_ids: list[str] = Field(min_length=1, max_length=64)
@@ -186,8 +196,8 @@ class JobRead(BaseModel):
     options: JobOptions
     progress: JobProgress
     error: str | None = None
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
     links: dict[str, str]
 
 

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
             "data_dir/torchserve/key_file.json, where `affectserve up` runs TorchServe."
         ),
     )
+    model_ready_timeout_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="How long `affectserve up` waits for TorchServe to load every model, s.",
+    )
     model_timeout_s: float = Field(default=60.0, gt=0)
     batch_size: int = Field(default=64, ge=1, description="Windows per model request.")
     model_retries: int = Field(

@@ -135,6 +135,8 @@ class UploadOptions(BaseModel):
 class JobOptions(BaseModel):
     """Options of a job."""
 
+    model_config = ConfigDict(extra="forbid")
+
     allow_untrained: bool = Field(
         default=False,
         description=(

@@ -6,7 +6,8 @@ Usage::
     python scripts/openapi.py --client   # and client/ with openapi-python-client
 
 The client generator is pinned in the ``client`` extra (``pip install -e ".[client]"``).
-Files of ``client/`` that the generator does not write (``example.py``) are kept.
+Files of ``client/`` that the generator does not write (``example.py``) are kept, and
+so is ``client/README.md``, written for integrators.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "openapi.json"
 CLIENT = ROOT / "client"
 GENERATOR_CONFIG = ROOT / "scripts" / "openapi-client.yaml"
+#: Files of client/ written by hand where the generator writes its own: kept.
+KEPT = ("README.md",)
 
 
 def app_schema() -> dict[str, Any]:
@@ -62,6 +65,8 @@ def generate_client(schema_path: Path, out: Path) -> None:
         import_unset(target)
         out.mkdir(exist_ok=True)
         for item in target.iterdir():
+            if item.name in KEPT:
+                continue
             old = out / item.name
             if old.is_dir():
                 shutil.rmtree(old)

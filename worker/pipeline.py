@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.cards import ModelCard, load_card
 from core.config import Settings
 from core.metrics import ERRORS, MODEL_SECONDS, STAGE_SECONDS, timed
+from core.reliability import reliability
 from core.schemas import (
     FigureManifest,
     JobProgress,
@@ -228,6 +229,7 @@ def model_result(
         warnings=_warnings(card) + inputs.notes,
         provenance=provenance(card, client),
         montage=inputs.montage,
+        reliability=reliability(card, inputs.montage.montage if inputs.montage else None),
     )
 
 

@@ -14,12 +14,22 @@ from sqlalchemy.orm import Session
 
 from api.auth import Caller, CallerDep, can_see, owner_of
 from api.deps import CeleryDep, SessionDep, SettingsDep
-from api.schemas import ErrorBody, JobCreate, JobList, JobOptions, JobProgress, JobRead, JobResult
+from api.errors import unknown_field, validation_message
+from api.schemas import (
+    ErrorBody,
+    JobCreate,
+    JobList,
+    JobOptions,
+    JobProgress,
+    JobRead,
+    JobResult,
+)
 from api.uploads import check_file_count, feed_header, store_upload
 from core import retention
 from core.broker import send_job
 from core.cards import ModelCard, card_names, load_card
 from core.config import Settings
+from core.reliability import statement
 from core.schemas import JobState, Stage
 from core.store import (
     ACTIVE_STATES,
@@ -43,6 +53,7 @@ JOB_CREATE_SCHEMA = {
     if key != "$defs"
 }
 """The JSON body of ``POST /v1/jobs`` (read by hand, so FastAPI does not list it)."""
+MULTIPART_FIELDS = ("file", "files", "models", "allow_untrained")
 
 
 def job_read(job: Job) -> JobRead:
@@ -150,6 +161,9 @@ async def _multipart_job(
     request: Request, session: Session, settings: Settings, caller: Caller | None
 ) -> JobCreate:
     form = await request.form()
+    for key in form:
+        if key not in MULTIPART_FIELDS:
+            raise _unprocessable(unknown_field(key, MULTIPART_FIELDS, "form field"))
     uploads = [item for key in ("file", "files") for item in form.getlist(key)]
     if not uploads:
         raise _unprocessable("a multipart job needs at least one 'file' part")
@@ -220,7 +234,8 @@ async def create_job(
         try:
             body = JobCreate.model_validate_json(await request.body())
         except ValidationError as err:
-            raise _unprocessable(f"invalid job body: {err}") from err
+            message = validation_message(err.errors(), JobCreate, "job body")
+            raise _unprocessable(message) from err
     return await run_in_threadpool(enqueue, body, session, settings, celery, caller)
 
 
@@ -281,11 +296,16 @@ def result_csv(result: JobResult) -> str:
     """A result as CSV: one row per recording, model and window.
 
     Columns: ``recording_id, filename, model, start_s, end_s, label`` and ``p_<label>``
-    for every label of any model (empty where a model lacks that label).
+    for every label of any model (empty where a model lacks that label). First come
+    comment lines (``#``), one per recording and model, on how far its results can be
+    trusted (read with ``pandas.read_csv(path, comment="#")``).
     """
     models = [(rec, m) for rec in result.recordings for m in rec.models.values()]
     labels = list(dict.fromkeys(label for _, model in models for label in model.labels))
     buffer = io.StringIO()
+    for recording, model in models:
+        line = " ".join(statement(model).split())
+        buffer.write(f"# {recording.filename}, {line}\n")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
         ["recording_id", "filename", "model", "start_s", "end_s", "label"]

@@ -1,20 +1,40 @@
-"""The web pages: upload recordings, follow a job, look at its results."""
+"""The web pages: upload recordings, look at one, follow a job, list jobs, see results.
+
+A page that cannot be shown (no such job, no key) answers with a page that says why,
+not with JSON: `error_page` is the application's handler for HTTP errors.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Query, Request, status
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
 
 from api.auth import CallerDep
 from api.deps import SessionDep
+from api.errors import validation_handler, validation_message
 from api.routes.jobs import find_job, job_read, stored_result
-from core.cards import load_cards
-from core.schemas import WORK_STAGES, JobState
+from api.routes.recordings import find_recording
+from api.uploads import recording_read
+from core.cards import load_cards, reference
+from core.reliability import agreement, headline, reliability
+from core.schemas import ACTIVE_STATES, WORK_STAGES, JobState
+from core.store import Recording, list_jobs
+from signals.io import UnreadableRecordingError, read_raw
 from signals.plots.colours import label_colour
+from signals.plots.preview import plot_preview
+from signals.plots.render import figure_bytes
+from signals.quality import channel_quality
+
+if TYPE_CHECKING:
+    import mne
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 STATIC_DIR = WEB_DIR / "static"
@@ -22,6 +42,20 @@ ACCEPTED_FILES = (".edf", ".bdf", ".mat", ".fdt", ".set", ".csv", ".mp4", ".avi"
 
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 templates.env.globals["colour"] = label_colour
+templates.env.globals["headline"] = headline
+templates.env.globals["montage"] = lambda name: reference()["montages"][name]
+templates.env.globals["modality_names"] = {
+    "eeg": "EEG",
+    "eye": "eye tracking",
+    "eda": "skin conductance (EDA/GSR)",
+    "face": "face video",
+    "music": "the music heard",
+}
+templates.env.globals["active"] = [state.value for state in ACTIVE_STATES]
+#: Longest stretch of a recording whose channel quality the recording page checks, s.
+QUALITY_SPAN_S = 300.0
+#: Seconds of every channel the recording page shows.
+PREVIEW_S = 5.0
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,8 +63,108 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", name="page-upload", response_class=HTMLResponse)
 def upload_page(request: Request) -> Response:
     """Choose recordings and models, set options, submit a job."""
+    cards = load_cards()
     return templates.TemplateResponse(
-        request, "upload.html", {"cards": load_cards(), "accept": ",".join(ACCEPTED_FILES)}
+        request,
+        "upload.html",
+        {
+            "cards": cards,
+            "trust": {card.name: reliability(card) for card in cards},
+            "accept": ",".join(ACCEPTED_FILES),
+        },
+    )
+
+
+@router.get("/jobs", name="page-history", response_class=HTMLResponse)
+def history_page(
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    state: Annotated[JobState | None, Query(description="Only jobs in this state.")] = None,
+) -> Response:
+    """The caller's jobs, newest first, filtered by state: open, cancel or delete each."""
+    owner = None if caller is None or caller.admin else caller.key_id
+    jobs = [job_read(job) for job in list_jobs(session, limit=1000, owner=owner)]
+    return templates.TemplateResponse(
+        request,
+        "history.html",
+        {
+            "jobs": [job for job in jobs if state is None or job.state == state],
+            "state": state.value if state else "",
+            "states": [name.value for name in JobState],
+        },
+    )
+
+
+def _read(recording: Recording) -> mne.io.BaseRaw:
+    companions = {name: Path(p) for name, p in (recording.companions or {}).items()}
+    return read_raw(Path(recording.path), companions, recording.options or {})
+
+
+def quality_flags(raw: mne.io.BaseRaw) -> list[str]:
+    """The quality of every channel; checked for EEG only ("not checked" otherwise).
+
+    Reads at most the first `QUALITY_SPAN_S` seconds of the recording.
+    """
+    types = raw.get_channel_types()
+    eeg = [k for k, kind in enumerate(types) if kind == "eeg"]
+    if not eeg:
+        return ["not checked"] * len(types)
+    span = raw.get_data(picks=eeg, stop=int(QUALITY_SPAN_S * raw.info["sfreq"]))
+    checked = dict(zip(eeg, channel_quality(span), strict=True))
+    return [checked.get(k, "not checked") for k in range(len(types))]
+
+
+def quality_rows(recording: Recording) -> list[tuple[str, str, str]]:
+    """(channel, type, quality) of every channel of ``recording``."""
+    raw = _read(recording)
+    return list(zip(raw.ch_names, raw.get_channel_types(), quality_flags(raw), strict=True))
+
+
+@router.get("/recordings/{recording_id}", name="page-recording", response_class=HTMLResponse)
+def recording_page(
+    request: Request, recording_id: str, session: SessionDep, caller: CallerDep
+) -> Response:
+    """A recording's header, per-channel quality and what each model can make of it."""
+    recording = find_recording(session, recording_id, caller)
+    read = recording_read(recording)
+    rows, problem = [], ""
+    if read.kind == "signals":
+        try:
+            rows = quality_rows(recording)
+        except (UnreadableRecordingError, OSError) as err:
+            problem = str(err)
+    return templates.TemplateResponse(
+        request, "recording.html", {"recording": read, "rows": rows, "problem": problem}
+    )
+
+
+@router.get(
+    "/recordings/{recording_id}/preview.png",
+    name="page-recording-preview",
+    response_class=Response,
+)
+def recording_preview(recording_id: str, session: SessionDep, caller: CallerDep) -> Response:
+    """The first `PREVIEW_S` seconds of every channel, poor ones in red (PNG)."""
+    recording = find_recording(session, recording_id, caller)
+    if recording.header.get("kind") == "features":
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "a feature file has no signals to show")
+    try:
+        raw = _read(recording)
+    except UnreadableRecordingError as err:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(err)) from err
+    data = raw.get_data(stop=int(PREVIEW_S * raw.info["sfreq"]))
+    fig = plot_preview(
+        data,
+        raw.info["sfreq"],
+        raw.ch_names,
+        raw.get_channel_types(),
+        quality_flags(raw),
+        recording.filename,
+    )
+    body = figure_bytes(fig, "png")
+    return Response(
+        body, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"}
     )
 
 
@@ -69,9 +203,49 @@ def results_page(
             "result": result,
             "labels": list(dict.fromkeys(label for m in models for label in m.labels)),
             "warnings": list(dict.fromkeys(w for m in models for w in m.warnings)),
+            "agreements": [agreement(list(rec.models.values())) for rec in result.recordings],
             "plot_url": plot_url,
             "eda_models": {card.name for card in load_cards() if "eda" in card.modalities},
             "json_url": request.url_for("get_result", job_id=job_id).path,
             "csv_url": request.url_for("get_result_csv", job_id=job_id).path,
         },
+    )
+
+
+def _is_page(request: Request) -> bool:
+    """True for a page's request, or a browser's request for a path that is no page."""
+    route = request.scope.get("route")
+    return getattr(route, "name", "").startswith("page-") or (
+        route is None
+        and "text/html" in request.headers.get("accept", "")
+        and not request.url.path.startswith(("/v1/", "/static/"))
+    )
+
+
+async def invalid_page(request: Request, exc: Exception) -> Response:
+    """A page's invalid query as a page (400); of anything else, the usual JSON 422."""
+    assert isinstance(exc, RequestValidationError)
+    if not _is_page(request):
+        return await validation_handler(request, exc)
+    return await error_page(
+        request, HTTPException(status.HTTP_400_BAD_REQUEST, validation_message(exc.errors()))
+    )
+
+
+async def error_page(request: Request, exc: Exception) -> Response:
+    """An HTTP error of a page as a page; of anything else, the usual JSON body."""
+    assert isinstance(exc, HTTPException)
+    if not _is_page(request):
+        return await http_exception_handler(request, exc)
+    titles = {400: "Invalid address", 401: "An API key is needed", 404: "Not found"}
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "title": titles.get(exc.status_code, "This page cannot be shown"),
+            "detail": exc.detail,
+            "status_code": exc.status_code,
+        },
+        status_code=exc.status_code,
+        headers=exc.headers,
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import Caller, CallerDep, can_see, owner_of
 from api.deps import SessionDep, SettingsDep
+from api.errors import validation_message
 from api.schemas import ErrorBody, RecordingRead, UploadOptions
 from api.uploads import recording_read, store_upload
 from core import retention
@@ -56,9 +57,8 @@ def create_recording(
     try:
         parsed = UploadOptions.model_validate_json(options) if options else UploadOptions()
     except ValidationError as err:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, f"invalid upload options: {err}"
-        ) from err
+        message = validation_message(err.errors(), UploadOptions, "upload options")
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, message) from err
     recording = store_upload(
         file.file,
         file.filename,
@@ -76,10 +76,11 @@ def create_recording(
 )
 def get_recording(recording_id: str, session: SessionDep, caller: CallerDep) -> RecordingRead:
     """An uploaded recording's header and the models it can feed."""
-    return recording_read(_recording(session, recording_id, caller))
+    return recording_read(find_recording(session, recording_id, caller))
 
 
-def _recording(session: Session, recording_id: str, caller: Caller | None) -> Recording:
+def find_recording(session: Session, recording_id: str, caller: Caller | None) -> Recording:
+    """The recording ``recording_id`` if ``caller`` may see it; else 404."""
     recording = session.get(Recording, recording_id)
     if recording is None or not can_see(caller, recording.owner):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no recording with id {recording_id}")
@@ -97,7 +98,7 @@ def _recording(session: Session, recording_id: str, caller: Caller | None) -> Re
 )
 def delete_recording(recording_id: str, session: SessionDep, caller: CallerDep) -> Response:
     """Delete an uploaded recording and its file."""
-    recording = _recording(session, recording_id, caller)
+    recording = find_recording(session, recording_id, caller)
     if retention.recording_in_use(session, recording_id, ACTIVE_STATES):
         raise HTTPException(
             status.HTTP_409_CONFLICT,

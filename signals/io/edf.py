@@ -36,6 +36,41 @@ _CHUNK_BYTES = 1 << 22
 #: Physical dimensions MNE reads as µV and mV (any other is taken as the SI unit).
 _MICRO = ("\u03bcV", "\u00b5V", "\x83\xcaV", "uV")
 _MILLI = ("mV",)
+#: Conductance dimensions (skin conductance, GSR/EDA) and their factor to siemens; MNE
+#: takes every one of them as siemens, so `read_edf_raw` applies the factor itself.
+_CONDUCTANCE = {
+    "S": 1.0,
+    "mS": 1e-3,
+    "uS": 1e-6,
+    "\u00b5S": 1e-6,
+    "\u03bcS": 1e-6,
+    "umho": 1e-6,
+    "nS": 1e-9,
+}
+
+
+def to_si(dimension: str) -> float:
+    """Factor from a value in the physical dimension ``dimension`` to its SI unit.
+
+    Voltages as MNE reads them (µV, mV; any other voltage is taken as volts) and
+    conductances by their prefix (S, mS, µS, nS), so that skin conductance is in siemens
+    whatever the file stores.
+    """
+    dimension = dimension.strip()
+    if dimension in _MICRO:
+        return 1e-6
+    if dimension in _MILLI:
+        return 1e-3
+    return _CONDUCTANCE.get(dimension, 1.0)
+
+
+def physical_dimensions(path: Path, layout: EdfLayout) -> list[str]:
+    """The physical dimension (unit) field of every signal of an EDF/BDF file."""
+    n_signals = len(layout.labels)
+    with open(path, "rb") as fid:
+        fid.seek(256 + n_signals * (16 + 80))
+        block = fid.read(n_signals * 8)
+    return [field.decode("latin-1").strip() for field in _fixed_fields(block, n_signals, 8)]
 
 
 #: The first 8 bytes of an EDF file and of a BDF file.
@@ -373,6 +408,7 @@ def read_edf_raw(path: Path, fmt: str, max_gap_s: float = 600.0) -> mne.io.BaseR
     rates = {layout.samples_per_record[i] for i in layout.signal_indices}
     # MNE upsamples slower signals per read segment: read a mixed-rate file once, whole.
     raw = _open(path, fmt, preload=len(rates) > 1)
+    _conductance_in_siemens(raw, path, layout)
     if layout.gaps:
         raw = _with_gaps(raw, layout, max_gap_s)
     raw.set_channel_types(
@@ -381,6 +417,23 @@ def read_edf_raw(path: Path, fmt: str, max_gap_s: float = 600.0) -> mne.io.BaseR
         verbose="error",
     )
     return raw
+
+
+def _conductance_in_siemens(raw: mne.io.BaseRaw, path: Path, layout: EdfLayout) -> None:
+    """Scale channels stored in mS, µS or nS to siemens (MNE reads them as siemens).
+
+    A preloaded recording is scaled in memory; one left on disk through MNE's
+    per-channel calibration, which every later read applies.
+    """
+    dimensions = physical_dimensions(path, layout)
+    for k, signal in enumerate(layout.signal_indices):
+        factor = _CONDUCTANCE.get(dimensions[signal], 1.0)
+        if factor == 1.0:
+            continue
+        if raw.preload:
+            raw._data[k] *= factor
+        else:
+            raw._cals[k] *= factor
 
 
 def _with_gaps(raw: mne.io.BaseRaw, layout: EdfLayout, max_gap_s: float) -> mne.io.RawArray:
@@ -447,8 +500,7 @@ def _calibration(
         )
     except ValueError:
         return None
-    dimensions = [units[i].decode("latin-1").strip() for i in signals]
-    scale = np.array([1e-6 if d in _MICRO else 1e-3 if d in _MILLI else 1.0 for d in dimensions])
+    scale = np.array([to_si(units[i].decode("latin-1")) for i in signals])
     span = dig_max - dig_min
     if np.any(span == 0):
         return None

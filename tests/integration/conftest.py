@@ -95,7 +95,10 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
     stop it and check nothing is left."""
     started: list[Service] = []
 
-    def start(backend: str, broker: str, **env_overrides: str) -> Service:
+    def start(
+        backend: str, broker: str, default_model_ports: bool = False, **env_overrides: str
+    ) -> Service:
+        """With ``default_model_ports``, ``up`` chooses TorchServe's ports itself."""
         port, ts_port, mgmt_port = free_port(), free_port(), free_port()
         data_dir = tmp_path / f"data-{backend}"
         log = tmp_path / f"up-{backend}.log"
@@ -109,6 +112,8 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
             "PYTHONPATH": str(ROOT),
             **env_overrides,
         }
+        if default_model_ports:
+            del env["AFFECTSERVE_TORCHSERVE_URL"], env["AFFECTSERVE_TORCHSERVE_MANAGEMENT_URL"]
         handle = open(log, "w")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
             [

@@ -10,8 +10,9 @@ import pytest
 import scipy.io
 from fastapi.testclient import TestClient
 
-from core.cards import montage_channels
+from core.cards import load_card, montage_channels
 from core.config import get_settings
+from core.reliability import reliability
 from core.store import Job, session_factory
 from model_store.clients import InProcessClient
 from tests.conftest import write_seed_edf
@@ -98,6 +99,9 @@ def test_seed_feature_file_feeds_the_feature_models(client: TestClient, tmp_path
     assert job.state == "succeeded", job.error
     models = result["recordings"][0]["models"]
     assert models["maet"]["summary"]["n_windows"] == sum(CLIP_WINDOWS)
+    for name in ("maet", "strnn"):
+        assert models[name]["reliability"] == reliability(load_card(name)).model_dump()
+        assert models[name]["reliability"]["badge"] != "unmeasured"
     starts = [w["start_s"] for w in models["maet"]["windows"]]
     assert starts == [float(k) for k in range(sum(CLIP_WINDOWS))]
     assert models["strnn"]["summary"]["n_windows"] == sum(n - 8 for n in CLIP_WINDOWS)

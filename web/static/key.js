@@ -14,6 +14,8 @@
     }
   }
 
+  window.apiKey = () => localStorage.getItem(STORE);
+
   window.apiFetch = (url, options = {}) => {
     const key = localStorage.getItem(STORE);
     const headers = new Headers(options.headers || {});

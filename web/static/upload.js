@@ -1,4 +1,5 @@
-// Upload page: send each chosen file to POST /v1/recordings, show its header, then
+// Upload page: send each chosen recording, with its companion files and the reader
+// options, to POST /v1/recordings (showing upload progress), show its header, then
 // submit a job with POST /v1/jobs and go to the job's page.
 "use strict";
 
@@ -11,29 +12,116 @@
   const submitError = document.getElementById("submit-error");
   const submit = document.getElementById("submit");
   const recordings = [];
+  const RECORDINGS = ["edf", "bdf", "mat", "set"];
+  const NUMBERS = ["sfreq", "window_s", "max_gap_s"];
 
   function show(box, message) {
     box.textContent = message;
     box.hidden = !message;
   }
 
-  async function detail(reply) {
+  function detailOf(status, text) {
     try {
-      const body = await reply.json();
+      const body = JSON.parse(text);
       return typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
     } catch (err) {
-      return `the server answered ${reply.status} ${reply.statusText}`;
+      return `the server answered ${status}`;
     }
+  }
+
+  const extension = (name) => name.slice(name.lastIndexOf(".") + 1).toLowerCase();
+  const stem = (name) => name.slice(0, name.lastIndexOf(".")).toLowerCase();
+
+  // Recordings with their companions: a companion goes with the recording of the same
+  // name, or with the only recording chosen. Returns [groups, problems].
+  function group(files) {
+    const groups = files.filter((f) => RECORDINGS.includes(extension(f.name)))
+      .map((file) => ({ file, companions: [] }));
+    const problems = [];
+    for (const file of files.filter((f) => !RECORDINGS.includes(extension(f.name)))) {
+      const owner = groups.find((g) => stem(g.file.name) === stem(file.name)) ||
+        (groups.length === 1 ? groups[0] : null);
+      if (owner) {
+        owner.companions.push(file);
+      } else if (groups.length === 0) {
+        problems.push(`${file.name} is a companion file: choose it together with its ` +
+          "recording (EDF, BDF, MAT or EEGLAB .set)");
+      } else {
+        problems.push(`${file.name}: cannot tell which recording it belongs to; give it the ` +
+          "same name as its recording, or upload that recording alone with it");
+      }
+    }
+    return [groups, problems];
+  }
+
+  function readerOptions() {
+    const options = {};
+    for (const field of document.querySelectorAll("[data-option]")) {
+      const value = field.value.trim();
+      if (!value) continue;
+      const name = field.dataset.option;
+      if (name === "ch_names") {
+        options[name] = value.split(",").map((s) => s.trim()).filter(Boolean);
+      } else {
+        options[name] = NUMBERS.includes(name) ? Number(value) : value;
+      }
+    }
+    return options;
+  }
+
+  // POST with XMLHttpRequest, which reports upload progress (fetch does not).
+  function post(url, data, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", url);
+      const key = apiKey();
+      if (key) xhr.setRequestHeader("X-API-Key", key);
+      xhr.upload.addEventListener("progress", (event) => {
+        if (event.lengthComputable) onProgress(event.loaded, event.total);
+      });
+      xhr.addEventListener("load", () => resolve({ status: xhr.status, text: xhr.responseText }));
+      xhr.addEventListener("error", () => reject(new Error("the server could not be reached")));
+      xhr.send(data);
+    });
+  }
+
+  const mb = (bytes) => (bytes / 1e6).toFixed(1);
+
+  function pending(names) {
+    const item = document.createElement("li");
+    item.className = "uploading";
+    const title = document.createElement("strong");
+    title.textContent = names.join(" + ");
+    const bar = document.createElement("progress");
+    bar.max = 1;
+    bar.value = 0;
+    const status = document.createElement("span");
+    status.className = "hint";
+    status.setAttribute("aria-live", "polite");
+    status.textContent = " starting the upload…";
+    item.append(title, document.createElement("br"), bar, status);
+    list.append(item);
+    return {
+      item,
+      progress(loaded, total) {
+        bar.value = loaded / total;
+        status.textContent = loaded < total ? ` ${mb(loaded)} of ${mb(total)} MB sent` :
+          ` ${mb(total)} MB sent; reading the recording…`;
+      },
+    };
   }
 
   function describe(rec) {
     const item = document.createElement("li");
     item.dataset.recordingId = rec.id;
-    const title = document.createElement("strong");
+    const title = document.createElement("a");
+    title.href = `/recordings/${rec.id}`;
     title.textContent = rec.filename;
     const facts = document.createElement("p");
+    const companions = rec.companions.length ? ` with ${rec.companions.join(", ")}` : "";
     facts.textContent = `${rec.format.toUpperCase()}, ${rec.channel_names.length} channels, ` +
-      `${rec.sfreq} Hz, ${rec.duration_s.toFixed(1)} s, ${rec.n_annotations} annotations`;
+      `${rec.sfreq} Hz, ${rec.duration_s.toFixed(1)} s, ${rec.n_annotations} annotations` +
+      companions;
     const feeds = document.createElement("ul");
     for (const feed of rec.models) {
       const li = document.createElement("li");
@@ -74,23 +162,29 @@
 
   async function upload(files) {
     show(uploadError, "");
-    const failures = [];
-    for (const file of files) {
+    const [groups, failures] = group(files);
+    const options = readerOptions();
+    for (const { file, companions } of groups) {
       const data = new FormData();
       data.append("file", file, file.name);
+      for (const companion of companions) data.append("companions", companion, companion.name);
+      if (Object.keys(options).length) data.append("options", JSON.stringify(options));
+      const row = pending([file.name, ...companions.map((c) => c.name)]);
       let reply;
       try {
-        reply = await apiFetch("/v1/recordings", { method: "POST", body: data });
+        reply = await post("/v1/recordings", data, row.progress);
       } catch (err) {
-        failures.push(`${file.name}: the server could not be reached (${err.message})`);
+        row.item.remove();
+        failures.push(`${file.name}: ${err.message}`);
         continue;
       }
       if (reply.status === 201) {
-        const rec = await reply.json();
+        const rec = JSON.parse(reply.text);
         recordings.push(rec);
-        list.append(describe(rec));
+        row.item.replaceWith(describe(rec));
       } else {
-        failures.push(await detail(reply));
+        row.item.remove();
+        failures.push(detailOf(reply.status, reply.text));
       }
     }
     show(uploadError, failures.join("\n"));
@@ -132,7 +226,7 @@
       const job = await reply.json();
       window.location.assign(`/jobs/${job.id}`);
     } else {
-      show(submitError, await detail(reply));
+      show(submitError, detailOf(reply.status, await reply.text()));
       submit.disabled = false;
     }
   });

@@ -43,6 +43,8 @@ def test_static_files_are_served_and_local(client: TestClient) -> None:
         ("job.js", "javascript"),
         ("results.js", "javascript"),
         ("key.js", "javascript"),
+        ("history.js", "javascript"),
+        ("recording.js", "javascript"),
     ):
         reply = client.get(f"/static/{name}")
         assert reply.status_code == 200 and kind in reply.headers["content-type"]
@@ -135,3 +137,195 @@ def test_upload_page_shows_training_data_and_scores(
     page = client.get("/").text
     assert "<dd>SEED (leave-one-clip-out)</dd>" in page
     assert "<dd>accuracy 0.851 on SEED (subject-wise)</dd>" in page
+
+
+def test_results_page_states_trust_beside_each_prediction(client: TestClient, job: str) -> None:
+    from core.reliability import headline
+    from core.schemas import Reliability
+
+    page = client.get(f"/jobs/{job}/results").text
+    result = client.get(f"/v1/jobs/{job}/result").json()
+    models = result["recordings"][0]["models"]
+    for name in ("maet", "strnn"):
+        rel = Reliability.model_validate(models[name]["reliability"])
+        row = html.unescape(re.search(rf'<tr data-model="{name}">(.*?)</tr>', page, re.S)[1])
+        assert f'<span class="trust {rel.badge}">{headline(rel)}</span>' in row
+        assert rel.note in row
+    maet = {w["start_s"]: w["label"] for w in models["maet"]["windows"]}
+    strnn = {w["start_s"]: w["label"] for w in models["strnn"]["windows"]}
+    same = sum(maet[start] == label for start, label in strnn.items())
+    text = " ".join(re.search(r'<p class="agreement[^>]*>(.*?)</p>', page, re.S).group(1).split())
+    assert (
+        f"maet, strnn name the same label in <strong>{100 * same / 42:.0f} %</strong> of the 42 "
+        in text
+    )
+    dominant = {name: models[name]["summary"]["dominant_label"] for name in models}
+    flagged = 'class="agreement disagree"' in page
+    assert flagged == (dominant["maet"] != dominant["strnn"] or same / 42 < 0.5)
+    assert ("The models disagree" in text) == flagged
+
+
+def test_agreement_flags_models_that_disagree() -> None:
+    from core.reliability import agreement
+    from core.schemas import ModelResult
+    from tests.results import model_result
+
+    def labelled(model: str, labels: str) -> ModelResult:
+        result = ModelResult.model_validate(model_result(model, len(labels)))
+        for window, label in zip(result.windows, labels, strict=True):
+            window.label = {"n": "negative", "o": "neutral", "p": "positive"}[label]
+        result.summary.dominant_label = "positive" if labels.count("p") > 2 else "neutral"
+        return result
+
+    rtcan = ModelResult.model_validate(model_result("rtcan1d", 5))
+    [group] = agreement([labelled("maet", "ppppo"), labelled("strnn", "pppon"), rtcan])
+    assert (group.models, group.n_windows, group.share) == (["maet", "strnn"], 5, 0.6)
+    assert not group.disagree
+    [group] = agreement([labelled("maet", "ppppo"), labelled("strnn", "ppnon")])
+    assert group.share == 0.4 and group.disagree
+    [group] = agreement([labelled("maet", "ppppp"), labelled("strnn", "ppp")])
+    assert group.n_windows == 3 and group.share == 1.0 and not group.disagree
+    assert agreement([rtcan]) == []
+
+
+def test_api_docs_work_offline(client: TestClient) -> None:
+    for path, script in (("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert "cdn" not in page.text and "https://" not in page.text
+        assert f'src="/static/docs/{script}"' in page.text
+        asset = client.get(f"/static/docs/{script}")
+        assert asset.status_code == 200 and len(asset.content) > 500_000
+    assert client.get("/static/docs/swagger-ui.css").status_code == 200
+
+
+def test_job_page_offers_cancel_while_active_and_delete_when_finished(
+    client: TestClient, seed_edf: Path
+) -> None:
+    from core.config import get_settings
+    from core.store import session_factory, update_job
+
+    recording = _upload(client, seed_edf)
+    job = store_succeeded_job(recording, "a.edf", {"maet": 5}, state="queued")
+    page = client.get(f"/jobs/{job}").text
+    assert '<button id="cancel" type="button" class="button" >' in page
+    assert '<button id="delete" type="button" class="button danger" hidden>' in page
+    assert f'/recordings/{recording}"><code>{recording[:8]}</code></a>' in page
+    with session_factory(get_settings().store_url)() as session:
+        update_job(session, job, state="succeeded")
+    page = client.get(f"/jobs/{job}").text
+    assert '<button id="cancel" type="button" class="button" hidden>' in page
+    assert '<button id="delete" type="button" class="button danger" >' in page
+    script = client.get("/static/job.js").text
+    assert "window.confirm(`Delete job" in script
+    assert "[hidden] { display: none !important; }" in client.get("/static/style.css").text
+
+
+def test_history_lists_jobs_and_filters_by_state(client: TestClient, seed_edf: Path) -> None:
+    recording = _upload(client, seed_edf)
+    done = store_succeeded_job(recording, "a.edf", {"maet": 5})
+    running = store_succeeded_job(recording, "a.edf", {"strnn": 5}, state="running")
+    page = client.get("/jobs").text
+    rows = re.findall(r'<tr data-job-id="(\w+)" data-state="(\w+)">(.*?)</tr>', page, re.S)
+    assert [(job, state) for job, state, _ in rows] == [
+        (running, "running"),
+        (done, "succeeded"),
+    ]
+    assert 'class="button cancel"' in rows[0][2] and "delete" not in rows[0][2]
+    assert 'class="button danger delete"' in rows[1][2] and "cancel" not in rows[1][2]
+    assert f'/jobs/{done}/results">Results</a>' in rows[1][2]
+    only = client.get("/jobs", params={"state": "succeeded"}).text
+    assert done in only and running not in only
+    assert '<option value="succeeded" selected>' in only
+    empty = client.get("/jobs", params={"state": "failed"}).text
+    assert "No failed jobs yet." in empty
+    reply = client.get("/jobs", params={"state": "lost"})
+    assert reply.status_code == 400 and "<h1>Invalid address</h1>" in reply.text
+    assert "query parameter &#39;state&#39;: should be &#39;queued&#39;" in reply.text
+    assert client.get("/v1/jobs", params={"limit": 0}).status_code == 422
+
+
+def test_missing_pages_answer_with_a_page(client: TestClient) -> None:
+    for path, detail in (
+        ("/jobs/0000", "no job with id 0000"),
+        ("/jobs/0000/results", "no job with id 0000"),
+        ("/recordings/0000", "no recording with id 0000"),
+    ):
+        reply = client.get(path)
+        assert reply.status_code == 404 and reply.headers["content-type"].startswith("text/html")
+        assert f'<p class="error" role="alert" data-status="404">{detail}</p>' in reply.text
+    api = client.get("/v1/jobs/0000")
+    assert api.status_code == 404 and api.json() == {"detail": "no job with id 0000"}
+    browsed = client.get("/nowhere", headers={"accept": "text/html"})
+    assert browsed.status_code == 404 and "<h1>Not found</h1>" in browsed.text
+    assert client.get("/nowhere").json() == {"detail": "Not Found"}
+
+
+def test_recording_page_shows_header_quality_and_models(
+    client: TestClient, tmp_path: Path
+) -> None:
+    import mne
+    import numpy as np
+
+    from tests.conftest import write_seed_edf
+
+    path = write_seed_edf(tmp_path / "s.edf", duration_s=20.0)
+    raw = mne.io.read_raw_edf(path, preload=True, verbose="error")
+    raw._data[1] = 0.0  # FPZ flat
+    raw._data[2] *= 12  # FP2 noisy
+    faulty = tmp_path / "faulty.edf"
+    mne.export.export_raw(faulty, raw, fmt="edf", verbose="error")
+    recording = _upload(client, faulty, "faulty.edf")
+    page = client.get(f"/recordings/{recording}").text
+    assert (
+        "<dt>Channels</dt><dd>62</dd>" in page
+        and "<dt>Sampling rate</dt><dd>200.0 Hz</dd>" in page
+    )
+    quality = dict(
+        re.findall(
+            r'<tr data-channel="(\w+)">.*?<span class="quality [\w-]+">([\w ]+)</span>', page
+        )
+    )
+    names = raw.ch_names
+    assert len(quality) == 62
+    assert quality[names[1]] == "flat" and quality[names[2]] == "noisy"
+    assert {quality[name] for name in names[3:]} == {"ok"} and quality[names[0]] == "ok"
+    feeds = dict(re.findall(r'<li data-model="(\w+)" class="(yes|no)">', page))
+    assert feeds["maet"] == "yes" and feeds["rtcan1d"] == "no"
+    assert f'<img src="http://testserver/recordings/{recording}/preview.png"' in page
+
+    def red_pixels(recording_id: str) -> int:
+        import io
+
+        from PIL import Image
+
+        reply = client.get(f"/recordings/{recording_id}/preview.png")
+        assert reply.status_code == 200 and reply.headers["content-type"] == "image/png"
+        image = np.asarray(Image.open(io.BytesIO(reply.content)).convert("RGB")).astype(int)
+        assert image.shape[0] > 62 * 14  # a row per channel
+        red = (image[..., 0] > 180) & (image[..., 1] < 90) & (image[..., 2] < 90)
+        return int(red.sum())
+
+    assert red_pixels(recording) > 100
+    assert red_pixels(_upload(client, path, "clean.edf")) == 0
+    assert client.get("/recordings/0000/preview.png").status_code == 404
+
+
+def test_pages_that_need_a_key_say_so_in_a_page(
+    settings_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from api.auth import hash_key
+    from api.main import create_app
+    from core.config import get_settings
+
+    monkeypatch.setenv("AFFECTSERVE_API_KEYS", json.dumps([hash_key("k")]))
+    get_settings.cache_clear()
+    with TestClient(create_app()) as keyed:
+        reply = keyed.get("/jobs")
+        assert reply.status_code == 401 and "<h1>An API key is needed</h1>" in reply.text
+        assert "this server needs an API key" in reply.text
+        assert keyed.get("/v1/jobs").json()["detail"].startswith("this server needs an API key")
+        keyed.cookies.set("affectserve_key", "k")
+        assert keyed.get("/jobs").status_code == 200

@@ -100,12 +100,17 @@ def test_result_csv_has_one_row_per_window(client: TestClient, job: str) -> None
     reply = client.get(f"/v1/jobs/{job}/result.csv")
     assert reply.status_code == 200
     assert reply.headers["content-type"].startswith("text/csv")
-    lines = reply.text.splitlines()
+    comments, lines = reply.text.split("\nrecording_id,", 1)
+    lines = ("recording_id," + lines).splitlines()
     assert lines[0] == (
         "recording_id,filename,model,start_s,end_s,label,p_negative,p_neutral,p_positive"
     )
     assert len(lines) == 1 + 120
     result = client.get(f"/v1/jobs/{job}/result").json()
+    for line, name in zip(comments.splitlines(), ("maet", "strnn"), strict=True):
+        reliability = result["recordings"][0]["models"][name]["reliability"]
+        assert line.startswith(f"# s01.edf, {name}: {reliability['badge']}: ")
+        assert reliability["note"] in line
     first = result["recordings"][0]["models"]["maet"]["windows"][0]
     cells = lines[1].split(",")
     assert cells[2:6] == ["maet", "0.0", "1.0", first["label"]]
