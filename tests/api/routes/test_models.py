@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from fastapi.testclient import TestClient
 
-from core.cards import card_names, montage_channels
+from core.cards import WEIGHTS_DIR, card_names, load_card, montage_channels
 
 
 def test_models_list_cards(client: TestClient) -> None:
@@ -15,7 +18,6 @@ def test_models_list_cards(client: TestClient) -> None:
     maet = cards["maet"]
     assert maet["modalities"][0] == "eeg"
     assert maet["labels"] == ["negative", "neutral", "positive"]
-    assert maet["weights_status"] in ("ready", "needs-weights")
     eeg = maet["inputs"][0]
     assert eeg["sfreq"] == 200 and eeg["window_s"] == 1.0 and eeg["shape"] == [310]
     assert eeg["montage"] == "seed62" and len(montage_channels(eeg["montage"])) == 62
@@ -26,3 +28,28 @@ def test_unknown_model_is_404(client: TestClient) -> None:
     reply = client.get("/v1/models/nope")
     assert reply.status_code == 404
     assert "unknown model 'nope'" in reply.json()["detail"]
+
+
+def _statuses(client: TestClient) -> dict[str, str]:
+    return {card["name"]: card["weights_status"] for card in client.get("/v1/models").json()}
+
+
+def test_weights_status_is_ready_only_for_weights_matching_the_card(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped = {name for name in card_names() if load_card(name).weights}
+    assert {"maet", "strnn", "emotionclip"} <= shipped
+    assert _statuses(client) == {
+        name: "ready" if name in shipped else "needs-weights" for name in card_names()
+    }
+    folder = tmp_path / "weights"
+    folder.mkdir()
+    monkeypatch.setattr("core.cards.WEIGHTS_DIR", folder)
+    assert set(_statuses(client).values()) == {"needs-weights"}  # no file
+    data = bytearray((WEIGHTS_DIR / "maet.pt").read_bytes())
+    (folder / "strnn.pt").write_bytes((WEIGHTS_DIR / "strnn.pt").read_bytes())
+    data[0] ^= 0xFF
+    (folder / "maet.pt").write_bytes(bytes(data))
+    statuses = _statuses(client)
+    assert statuses["strnn"] == "ready"  # an intact copy
+    assert statuses["maet"] == "needs-weights"  # one byte changed: the checksum differs
