@@ -175,8 +175,20 @@ def predict_windows(
 
 
 def summarise(card: ModelCard, inputs: ModelInputs, probs: NDArray[np.floating]) -> dict[str, Any]:
-    """Per-window predictions and the per-recording summary of one model."""
+    """Per-window predictions and the per-recording summary of one model.
+
+    Raises
+    ------
+    ModelServerError
+        When ``probs`` is not one row per window and one column per label.
+    """
     labels = card.labels
+    if probs.shape != (len(inputs.window_starts), len(labels)):
+        raise ModelServerError(
+            f"the {card.name} model answered probabilities of shape {probs.shape} for "
+            f"{len(inputs.window_starts)} windows of {len(labels)} classes; check that the "
+            "model server runs the model this card describes"
+        )
     predicted = probs.argmax(axis=1)
     windows = [
         {

@@ -26,7 +26,9 @@ from worker.pipeline import run_job
 SFREQ = 200.0
 #: One dominant rhythm per second, Hz: every window has its own band profile.
 RHYTHMS_HZ = (3.0, 6.0, 10.0, 20.0, 40.0, 5.0, 12.0, 30.0, 8.0, 16.0, 45.0, 2.0, 25.0, 9.0)
-MODELS = ("maet", "strnn")
+#: The models run, and how many 1-s windows each of their samples spans.
+SPAN_S = {"maet": 1, "strnn": 9}
+MODELS = tuple(SPAN_S)
 #: float32 reading and batching move probabilities by about 1e-6 (measured).
 ATOL = 5e-6
 
@@ -102,8 +104,7 @@ def test_job_probabilities_equal_the_model_on_each_window(job_result, model: str
     stored = result["recordings"][0]["models"][model]
     labels = load_card(model).labels
     starts, expected = window_by_window(path, model)
-    n_stacked = load_card(model).input("eeg").shape[0] if model == "strnn" else 1
-    assert len(expected) == len(RHYTHMS_HZ) - n_stacked + 1
+    assert len(expected) == len(RHYTHMS_HZ) - SPAN_S[model] + 1
     # every two windows differ by more than the tolerance: any reordering would show
     distance = np.abs(expected[:, np.newaxis] - expected[np.newaxis]).max(axis=-1)
     assert distance[~np.eye(len(expected), dtype=bool)].min() > 4 * ATOL
@@ -111,6 +112,8 @@ def test_job_probabilities_equal_the_model_on_each_window(job_result, model: str
     got = np.array([[w["probabilities"][label] for label in labels] for w in stored["windows"]])
     np.testing.assert_allclose(got, expected, atol=ATOL)
     assert [w["start_s"] for w in stored["windows"]] == list(starts)
+    assert stored["window_s"] == SPAN_S[model]
+    assert [w["end_s"] for w in stored["windows"]] == list(starts + SPAN_S[model])
     assert [w["label"] for w in stored["windows"]] == [labels[k] for k in expected.argmax(1)]
     summary = stored["summary"]
     assert summary["n_windows"] == len(expected)
