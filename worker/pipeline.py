@@ -219,7 +219,18 @@ def model_result(
         Its class probabilities, one row per window of ``inputs``.
     client : ModelClient
         The backend that ran it (named in the provenance).
+
+    Raises
+    ------
+    ModelServerError
+        When ``probs`` is not one row per window and one column per label.
     """
+    if probs.shape != (len(inputs.window_starts), len(card.labels)):
+        raise ModelServerError(
+            f"the {card.name} model answered probabilities of shape {probs.shape} for "
+            f"{len(inputs.window_starts)} windows of {len(card.labels)} classes; check that "
+            "the model server runs the model this card describes"
+        )
     return ModelResult(
         model=card.name,
         labels=card.labels,

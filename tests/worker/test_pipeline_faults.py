@@ -41,6 +41,19 @@ class UniformClient:
         raise NotImplementedError
 
 
+class MisshapenClient(UniformClient):
+    """A model server whose answer has ``rows`` rows and ``columns`` columns too many."""
+
+    def __init__(self, rows: int, columns: int) -> None:
+        super().__init__()
+        self.rows, self.columns = rows, columns
+
+    def predict(self, model: str, inputs: dict[str, NDArray[np.floating]]) -> NDArray[np.float32]:
+        probs = super().predict(model, inputs)
+        shape = (len(probs) + self.rows, probs.shape[1] + self.columns)
+        return np.full(shape, 1.0 / shape[1], dtype=np.float32)
+
+
 @pytest.fixture
 def setup(tmp_path: Path) -> tuple[Settings, sessionmaker[Session], str]:
     """Settings on a fresh data dir, and a queued MAET job on a 20-s recording."""
@@ -127,3 +140,20 @@ def test_unexpected_error_fails_the_job_with_its_reason(setup: tuple) -> None:
     job = _job(sessions, job_id)
     assert job.state == "failed"
     assert job.error == "internal error (RuntimeError: boom); see the worker log"
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns", "shape"),
+    [(-1, 0, "(19, 3)"), (1, 0, "(21, 3)"), (0, 1, "(20, 4)"), (0, -1, "(20, 2)")],
+)
+def test_a_misshapen_model_answer_fails_the_job_and_says_so(
+    setup: tuple, rows: int, columns: int, shape: str
+) -> None:
+    settings, sessions, job_id = setup
+    run_job(job_id, sessions, MisshapenClient(rows, columns), settings, "w")
+    job = _job(sessions, job_id)
+    assert job.state == "failed" and job.result_path is None
+    assert job.error == (
+        f"the maet model answered probabilities of shape {shape} for 20 windows of 3 "
+        "classes; check that the model server runs the model this card describes"
+    )

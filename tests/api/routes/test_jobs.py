@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 
@@ -21,18 +22,38 @@ def test_unknown_model_is_422(client: TestClient, seed_edf: Path) -> None:
     assert "maet" in detail
 
 
+def shipped_weights(tmp_path: Path, damaged: bool) -> Path:
+    """A weights folder with MAET's file absent, or present with one byte changed."""
+    from core.cards import WEIGHTS_DIR
+
+    folder = tmp_path / "weights"
+    folder.mkdir()
+    if damaged:
+        data = bytearray((WEIGHTS_DIR / "maet.pt").read_bytes())
+        data[-1] ^= 0xFF
+        (folder / "maet.pt").write_bytes(bytes(data))
+    return folder
+
+
+@pytest.mark.parametrize("damaged", [False, True], ids=["absent", "checksum-mismatch"])
 def test_untrained_model_is_refused_with_training_command(
-    client: TestClient, seed_edf: Path
+    client: TestClient,
+    seed_edf: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    damaged: bool,
 ) -> None:
     from core.cards import load_card
 
-    card = load_card("maet")
-    if card.weights_status == "ready":
-        return
+    monkeypatch.setattr("core.cards.WEIGHTS_DIR", shipped_weights(tmp_path, damaged))
     recording = _upload(client, seed_edf)
     reply = client.post("/v1/jobs", json={"recording_ids": [recording], "models": ["maet"]})
     assert reply.status_code == 422
-    assert card.training.command in reply.json()["detail"]
+    assert reply.json()["detail"] == (
+        "model maet has no trained weights (needs-weights); train it with: "
+        + load_card("maet").training.command
+    )
+    assert client.get("/v1/jobs").json()["jobs"] == []
 
 
 def test_unknown_recording_in_job_is_422(client: TestClient) -> None:

@@ -27,7 +27,10 @@ def test_statistics_round_trip_and_standardise(tmp_path):
 def test_constant_features_and_mismatches():
     norm = fit_normalization(np.ones((10, 3)))
     np.testing.assert_array_equal(apply_normalization(np.ones((2, 3)), norm), 0.0)
-    with pytest.raises(ValueError, match="do not fit"):
+    # a feature constant in training is only shifted (its zero deviation counts as 1)
+    np.testing.assert_array_equal(apply_normalization(np.full((1, 3), 4.0), norm), 3.0)
+    message = r"statistics of shape \(1, 3\) do not fit features of shape \(2, 4\)"
+    with pytest.raises(ValueError, match=message):
         apply_normalization(np.ones((2, 4)), norm)
 
 
@@ -43,3 +46,12 @@ def test_baseline_mean_is_subtracted_sample_by_sample():
     np.testing.assert_array_equal(out, stimulus - 2.0)
     with pytest.raises(ValueError):
         remove_baseline(baseline, 3)
+
+
+def test_statistics_of_float32_features_are_float64():
+    # float32 DE features of a large offset: the statistics saved beside the weights keep
+    # float64 precision, whatever the features' dtype
+    features = (1000.0 + np.array([[0.0], [1e-4], [2e-4]])).astype(np.float32)
+    norm = fit_normalization(features)
+    assert norm.mean.dtype == norm.scale.dtype == np.float64
+    np.testing.assert_allclose(norm.mean, features.astype(np.float64).mean(), rtol=1e-15)
