@@ -109,12 +109,22 @@ class TorchServeClient:
 
 
 class InProcessClient:
-    """Models run inside this process with the handler's own code."""
+    """Models run inside this process with the handler's own code.
+
+    Parameters
+    ----------
+    device : str
+        Torch device of the models.
+    threads : int
+        Torch CPU threads of this process, set when the first model loads (so that a
+        process that only asks for `health` never imports torch).
+    """
 
     name = "inprocess"
 
-    def __init__(self, device: str = "cpu") -> None:
+    def __init__(self, device: str = "cpu", threads: int = 1) -> None:
         self.device = device
+        self.threads = threads
         self.loaded: dict[str, LoadedModel] = {}
 
     def _model(self, model: str) -> LoadedModel:
@@ -123,7 +133,7 @@ class InProcessClient:
 
             card = load_card(model)
             weights = card.weights_path if card.weights_status == "ready" else None
-            self.loaded[model] = LoadedModel(card, weights, self.device)
+            self.loaded[model] = LoadedModel(card, weights, self.device, self.threads)
         return self.loaded[model]
 
     def predict(self, model: str, inputs: dict[str, NDArray[np.floating]]) -> NDArray[np.float32]:
@@ -144,4 +154,4 @@ def make_client(settings: Settings) -> ModelClient:
             retries=settings.model_retries,
             backoff_s=settings.model_backoff_s,
         )
-    return InProcessClient()
+    return InProcessClient(threads=settings.torch_threads)
