@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from model_store.models.grid import grid_positions, to_grid
+from model_store.models.slices import per_slice
 
 # grid flips that turn each corner into the top-left one: (flip rows, flip columns)
 CORNERS = {
@@ -206,9 +207,12 @@ class STRNN(nn.Module):
             nn.init.zeros_(head.bias)
 
     def forward(self, eeg: torch.Tensor) -> torch.Tensor:
-        """Class logits ``(B, n_classes)`` from DE slices ``eeg`` ``(B, T, 62, 5)``."""
-        batch, n_slices = eeg.shape[:2]
-        m = self.spatial(eeg.flatten(0, 1)).view(batch, n_slices, -1)
+        """Class logits ``(B, n_classes)`` from DE slices ``eeg`` ``(B, T, 62, 5)``.
+
+        In eval mode the spatial RNN runs once per slice of overlapping stacks
+        (:func:`~model_store.models.slices.per_slice`).
+        """
+        m = per_slice(self.spatial, eeg, share=not self.training)
         forward_q = self.temporal[0](m)
         backward_q = self.temporal[1](m.flip(1))
         if len(self.heads) == 2:
