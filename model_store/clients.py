@@ -127,7 +127,8 @@ class InProcessClient:
         self.threads = threads
         self.loaded: dict[str, LoadedModel] = {}
 
-    def _model(self, model: str) -> LoadedModel:
+    def load(self, model: str) -> LoadedModel:
+        """The loaded model ``model`` (built and loaded on first use)."""
         if model not in self.loaded:
             from model_store.serving import LoadedModel
 
@@ -138,7 +139,7 @@ class InProcessClient:
 
     def predict(self, model: str, inputs: dict[str, NDArray[np.floating]]) -> NDArray[np.float32]:
         """Run the model on a batch of windows."""
-        return self._model(model).predict(inputs)
+        return self.load(model).predict(inputs)
 
     def health(self) -> ServerHealth:
         """Always up: the models load in the worker on first use."""
