@@ -55,11 +55,11 @@ NEW_SFREQ = 200.0
 BANDS = band_edges("seed")
 
 
-def write_recording(path: Path) -> Path:
-    """Write the synthetic 62-channel, 1 kHz, 4-minute EDF to ``path``."""
+def write_recording(path: Path, duration_s: float = DURATION_S) -> Path:
+    """Write the synthetic 62-channel, 1 kHz EDF (4 minutes unless ``duration_s``) to ``path``."""
     channels = montage_channels("seed62")
     rng = np.random.default_rng(0)
-    times = np.arange(int(SFREQ * DURATION_S)) / SFREQ
+    times = np.arange(int(SFREQ * duration_s)) / SFREQ
     data = rng.normal(0.0, 20e-6, (len(channels), times.size))
     data += 10e-6 * np.sin(2 * np.pi * 10.0 * times) + 5e-6 * np.sin(2 * np.pi * 50.0 * times)
     data += rng.uniform(-200e-6, 200e-6, (len(channels), 1))
