@@ -239,6 +239,8 @@ def torchserve_command(settings: Settings, models: list[str], model_store: Path)
 def torchserve_env(settings: Settings, env: dict[str, str]) -> dict[str, str]:
     """TorchServe's own folders for temp files, logs and metrics under the data dir.
 
+    The model workers get ``torch_threads`` CPU threads each (the handler reads
+    ``AFFECTSERVE_TORCH_THREADS``; ``OMP_NUM_THREADS`` covers the libraries below torch).
     The project root goes first on ``PYTHONPATH``, so that the model workers import
     ``model_store`` from this checkout even when it is not installed.
     """
@@ -252,7 +254,8 @@ def torchserve_env(settings: Settings, env: dict[str, str]) -> dict[str, str]:
         "TEMP": str(folder / "tmp"),
         "LOG_LOCATION": str(folder / "logs"),
         "METRICS_LOCATION": str(folder / "logs"),
-        "OMP_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": str(settings.torch_threads),
+        "AFFECTSERVE_TORCH_THREADS": str(settings.torch_threads),
     }
 
 

@@ -1,6 +1,7 @@
 """EEG feature speed: our DE chain vs TorchEEG and an MNE per-band filter pipeline.
 
-Run from the repository root: ``OMP_NUM_THREADS=1 python -m bench.features``.
+Run from the repository root: ``OMP_NUM_THREADS=1 nice python -m bench.features
+[--repeats 5]``.
 
 Builds a 62-channel, 1 kHz, 4-minute EDF (synthetic: noise, a 10 Hz rhythm, 50 Hz
 mains and DC offsets), then times
@@ -14,13 +15,14 @@ mains and DC offsets), then times
 3. MNE per band: ``mne.filter.filter_data`` of the 200-Hz signal for each band,
    variance of each 1-s window, DE.
 
-Our chain runs three times and the fastest run counts (memory: the first run, whose
-time is printed too); wall and CPU seconds are both printed (on a shared machine CPU
-time is the fairer figure).
-The speed-ups compare the feature stage (windows -> DE of ours) with 2 and 3, which
-start from the same windows / signal. ``realtime_factor`` is the recording's duration
-over the wall time of our whole chain (read included). ``peak_rss_mb`` is the peak
-resident memory our chain added above the process's resident memory before reading
+Every side gets one untimed warm-up run, then the same number of timed runs
+(``--repeats``); the minimum and the median of each are printed, wall and CPU seconds
+(on a shared machine CPU time is the fairer figure), with the machine's 1-minute load
+average at the end of each side's runs. The speed-ups compare the feature stage
+(windows -> DE of ours) with 2 and 3, which start from the same windows / signal, median
+against median. ``realtime_factor`` is the recording's duration over the median wall
+time of our whole chain (read included). ``peak_rss_mb`` is the peak resident memory our
+chain added, in its warm-up run, above the process's resident memory before reading
 (MB), to compare with the recording's float32 size printed beside it.
 
 TorchEEG is optional and never a runtime dependency. Its releases pin
@@ -32,8 +34,11 @@ not an extra: for a comparison install it beside the environment with
 
 from __future__ import annotations
 
+import argparse
+import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import mne
@@ -50,11 +55,11 @@ NEW_SFREQ = 200.0
 BANDS = band_edges("seed")
 
 
-def write_recording(path: Path) -> Path:
-    """Write the synthetic 62-channel, 1 kHz, 4-minute EDF to ``path``."""
+def write_recording(path: Path, duration_s: float = DURATION_S) -> Path:
+    """Write the synthetic 62-channel, 1 kHz EDF (4 minutes unless ``duration_s``) to ``path``."""
     channels = montage_channels("seed62")
     rng = np.random.default_rng(0)
-    times = np.arange(int(SFREQ * DURATION_S)) / SFREQ
+    times = np.arange(int(SFREQ * duration_s)) / SFREQ
     data = rng.normal(0.0, 20e-6, (len(channels), times.size))
     data += 10e-6 * np.sin(2 * np.pi * 10.0 * times) + 5e-6 * np.sin(2 * np.pi * 50.0 * times)
     data += rng.uniform(-200e-6, 200e-6, (len(channels), 1))
@@ -97,7 +102,11 @@ SPEC = InputSpec(
 )
 
 
-def ours(path: Path) -> tuple[dict[str, tuple[float, float]], Stream, np.ndarray]:
+#: seconds (wall, CPU) of one run of each stage
+Times = dict[str, tuple[float, float]]
+
+
+def ours(path: Path) -> tuple[Times, Stream, np.ndarray]:
     """Run and time the worker's chain; return (wall, CPU) seconds per stage, windows,
     and the 200-Hz signal."""
     clocks = [(time.perf_counter(), time.process_time())]
@@ -120,8 +129,8 @@ def ours(path: Path) -> tuple[dict[str, tuple[float, float]], Stream, np.ndarray
     return times, windowed, filtered.data
 
 
-def torcheeg_de(windowed: Stream) -> float | None:
-    """Seconds TorchEEG's BandDifferentialEntropy takes for all windows, None if absent."""
+def torcheeg_de(windowed: Stream) -> Callable[[], None] | None:
+    """TorchEEG's BandDifferentialEntropy over all windows, None if it is not installed."""
     try:
         from torcheeg.transforms import BandDifferentialEntropy
     except ImportError:
@@ -129,62 +138,102 @@ def torcheeg_de(windowed: Stream) -> float | None:
     transform = BandDifferentialEntropy(
         sampling_rate=int(NEW_SFREQ), band_dict={k: list(v) for k, v in BANDS.items()}
     )
-    start = time.perf_counter()
-    for window in windowed.data:
-        transform(eeg=window)
-    return time.perf_counter() - start
+
+    def run() -> None:
+        for window in windowed.data:
+            transform(eeg=window)
+
+    return run
 
 
-def mne_per_band_de(signal: np.ndarray) -> float:
-    """Seconds for MNE band filtering, per-window variance and DE in every band."""
+def mne_per_band_de(signal: np.ndarray) -> np.ndarray:
+    """MNE band filtering, per-window variance and DE in every band: ``(windows, ch, bands)``."""
     signal = signal.astype(np.float64)  # MNE filters float64 only
-    start = time.perf_counter()
     n_windows = signal.shape[-1] // int(NEW_SFREQ)
     out = np.empty((n_windows, signal.shape[0], len(BANDS)))
     for k, (lo, hi) in enumerate(BANDS.values()):
         band = mne.filter.filter_data(signal, NEW_SFREQ, lo, hi, verbose="error")
         parts = band[:, : n_windows * int(NEW_SFREQ)].reshape(signal.shape[0], n_windows, -1)
         out[..., k] = 0.5 * np.log(2 * np.pi * np.e * parts.var(axis=-1)).T
-    return time.perf_counter() - start
+    return out
+
+
+def timed(run: Callable[[], object]) -> Times:
+    """Wall and CPU seconds of one call of ``run``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    run()
+    return {"total": (time.perf_counter() - wall, time.process_time() - cpu)}
+
+
+def repeat(
+    run: Callable[[], Times], repeats: int, warm_up: bool = True
+) -> tuple[dict[str, np.ndarray], float]:
+    """One untimed warm-up call of ``run`` (unless done already), then ``repeats`` timed ones.
+
+    Returns
+    -------
+    runs : dict
+        Per stage, ``(repeats, 2)`` wall and CPU seconds.
+    load : float
+        The machine's 1-minute load average after the runs.
+    """
+    if warm_up:
+        run()
+    times = [run() for _ in range(repeats)]
+    return {k: np.array([t[k] for t in times]) for k in times[0]}, os.getloadavg()[0]
+
+
+def summary(name: str, runs: dict[str, np.ndarray], load: float) -> str:
+    """One line per stage: min and median wall / CPU seconds, and the load."""
+    lines = []
+    for stage, values in runs.items():
+        low, mid = values.min(axis=0), np.median(values, axis=0)
+        lines.append(
+            f"{name + ' ' + stage:<28} min {low[0]:7.3f} / {low[1]:7.3f} s  "
+            f"median {mid[0]:7.3f} / {mid[1]:7.3f} s  load {load:.2f}"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
     """Build the recording, run the three pipelines and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs of every side")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = write_recording(Path(tmp) / "bench.edf")
         base_rss = _status_mb("VmRSS")
         _reset_peak_rss()
-        chain, windowed, signal = ours(path)
+        first, windowed, signal = ours(path)  # the warm-up run, measured for memory
         chain_peak_mb = _status_mb("VmHWM") - base_rss
-        first_s = chain["total"][0]
-        for _ in range(2):
-            del windowed, signal
-            again, windowed, signal = ours(path)
-            chain = min(chain, again, key=lambda times: times["total"][0])
+        chain, load = repeat(lambda: ours(path)[0], args.repeats, warm_up=False)
+    print("wall / CPU seconds of each side; one warm-up run, then the timed ones")
+    print(summary("ours", chain, load))
+    print(f"ours, first run in this process (the warm-up): {first['total'][0]:.3f} s")
+    teeg_run = torcheeg_de(windowed)
+    teeg = repeat(lambda: timed(teeg_run), args.repeats) if teeg_run else None
+    print(summary("torcheeg BandDE, 240 windows", *teeg) if teeg else "torcheeg: n/a")
+    mne_runs, mne_load = repeat(lambda: timed(lambda: mne_per_band_de(signal)), args.repeats)
+    print(summary("mne per band", mne_runs, mne_load))
     recording_mb = 62 * SFREQ * DURATION_S * 4 / 1e6
-    teeg = torcheeg_de(windowed)
-    mne_s = mne_per_band_de(signal)
-    print(
-        "ours (wall / CPU): "
-        + ", ".join(f"{k} {w:.3f} / {c:.3f} s" for k, (w, c) in chain.items())
-    )
-    print(f"ours, first run in this process: {first_s:.3f} s")
-    print(
-        f"torcheeg BandDifferentialEntropy, 240 windows: {teeg:.3f} s"
-        if teeg
-        else "torcheeg: n/a (not installed)"
-    )
-    print(f"mne per-band filter + variance + DE: {mne_s:.3f} s")
     print(
         f"recording float32 {recording_mb:.1f} MB; chain peak {chain_peak_mb:.1f} MB "
         f"({chain_peak_mb / recording_mb:.2f}x); process RSS before the chain {base_rss:.1f} MB"
     )
-    speedup_teeg = f"{teeg / chain['windows+DE'][0]:.0f}" if teeg else "n/a"
+    medians = {
+        name: np.median(runs, axis=0)
+        for name, runs in (
+            ("ours", chain["windows+DE"]),
+            ("mne", mne_runs["total"]),
+            ("torcheeg", teeg[0]["total"] if teeg else np.full((1, 2), np.nan)),
+        )
+    }
+    ratio = {k: medians[k] / medians["ours"] for k in ("torcheeg", "mne")}
     print(
-        f"speedup_vs_torcheeg={speedup_teeg} "
-        f"speedup_vs_mne={mne_s / chain['windows+DE'][0]:.1f} "
-        f"realtime_factor={DURATION_S / chain['total'][0]:.0f} "
-        f"peak_rss_mb={chain_peak_mb:.1f}"
+        f"speedup_vs_torcheeg={ratio['torcheeg'][0]:.0f} (CPU {ratio['torcheeg'][1]:.0f}) "
+        f"speedup_vs_mne={ratio['mne'][0]:.1f} (CPU {ratio['mne'][1]:.1f}) "
+        f"realtime_factor={DURATION_S / np.median(chain['total'][:, 0]):.0f} "
+        f"peak_rss_mb={chain_peak_mb:.1f} (medians of wall times; load {os.getloadavg()[0]:.2f})"
     )
 
 

@@ -47,6 +47,15 @@ class Settings(BaseSettings):
     )
     model_timeout_s: float = Field(default=60.0, gt=0)
     batch_size: int = Field(default=64, ge=1, description="Windows per model request.")
+    torch_threads: int = Field(
+        default=1,
+        ge=1,
+        description=(
+            "Torch CPU threads of every process that runs models (an in-process worker, "
+            "each TorchServe model worker, training): 1 lets one worker per core run "
+            "without the workers fighting over the cores."
+        ),
+    )
     model_retries: int = Field(
         default=3, ge=0, description="Attempts after the first when TorchServe fails (5xx)."
     )

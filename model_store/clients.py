@@ -170,26 +170,37 @@ def _token_refused(reply: httpx.Response) -> bool:
 
 
 class InProcessClient:
-    """Models run inside this process with the handler's own code."""
+    """Models run inside this process with the handler's own code.
+
+    Parameters
+    ----------
+    device : str
+        Torch device of the models.
+    threads : int
+        Torch CPU threads of this process, set when the first model loads (so that a
+        process that only asks for `health` never imports torch).
+    """
 
     name = "inprocess"
 
-    def __init__(self, device: str = "cpu") -> None:
+    def __init__(self, device: str = "cpu", threads: int = 1) -> None:
         self.device = device
+        self.threads = threads
         self.loaded: dict[str, LoadedModel] = {}
 
-    def _model(self, model: str) -> LoadedModel:
+    def load(self, model: str) -> LoadedModel:
+        """The loaded model ``model`` (built and loaded on first use)."""
         if model not in self.loaded:
             from model_store.serving import LoadedModel
 
             card = load_card(model)
             weights = card.weights_path if card.weights_status == "ready" else None
-            self.loaded[model] = LoadedModel(card, weights, self.device)
+            self.loaded[model] = LoadedModel(card, weights, self.device, self.threads)
         return self.loaded[model]
 
     def predict(self, model: str, inputs: dict[str, NDArray[np.floating]]) -> NDArray[np.float32]:
         """Run the model on a batch of windows."""
-        return self._model(model).predict(inputs)
+        return self.load(model).predict(inputs)
 
     def health(self) -> ServerHealth:
         """Always up: the models load in the worker on first use."""
@@ -206,4 +217,4 @@ def make_client(settings: Settings) -> ModelClient:
             backoff_s=settings.model_backoff_s,
             keys_file=settings.torchserve_keys_path,
         )
-    return InProcessClient()
+    return InProcessClient(threads=settings.torch_threads)

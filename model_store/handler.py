@@ -13,6 +13,7 @@ from typing import Any
 from ts.torch_handler.base_handler import BaseHandler
 
 from core.cards import ModelCard
+from core.config import get_settings
 from model_store.bundle import decode_bundle
 from model_store.serving import LoadedModel
 
@@ -21,7 +22,7 @@ class AffectHandler(BaseHandler):
     """Decode the bundle, run the model, return probabilities with labels."""
 
     def initialize(self, context: Any) -> None:
-        """Build the model from the archive's card and weights."""
+        """Build the model from the archive's card and weights, on ``torch_threads``."""
         properties = context.system_properties
         model_dir = Path(properties["model_dir"])
         card = ModelCard.model_validate_json((model_dir / "card.json").read_text())
@@ -33,7 +34,12 @@ class AffectHandler(BaseHandler):
 
             if torch.cuda.is_available():
                 device = f"cuda:{gpu}"
-        self.loaded = LoadedModel(card, weights if weights.is_file() else None, device)
+        self.loaded = LoadedModel(
+            card,
+            weights if weights.is_file() else None,
+            device,
+            get_settings().torch_threads,
+        )
         self.initialized = True
 
     def handle(self, data: list[dict[str, Any]], context: Any) -> list[dict[str, Any]]:

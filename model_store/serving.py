@@ -27,9 +27,15 @@ class LoadedModel:
         A ``state_dict`` file; None builds the seeded, untrained initialisation.
     device : str
         Torch device, e.g. ``'cpu'`` or ``'cuda:0'``.
+    threads : int
+        Torch CPU threads of this process (``Settings.torch_threads``); torch's default,
+        one per core, makes two worker processes on two cores fight over them.
     """
 
-    def __init__(self, card: ModelCard, weights: Path | None, device: str = "cpu") -> None:
+    def __init__(
+        self, card: ModelCard, weights: Path | None, device: str = "cpu", threads: int = 1
+    ) -> None:
+        torch.set_num_threads(threads)
         self.card = card
         self.device = torch.device(device)
         torch.manual_seed(card.seed)

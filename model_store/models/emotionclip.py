@@ -26,6 +26,7 @@ from torch.nn import functional as F
 
 from core.cards import ModelCard
 from model_store.models.base import CardModel
+from model_store.models.slices import per_slice
 from signals.features.grid import grid_occupied, montage_grid, to_grid
 
 DEFAULT_TEMPLATES = ("an EEG recording of a person feeling {}",)
@@ -175,11 +176,18 @@ class EmotionCLIP(CardModel):
         """``1 / temperature``, clamped to ``max_logit_scale``."""
         return self.log_logit_scale.exp().clamp(max=self.max_logit_scale)
 
+    def slice_tokens(self, slices: torch.Tensor) -> torch.Tensor:
+        """Tokens ``(N, embed_dim)`` of DE slices ``(N, 62, bands)``."""
+        return self.stem(to_grid(slices, self.grid))  # grid (N, bands, rows, cols)
+
     def encode_eeg(self, eeg: torch.Tensor) -> torch.Tensor:
-        """Unit-length EEG embeddings ``(B, text_dim)`` from DE slices ``(B, T, 62, bands)``."""
+        """Unit-length EEG embeddings ``(B, text_dim)`` from DE slices ``(B, T, 62, bands)``.
+
+        In eval mode the stem runs once per slice of overlapping stacks
+        (:func:`~model_store.models.slices.per_slice`).
+        """
         batch, n_slices = eeg.shape[:2]
-        grid = to_grid(eeg.flatten(0, 1), self.grid)  # (N, bands, rows, cols)
-        tokens = self.stem(grid).view(batch, n_slices, -1)
+        tokens = per_slice(self.slice_tokens, eeg, share=not self.training)
         tokens = torch.cat([self.cls_token.expand(batch, -1, -1), tokens], dim=1)
         tokens = self.transformer(tokens + self.pos_embed[:, : n_slices + 1])
         return F.normalize(self.projection(self.head_norm(tokens[:, 0])), dim=1)

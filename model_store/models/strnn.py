@@ -25,6 +25,7 @@ from torch import nn
 
 from core.cards import ModelCard
 from model_store.models.base import CardModel
+from model_store.models.slices import per_slice
 from signals.features.grid import grid_cells, grid_occupied, montage_grid, to_grid
 
 # grid flips that turn each corner into the top-left one: (flip rows, flip columns)
@@ -86,30 +87,39 @@ class SpatialRNN(nn.Module):
         nn.init.zeros_(self.merge.bias)
 
     def _states(self, x: torch.Tensor) -> torch.Tensor:
-        """Hidden states ``(D, N, n_channels, hidden)`` of every direction and electrode."""
+        """Hidden states ``(D, N, n_channels, hidden)`` of every direction and electrode.
+
+        The grid cells lead the working layout ``(D, rows, cols, N, hidden)``, so that the
+        cells of one diagonal are whole contiguous blocks and their recurrent step is one
+        batched matrix product per direction.
+        """
         n = x.shape[0]
-        dense = to_grid(x, self.grid)  # (N, F, rows, cols)
-        grids = torch.stack([_flip(dense, *flip, row_dim=2) for flip in self.flips])
+        dense = to_grid(x, self.grid).permute(2, 3, 0, 1)  # (rows, cols, N, F)
+        grids = torch.stack([_flip(dense, *flip, row_dim=0) for flip in self.flips])
         masks = torch.stack([_flip(self.occupied, *flip, row_dim=0) for flip in self.flips])
-        drive = torch.einsum("dnfij,dhf->dnijh", grids, self.input_weight)
+        drive = torch.einsum("dijnf,dhf->dijnh", grids, self.input_weight)
         drive = drive + (self.input_bias + self.recurrent_bias + self.bias)[:, None, None, None]
+        n_dir, hidden = drive.shape[0], drive.shape[-1]
+        recurrent_weight = self.recurrent_weight.transpose(1, 2)
         # states padded with a zero row above and a zero column left of the grid
-        states = x.new_zeros(len(self.flips), n, self.n_rows + 1, self.n_cols + 1, drive.shape[-1])
+        states = x.new_zeros(n_dir, self.n_rows + 1, self.n_cols + 1, n, hidden)
         for diagonal in range(self.n_rows + self.n_cols - 1):
             i = torch.arange(
                 max(0, diagonal - self.n_cols + 1), min(diagonal, self.n_rows - 1) + 1
             )
             j = diagonal - i
             # neighbours left, upper-left and upper (in padded coordinates)
-            neighbours = states[:, :, i + 1, j] + states[:, :, i, j] + states[:, :, i, j + 1]
-            recurrent = torch.einsum("dnch,dkh->dnck", neighbours, self.recurrent_weight)
-            mask = masks[:, i, j][:, None, :, None]
-            states[:, :, i + 1, j + 1] = torch.relu(drive[:, :, i, j] + recurrent) * mask
-        states = states[:, :, 1:, 1:]
+            neighbours = states[:, i + 1, j] + states[:, i, j] + states[:, i, j + 1]
+            recurrent = torch.bmm(neighbours.view(n_dir, -1, hidden), recurrent_weight)
+            mask = masks[:, i, j][:, :, None, None]
+            states[:, i + 1, j + 1] = (
+                torch.relu(drive[:, i, j] + recurrent.view(neighbours.shape)) * mask
+            )
+        states = states[:, 1:, 1:]
         unflipped = torch.stack(
-            [_flip(s, *flip, row_dim=1) for s, flip in zip(states, self.flips, strict=True)]
+            [_flip(s, *flip, row_dim=0) for s, flip in zip(states, self.flips, strict=True)]
         )
-        return unflipped.flatten(2, 3)[:, :, self.positions]
+        return unflipped.flatten(1, 2)[:, self.positions].transpose(1, 2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Map slices ``(N, n_channels, in_features)`` to slice features ``(N, hidden)``."""
@@ -227,9 +237,12 @@ class STRNN(CardModel):
             nn.init.zeros_(head.bias)
 
     def forward(self, eeg: torch.Tensor) -> torch.Tensor:
-        """Class logits ``(B, n_classes)`` from DE slices ``eeg`` ``(B, T, 62, 5)``."""
-        batch, n_slices = eeg.shape[:2]
-        m = self.spatial(eeg.flatten(0, 1)).view(batch, n_slices, -1)
+        """Class logits ``(B, n_classes)`` from DE slices ``eeg`` ``(B, T, 62, 5)``.
+
+        In eval mode the spatial RNN runs once per slice of overlapping stacks
+        (:func:`~model_store.models.slices.per_slice`).
+        """
+        m = per_slice(self.spatial, eeg, share=not self.training)
         forward_q = self.temporal[0](m)
         backward_q = self.temporal[1](m.flip(1))
         if len(self.heads) == 2:

@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from core.cards import CARDS_DIR, WEIGHTS_DIR, Metric, ModelCard, Training, file_sha256
+from core.config import get_settings
 from model_store.training import objectives
 from model_store.training.crossval import Builder, LossFactory, Score, search
 from model_store.training.datasets import LOADERS, load_dataset
@@ -69,7 +70,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         "--sample-every", type=int, default=1, help="fit on every n-th sample of each trial"
     )
     parser.add_argument("--clip-norm", type=float, default=0.0, help="gradient norm clip")
-    parser.add_argument("--threads", type=int, help="torch CPU threads")
+    parser.add_argument(
+        "--threads", type=int, help="torch CPU threads (default: AFFECTSERVE_TORCH_THREADS, 1)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--card", type=Path, help="card JSON to read and update")
     parser.add_argument("--weights-dir", type=Path, default=WEIGHTS_DIR)
@@ -214,10 +217,9 @@ def run(
     loss_factory: LossFactory | None = None,
 ) -> ModelCard:
     """Run the ``train`` command; return the updated card."""
-    if args.threads:
-        import torch
+    import torch
 
-        torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads or get_settings().torch_threads)
     card_path = args.card or CARDS_DIR / f"{args.model}.json"
     card = ModelCard.model_validate_json(card_path.read_text())
     builder = builder or build_for_training

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import numpy as np
 import pytest
 
+from api.launcher import torchserve_env
 from core.cards import load_card
+from core.config import Settings
 from model_store.bundle import decode_bundle, encode_bundle
-from model_store.clients import InProcessClient, ModelServerError, TorchServeClient
+from model_store.clients import InProcessClient, ModelServerError, TorchServeClient, make_client
 
 
 def test_bundle_round_trip() -> None:
@@ -100,3 +104,49 @@ def test_torchserve_token_sent_and_read_again_after_a_restart(tmp_path: Path) ->
     client.http = httpx.Client(transport=httpx.MockTransport(handle))
     np.testing.assert_allclose(client.predict("maet", {"eeg": np.zeros((1, 310))}), [[0.5, 0.5]])
     assert seen == ["Bearer old", "Bearer new"]
+
+
+@pytest.fixture
+def restore_torch_threads() -> Iterator[None]:
+    """Put the process's torch thread count back after a test that changes it."""
+    import torch
+
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.mark.usefixtures("restore_torch_threads")
+def test_in_process_backend_runs_on_the_configured_threads() -> None:
+    import torch
+
+    torch.set_num_threads(2)
+    client = make_client(Settings(model_backend="inprocess", torch_threads=1))
+    assert torch.get_num_threads() == 2  # nothing loaded yet: health never touches torch
+    client.predict("maet", {"eeg": np.zeros((1, 310))})
+    assert torch.get_num_threads() == 1
+
+
+@pytest.mark.usefixtures("restore_torch_threads", "settings_env")
+def test_torchserve_handler_runs_on_the_configured_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+
+    from model_store.handler import AffectHandler
+
+    monkeypatch.setenv("AFFECTSERVE_TORCH_THREADS", "1")
+    torch.set_num_threads(2)
+    (tmp_path / "card.json").write_text(load_card("maet").model_dump_json())
+    context = SimpleNamespace(system_properties={"model_dir": str(tmp_path)})
+    handler = AffectHandler()
+    handler.initialize(context)
+    assert torch.get_num_threads() == 1
+    [reply] = handler.handle([{"body": encode_bundle({"eeg": np.zeros((2, 310))})}], context)
+    assert len(reply["probabilities"]) == 2
+
+
+def test_torchserve_workers_get_the_configured_threads(tmp_path: Path) -> None:
+    env = torchserve_env(Settings(data_dir=tmp_path, torch_threads=3), {})
+    assert env["AFFECTSERVE_TORCH_THREADS"] == "3"
+    assert env["OMP_NUM_THREADS"] == "3"

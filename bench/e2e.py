@@ -1,0 +1,221 @@
+"""End to end: ``affectserve up``, uploads of 62-channel 1 kHz EDFs, per-stage times.
+
+Run: ``nice python -m bench.e2e [--minutes 1 10] [--jobs 5] [--backend inprocess]``.
+
+Starts the service as a user would (``python -m api.cli up`` on free ports, a fresh data
+folder, Redis when it answers, else the filesystem broker), writes a synthetic 62-channel,
+1 kHz EDF of each length (noise, a 10 Hz rhythm, 50 Hz mains, DC offsets; see
+`bench.features.write_recording`) and runs ``--jobs`` jobs one after the other on each,
+every model the recording feeds. Per job it measures, from the client: ``upload`` (POST
+of the file), ``queue`` (job accepted until a worker reports it running), ``result``
+(job accepted until its result is readable) and ``total`` (upload start to result); and,
+from the difference of the service's ``/metrics`` before and after the job: the
+worker's time in each stage (``stage:reading``, ``stage:features``, ...) and in the
+model requests of each model (``model:strnn``, ...). Prints p50 and p90 over the jobs
+per length, with the machine's 1-minute load average beside every row, and the peak
+resident memory (VmHWM) of the largest worker process after each length. Then it queues
+``--queued`` jobs at once on the shortest recording and prints the jobs finished per
+minute with ``--workers`` worker processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import numpy as np
+import psutil
+from prometheus_client.parser import text_string_to_metric_families
+
+from bench.features import write_recording
+from bench.inference import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+SUMS = {
+    "affectserve_stage_seconds_sum": ("stage", "stage"),
+    "affectserve_model_request_seconds_sum": ("model", "model"),
+}
+
+
+@contextmanager
+def service(folder: Path, backend: str, workers: int) -> Iterator[tuple[str, psutil.Process]]:
+    """Run ``affectserve up`` until the block ends; yield its URL and process."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "AFFECTSERVE_MODEL_BACKEND": backend,
+        "AFFECTSERVE_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
+        "AFFECTSERVE_TORCHSERVE_URL": f"http://127.0.0.1:{free_port()}",
+        "AFFECTSERVE_TORCHSERVE_MANAGEMENT_URL": f"http://127.0.0.1:{free_port(span=4)}",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    log = folder / "up.log"
+    command = [sys.executable, "-m", "api.cli", "up", "--port", str(port)]
+    command += ["--data-dir", str(folder / "data"), "--workers", str(workers)]
+    with open(log, "w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"affectserve up did not start:\n{log.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{url}/health", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        yield url, psutil.Process(process.pid)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=180)
+
+
+def metric_sums(url: str) -> dict[str, float]:
+    """Seconds so far in each stage (``stage:NAME``) and model's requests (``model:NAME``)."""
+    sums: dict[str, float] = {}
+    text = httpx.get(f"{url}/metrics", timeout=30).text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name in SUMS:
+                prefix, label = SUMS[sample.name]
+                key = f"{prefix}:{sample.labels[label]}"
+                sums[key] = sums.get(key, 0.0) + sample.value
+    return sums
+
+
+def upload(url: str, path: Path) -> str:
+    """Upload ``path``; return the recording id."""
+    with open(path, "rb") as fid:
+        reply = httpx.post(f"{url}/v1/recordings", files={"file": (path.name, fid)}, timeout=600)
+    reply.raise_for_status()
+    return reply.json()["id"]
+
+
+def submit(url: str, recording_id: str) -> str:
+    """Queue a job with every model the recording feeds; return the job's URL."""
+    body = {"recording_ids": [recording_id], "options": {"allow_untrained": True}}
+    reply = httpx.post(f"{url}/v1/jobs", json=body, timeout=60)
+    reply.raise_for_status()
+    return f"{url}/v1/jobs/{reply.json()['id']}"
+
+
+def wait(job_url: str) -> float | None:
+    """Poll a job until its result is readable; return when it started running."""
+    running = None
+    while True:
+        job = httpx.get(job_url, timeout=30).json()
+        if running is None and job["state"] != "queued":
+            running = time.perf_counter()
+        if job["state"] in ("succeeded", "failed", "cancelled"):
+            break
+        time.sleep(0.02)
+    if job["state"] != "succeeded":
+        raise RuntimeError(f"job {job['id']} {job['state']}: {job.get('error')}")
+    httpx.get(f"{job_url}/result", timeout=60).raise_for_status()
+    return running
+
+
+def run_job(url: str, path: Path) -> dict[str, float]:
+    """Upload ``path``, run a job with every model it feeds; seconds of each part."""
+    before = metric_sums(url)
+    start = time.perf_counter()
+    recording_id = upload(url, path)
+    uploaded = time.perf_counter()
+    job_url = submit(url, recording_id)
+    accepted = time.perf_counter()
+    running = wait(job_url)
+    done = time.perf_counter()
+    after = metric_sums(url)
+    times = {
+        "upload": uploaded - start,
+        "queue": (running or done) - accepted,
+        "result": done - accepted,
+        "total": done - start,
+    }
+    times.update({key: after[key] - before.get(key, 0.0) for key in sorted(after)})
+    return times
+
+
+def jobs_per_minute(url: str, path: Path, n_jobs: int) -> float:
+    """Queue ``n_jobs`` jobs on one uploaded recording at once; finished jobs per minute."""
+    recording_id = upload(url, path)
+    start = time.perf_counter()
+    job_urls = [submit(url, recording_id) for _ in range(n_jobs)]
+    for job_url in job_urls:
+        wait(job_url)
+    return 60.0 * n_jobs / (time.perf_counter() - start)
+
+
+def worker_peak_mb(up: psutil.Process) -> float:
+    """Largest peak resident memory (VmHWM) of the Celery processes under ``up``, MB."""
+    peaks = [0.0]
+    for process in up.children(recursive=True):
+        try:
+            if "celery" not in " ".join(process.cmdline()):
+                continue
+            status = Path(f"/proc/{process.pid}/status").read_text()
+        except (psutil.NoSuchProcess, FileNotFoundError):
+            continue
+        line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+        peaks.append(int(line.split()[1]) / 1e3)
+    return max(peaks)
+
+
+def main() -> None:
+    """Start the service, run the jobs and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--minutes", type=float, nargs="+", default=[1.0, 10.0])
+    parser.add_argument("--jobs", type=int, default=5, help="jobs per recording length")
+    parser.add_argument("--backend", choices=["inprocess", "torchserve"], default="inprocess")
+    parser.add_argument("--workers", type=int, default=1, help="Celery worker processes")
+    parser.add_argument(
+        "--queued", type=int, default=20, help="jobs queued at once on the shortest recording"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        recordings = {
+            minutes: write_recording(folder / f"{minutes:g}min.edf", 60.0 * minutes)
+            for minutes in args.minutes
+        }
+        with service(folder, args.backend, args.workers) as (url, up):
+            # warm-up: each worker process loads the models on its first job
+            jobs_per_minute(url, recordings[min(recordings)], 2 * args.workers)
+            print(f"backend {args.backend}, {args.workers} worker(s); seconds per job")
+            print(f"{'recording':<10} {'part':<22} {'p50':>8} {'p90':>8} {'load':>6}")
+            for minutes, path in recordings.items():
+                jobs = [run_job(url, path) for _ in range(args.jobs)]
+                load = os.getloadavg()[0]
+                for part in jobs[0]:
+                    values = np.array([job.get(part, 0.0) for job in jobs])
+                    p50, p90 = np.percentile(values, [50, 90])
+                    print(
+                        f"{minutes:g} min{'':<5} {part:<22} {p50:>8.3f} {p90:>8.3f} {load:>6.2f}"
+                    )
+                print(
+                    f"{minutes:g} min{'':<5} {'worker peak RSS (MB)':<22} "
+                    f"{worker_peak_mb(up):>8.0f} {'':>8} {load:>6.2f}",
+                    flush=True,
+                )
+            if args.queued:
+                rate = jobs_per_minute(url, recordings[min(recordings)], args.queued)
+                print(
+                    f"{min(recordings):g} min, {args.queued} jobs queued at once: "
+                    f"{rate:.1f} jobs/min (load {os.getloadavg()[0]:.2f})"
+                )
+
+
+if __name__ == "__main__":
+    main()
