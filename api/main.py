@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.auth import UNAUTHORISED, get_caller
 from api.errors import install_error_handlers
-from api.routes import health, jobs, metrics, models, pages, plots, recordings
+from api.routes import health, jobs, metrics, models, pages, plots, recordings, trainings
 from core.config import get_settings
 from signals.channels import standard_positions
 
@@ -55,6 +55,7 @@ def create_app() -> FastAPI:
         models.router,
         recordings.router,
         jobs.router,
+        trainings.router,
         plots.router,
     ):
         app.include_router(router, dependencies=[Depends(get_caller)], responses=UNAUTHORISED)

@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from core.schemas import ACTIVE_STATES, FINAL_STATES, JobState, Stage
+from core.schemas import ACTIVE_STATES, FINAL_STATES, JobKind, JobState, Stage
 
 __all__ = ["ACTIVE_STATES", "FINAL_STATES"]
 
@@ -83,6 +83,7 @@ class Job(Base):
     __tablename__ = "jobs"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    kind: Mapped[JobKind] = mapped_column(String(16), default=JobKind.INFERENCE)
     state: Mapped[JobState] = mapped_column(
         Enum(JobState, native_enum=False, length=16, values_callable=_values),
         default=JobState.QUEUED,
@@ -115,6 +116,7 @@ MIGRATIONS: tuple[tuple[Column, ...], ...] = (
         ("jobs", "worker", "VARCHAR(255)"),
         ("jobs", "owner", "VARCHAR(64)"),
     ),
+    (("jobs", "kind", "VARCHAR(16) NOT NULL DEFAULT 'inference'"),),
 )
 """Per version after the first: the ``(table, column, SQL type)`` it adds."""
 
@@ -216,9 +218,14 @@ def session_factory(url: str) -> sessionmaker[Session]:
     return sessionmaker(get_engine(url), expire_on_commit=False)
 
 
-def list_jobs(session: Session, limit: int = 100, owner: str | None = None) -> list[Job]:
-    """The newest jobs first (only those of ``owner`` when given)."""
-    query = select(Job).order_by(Job.created_at.desc()).limit(limit)
+def list_jobs(
+    session: Session,
+    limit: int = 100,
+    owner: str | None = None,
+    kind: JobKind = JobKind.INFERENCE,
+) -> list[Job]:
+    """The newest jobs of ``kind`` first (only those of ``owner`` when given)."""
+    query = select(Job).where(Job.kind == kind).order_by(Job.created_at.desc()).limit(limit)
     if owner is not None:
         query = query.where(Job.owner == owner)
     return list(session.scalars(query))

@@ -8,6 +8,7 @@ Java). Swapping the model server means writing one more class with these methods
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -15,7 +16,7 @@ import httpx
 import numpy as np
 from numpy.typing import NDArray
 
-from core.cards import load_card
+from core.cards import ModelCard, load_card
 from core.config import Settings
 from model_store.bundle import encode_bundle
 
@@ -113,15 +114,18 @@ class InProcessClient:
 
     name = "inprocess"
 
-    def __init__(self, device: str = "cpu") -> None:
+    def __init__(
+        self, device: str = "cpu", card_of: Callable[[str], ModelCard] = load_card
+    ) -> None:
         self.device = device
+        self.card_of = card_of
         self.loaded: dict[str, LoadedModel] = {}
 
     def _model(self, model: str) -> LoadedModel:
         if model not in self.loaded:
             from model_store.serving import LoadedModel
 
-            card = load_card(model)
+            card = self.card_of(model)
             weights = card.weights_path if card.weights_status == "ready" else None
             self.loaded[model] = LoadedModel(card, weights, self.device)
         return self.loaded[model]

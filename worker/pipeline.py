@@ -22,12 +22,13 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.cards import ModelCard, load_card
+from core.cards import ModelCard
 from core.config import Settings
 from core.metrics import ERRORS, MODEL_SECONDS, STAGE_SECONDS, timed
 from core.schemas import WORK_STAGES, JobState
 from core.store import Job, Recording, claim_job, update_attempt
-from model_store.clients import ModelClient, ModelServerError
+from core.versions import is_version_ref, resolve_card
+from model_store.clients import InProcessClient, ModelClient, ModelServerError
 from signals.feeding import (
     CannotFeedError,
     ModelInputs,
@@ -285,7 +286,7 @@ def run_job(
     logger.info("running (attempt %d)", attempt)
     with sessions() as session, heartbeat(sessions, job_id, attempt, settings.heartbeat_s):
         job = session.get(Job, job_id)
-        cards = [load_card(name) for name in job.models]
+        cards = {name: resolve_card(settings, job.owner, name) for name in job.models}
         recordings = [session.get(Recording, rid) for rid in job.recording_ids]
         steps = len(recordings) * (1 + len(WORK_STAGES[1:]) * len(cards))
         progress = Progress(session, job_id, attempt, total=steps)
@@ -333,7 +334,7 @@ def run_job(
 def _run(
     job: Job,
     recordings: list[Recording | None],
-    cards: list[ModelCard],
+    cards: dict[str, ModelCard],
     client: ModelClient,
     settings: Settings,
     progress: Progress,
@@ -347,33 +348,39 @@ def _run(
             make_inputs = _reader(recording)
         progress.advance("reading")
         models = {}
-        for card in cards:
+        for name, card in cards.items():
+            runner = _versions_client(settings, job.owner) if is_version_ref(name) else client
             with timed(STAGE_SECONDS, stage="features"):
                 inputs = make_inputs(card)
             progress.advance("features")
             with timed(STAGE_SECONDS, stage="inference"):
                 probs = predict_windows(
-                    client,
-                    card.name,
+                    runner,
+                    name,
                     inputs.arrays,
                     settings.batch_size,
                     lambda fraction: progress.advance("inference", fraction),
                 )
             with timed(STAGE_SECONDS, stage="aggregating"):
                 summary = summarise(card, inputs, probs)
-            models[card.name] = {
-                "model": card.name,
+            models[name] = {
+                "model": name,
                 "labels": card.labels,
                 "window_s": inputs.window_s,
                 **summary,
                 "warnings": _warnings(card) + inputs.notes,
-                "provenance": provenance(card, client),
+                "provenance": provenance(card, runner),
             }
             progress.advance("aggregating")
         out.append(
             {"recording_id": recording.id, "filename": recording.filename, "models": models}
         )
     return {"job_id": job.id, "recordings": out}
+
+
+def _versions_client(settings: Settings, owner: str | None) -> ModelClient:
+    """Model versions trained through the service run in this worker, for their owner."""
+    return InProcessClient(card_of=lambda ref: resolve_card(settings, owner, ref))
 
 
 def _reader(recording: Recording) -> Callable[[ModelCard], ModelInputs]:

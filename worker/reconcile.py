@@ -24,9 +24,10 @@ from datetime import UTC, datetime, timedelta
 from celery import Celery
 from sqlalchemy import select
 
-from core.broker import send_job
+from core.broker import route, send_job
 from core.config import Settings
 from core.retention import cleanup
+from core.schemas import JobKind
 from core.store import Job, session_factory, sweep_stale
 
 logger = logging.getLogger(__name__)
@@ -125,9 +126,11 @@ def reconcile(settings: Settings, app: Celery) -> tuple[list[str], list[str]]:
         logger.warning("job %s failed by the sweeper: no heartbeat", job_id)
     held = broker_job_ids(settings)
     resent = [] if held is None else lost_job_ids(settings, held)
+    with session_factory(settings.store_url)() as session:
+        kinds = dict(session.execute(select(Job.id, Job.kind).where(Job.id.in_(resent))).all())
     for job_id in resent:
         logger.warning("job %s: its message was lost; sending it again", job_id)
-        send_job(app, job_id, settings.queue)
+        send_job(app, job_id, *route(kinds.get(job_id, JobKind.INFERENCE), settings))
     return resent, failed
 
 

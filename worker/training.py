@@ -1,0 +1,154 @@
+"""One training job, start to end: label the uploads' windows, evaluate by trial, fit on
+all trials, and store the new model version with its card.
+
+A training is a job of kind ``training`` in the same store, so it has the same
+durability as an inference job: it is claimed with an attempt number, beats a heartbeat,
+is taken over after a lost worker and can be cancelled between epochs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.cards import load_card
+from core.config import Settings
+from core.schemas import JobState, Stage
+from core.store import Job, Recording, update_attempt
+from core.trainings import TrainingSpec
+from core.versions import version_folder
+from model_store.training.calibrate import (
+    LabelledInputs,
+    evaluate,
+    final_fit,
+    samples_from_inputs,
+    write_version,
+)
+from model_store.training.loop import TrainConfig
+from signals.feeding import CannotFeedError, prepare_feature_inputs, prepare_inputs
+from signals.io import UnreadableRecordingError, read_features, read_raw
+from signals.labels import (
+    LabelError,
+    raw_annotations,
+    segments_for,
+    trial_spans,
+    whole_recording,
+)
+from worker.pipeline import JobCancelledError, claim, heartbeat, write_json_atomic
+
+logger = logging.getLogger(__name__)
+
+
+def labelled_inputs(recording: Recording, spec: TrainingSpec) -> LabelledInputs:
+    """The model inputs of one uploaded recording, with its labelled trial spans."""
+    card = load_card(spec.model)
+    path = Path(recording.path)
+    companions = {name: Path(p) for name, p in (recording.companions or {}).items()}
+    source = spec.labels[recording.id]
+    if recording.header.get("kind") == "features":
+        features = read_features(path, companions, recording.options or {})
+        inputs = prepare_feature_inputs(features, card)
+        lengths = [clip.shape[1] / features.sfreq for clip in features.arrays]
+        segments = trial_spans(segments_for(source, (), companions), lengths)
+        duration = sum(lengths)
+    else:
+        raw = read_raw(path, companions, recording.options or {})
+        inputs = prepare_inputs(raw, card, companions)
+        segments = segments_for(source, raw_annotations(raw), companions)
+        duration = raw.n_times / raw.info["sfreq"]
+    return LabelledInputs(recording.filename, inputs, whole_recording(segments, duration))
+
+
+def run_training(
+    job_id: str, sessions: sessionmaker[Session], settings: Settings, worker: str
+) -> None:
+    """Run training job ``job_id`` to a final state; the new version goes to the store."""
+    attempt = claim(job_id, sessions, settings, worker)
+    if attempt is None:
+        return
+    with sessions() as session, heartbeat(sessions, job_id, attempt, settings.heartbeat_s):
+        job = session.get(Job, job_id)
+        spec = TrainingSpec.model_validate(job.options["training"])
+
+        def report(done: float, total: int, stage: Stage = Stage.TRAINING) -> None:
+            progress = {
+                "stage": stage.value,
+                "done": done,
+                "total": total,
+                "percent": round(100.0 * done / max(total, 1), 1),
+            }
+            if not update_attempt(session, job_id, attempt, progress=progress):
+                raise JobCancelledError(job_id)
+
+        try:
+            result = _train(job, spec, session, settings, report)
+        except JobCancelledError:
+            logger.info("training stopped: cancelled or taken over")
+            return
+        except (
+            LabelError,
+            CannotFeedError,
+            UnreadableRecordingError,
+            ValueError,
+        ) as err:
+            logger.warning("training failed: %s", err)
+            update_attempt(session, job_id, attempt, state=JobState.FAILED, error=str(err))
+            return
+        path = write_json_atomic(settings.results_dir, result)
+        total = job.progress.get("total", 1) or 1
+        done = {"stage": Stage.DONE.value, "done": total, "total": total, "percent": 100.0}
+        update_attempt(
+            session,
+            job_id,
+            attempt,
+            state=JobState.SUCCEEDED,
+            result_path=str(path),
+            progress=done,
+        )
+
+
+def _train(
+    job: Job,
+    spec: TrainingSpec,
+    session: Session,
+    settings: Settings,
+    report: Callable[..., None],
+) -> dict[str, Any]:
+    card = load_card(spec.model)
+    recordings = [session.get(Recording, rid) for rid in job.recording_ids]
+    missing = [rid for rid, r in zip(job.recording_ids, recordings, strict=True) if r is None]
+    if missing:
+        raise ValueError(f"recording {missing[0]} no longer exists; upload it again")
+    report(0, 1, Stage.READING)
+    samples = samples_from_inputs(card, [labelled_inputs(r, spec) for r in recordings])
+    config = TrainConfig(
+        epochs=spec.settings.epochs,
+        batch_size=spec.settings.batch_size,
+        lr=spec.settings.lr,
+        weight_decay=spec.settings.weight_decay,
+        seed=spec.settings.seed,
+    )
+    base = card.weights_path if spec.base == "shipped" else None
+    evaluation = evaluate(card, samples, config, base, on_epoch=report)
+    total = config.epochs * (len(evaluation.fold_accuracy) + 1)
+    done = config.epochs * len(evaluation.fold_accuracy)
+    model = final_fit(card, samples, config, base, on_epoch=lambda e: report(done + e, total))
+    folder = version_folder(settings, job.owner, spec.model, job.id)
+    dataset = (
+        f"{len(recordings)} uploaded recording(s), {evaluation.n_trials} labelled trials, "
+        f"{evaluation.n_windows} windows"
+    )
+    new_card = write_version(
+        folder, card, model.cpu(), evaluation, job.id, dataset, spec.base and card.version
+    )
+    return {
+        "training_id": job.id,
+        "model": f"{spec.model}@{job.id}",
+        "evaluation": json.loads(evaluation.model_dump_json()),
+        "card": new_card.model_dump(mode="json"),
+    }
