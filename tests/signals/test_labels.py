@@ -89,7 +89,7 @@ def test_seed_label_mat(tmp_path: Path) -> None:
     ]
     source = LabelSource(seed_labels=True)
     assert segments_for(source, (), {"label.mat": path}) == segments
-    with pytest.raises(LabelError, match="label.mat uploaded as a companion"):
+    with pytest.raises(LabelError, match=r"label\.mat uploaded as a companion"):
         segments_for(source, (), {})
 
 
@@ -123,7 +123,7 @@ def test_a_class_with_one_trial_is_refused() -> None:
         check_classes(segments)
     with pytest.raises(LabelError, match="at least two classes"):
         check_classes([Segment("negative")] * 3)
-    check_classes(segments + [Segment("positive")])
+    check_classes([*segments, Segment("positive")])
 
 
 def test_one_source_per_recording() -> None:
