@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from model_store.training import calibrate_cli
+
 
 def _up(args: argparse.Namespace) -> int:
     from api.launcher import up
@@ -114,6 +116,7 @@ def parser() -> argparse.ArgumentParser:
         help="train a model and record its metrics in its card (affectserve train --help)",
     )
     train.set_defaults(run=_train)
+    calibrate_cli.add_parser(commands)
     docs = commands.add_parser("docs", help="write docs/models.md from the model cards")
     docs.set_defaults(run=_docs)
     return main

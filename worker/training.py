@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.cards import load_card
@@ -23,45 +24,19 @@ from core.store import Job, Recording, update_attempt
 from core.trainings import TrainingSpec
 from core.versions import version_folder
 from model_store.training.calibrate import (
-    LabelledInputs,
     evaluate,
     final_fit,
+    labelled_recording,
     samples_from_inputs,
     write_version,
 )
 from model_store.training.loop import TrainConfig
-from signals.feeding import CannotFeedError, prepare_feature_inputs, prepare_inputs
-from signals.io import UnreadableRecordingError, read_features, read_raw
-from signals.labels import (
-    LabelError,
-    raw_annotations,
-    segments_for,
-    trial_spans,
-    whole_recording,
-)
+from signals.feeding import CannotFeedError
+from signals.io import UnreadableRecordingError
+from signals.labels import LabelError
 from worker.pipeline import JobCancelledError, claim, heartbeat, write_json_atomic
 
 logger = logging.getLogger(__name__)
-
-
-def labelled_inputs(recording: Recording, spec: TrainingSpec) -> LabelledInputs:
-    """The model inputs of one uploaded recording, with its labelled trial spans."""
-    card = load_card(spec.model)
-    path = Path(recording.path)
-    companions = {name: Path(p) for name, p in (recording.companions or {}).items()}
-    source = spec.labels[recording.id]
-    if recording.header.get("kind") == "features":
-        features = read_features(path, companions, recording.options or {})
-        inputs = prepare_feature_inputs(features, card)
-        lengths = [clip.shape[1] / features.sfreq for clip in features.arrays]
-        segments = trial_spans(segments_for(source, (), companions), lengths)
-        duration = sum(lengths)
-    else:
-        raw = read_raw(path, companions, recording.options or {})
-        inputs = prepare_inputs(raw, card, companions)
-        segments = segments_for(source, raw_annotations(raw), companions)
-        duration = raw.n_times / raw.info["sfreq"]
-    return LabelledInputs(recording.filename, inputs, whole_recording(segments, duration))
 
 
 def run_training(
@@ -89,6 +64,13 @@ def run_training(
             result = _train(job, spec, session, settings, report)
         except JobCancelledError:
             logger.info("training stopped: cancelled or taken over")
+            return
+        except SoftTimeLimitExceeded:
+            error = (
+                f"the training ran longer than {settings.training_time_limit_s:g} s "
+                "(AFFECTSERVE_TRAINING_TIME_LIMIT_S) and was stopped; train fewer epochs"
+            )
+            update_attempt(session, job_id, attempt, state=JobState.FAILED, error=error)
             return
         except (
             LabelError,
@@ -125,7 +107,19 @@ def _train(
     if missing:
         raise ValueError(f"recording {missing[0]} no longer exists; upload it again")
     report(0, 1, Stage.READING)
-    samples = samples_from_inputs(card, [labelled_inputs(r, spec) for r in recordings])
+    labelled = [
+        labelled_recording(
+            card,
+            Path(r.path),
+            spec.labels[r.id],
+            r.header.get("kind", "signals"),
+            {name: Path(p) for name, p in (r.companions or {}).items()},
+            r.options,
+            r.filename,
+        )
+        for r in recordings
+    ]
+    samples = samples_from_inputs(card, labelled)
     config = TrainConfig(
         epochs=spec.settings.epochs,
         batch_size=spec.settings.batch_size,

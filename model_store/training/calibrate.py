@@ -14,20 +14,29 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 from numpy.typing import NDArray
 
 from core.cards import Metric, ModelCard, Training, file_sha256
-from core.trainings import TrainingEvaluation
+from core.trainings import LabelSource, TrainingEvaluation
 from model_store.models import build_model
 from model_store.training.datasets.base import Trial
 from model_store.training.loop import TrainConfig, fit, predict
 from model_store.training.protocols import Fold, trial_kfold
 from model_store.training.samples import Samples
-from signals.feeding import ModelInputs
-from signals.labels import Segment, check_classes
+from signals.feeding import ModelInputs, prepare_feature_inputs, prepare_inputs
+from signals.io import read_features, read_raw
+from signals.labels import (
+    Segment,
+    check_classes,
+    raw_annotations,
+    segments_for,
+    trial_spans,
+    whole_recording,
+)
 
 #: Called after each epoch with (epochs done, epochs in all); raising stops the training.
 EpochHook = Callable[[int, int], None]
@@ -40,6 +49,47 @@ class LabelledInputs:
     name: str
     inputs: ModelInputs
     segments: list[Segment]
+
+
+def labelled_recording(
+    card: ModelCard,
+    path: Path,
+    source: LabelSource,
+    kind: str = "signals",
+    companions: dict[str, Path] | None = None,
+    options: dict[str, Any] | None = None,
+    name: str | None = None,
+) -> LabelledInputs:
+    """A recording's serving inputs for ``card`` with its labelled trial spans.
+
+    Parameters
+    ----------
+    card : ModelCard
+        The model to train.
+    path : Path
+        The recording (any format the service reads).
+    source : LabelSource
+        Where its trial labels come from.
+    kind : {'signals', 'features'}
+        As its header says: continuous signals, or a trial file (SEED features).
+    companions, options
+        As for `signals.io.read_raw`.
+    name : str, optional
+        Name in messages (default: the file name).
+    """
+    companions, options = companions or {}, options or {}
+    if kind == "features":
+        features = read_features(path, companions, options)
+        inputs = prepare_feature_inputs(features, card)
+        lengths = [clip.shape[1] / features.sfreq for clip in features.arrays]
+        segments = trial_spans(segments_for(source, (), companions), lengths)
+        duration = sum(lengths)
+    else:
+        raw = read_raw(path, companions, options)
+        inputs = prepare_inputs(raw, card, companions)
+        segments = segments_for(source, raw_annotations(raw), companions)
+        duration = raw.n_times / raw.info["sfreq"]
+    return LabelledInputs(name or path.name, inputs, whole_recording(segments, duration))
 
 
 def samples_from_inputs(card: ModelCard, recordings: list[LabelledInputs]) -> Samples:
