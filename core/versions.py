@@ -77,8 +77,3 @@ def delete_version(settings: Settings, owner: str | None, ref: str) -> bool:
         return False
     shutil.rmtree(folder)
     return True
-
-
-def delete_owner_versions(settings: Settings, owner: str | None) -> None:
-    """Delete every version of ``owner`` (with the key's other data)."""
-    shutil.rmtree(settings.models_dir / (owner or _ANYONE), ignore_errors=True)

@@ -21,6 +21,7 @@ from core import retention
 from core.broker import send_job
 from core.cards import ModelCard, card_names, load_card
 from core.config import Settings
+from core.schemas import JobKind
 from core.store import ACTIVE_STATES, FINAL_STATES, Job, Recording, list_jobs, update_job
 from core.versions import resolve_card
 from signals.feeding import check_feed
@@ -241,7 +242,7 @@ def get_jobs(
 def find_job(session: Session, job_id: str, caller: Caller | None) -> Job:
     """The job ``job_id`` as ``caller`` may see it; 404 when there is none."""
     job = session.get(Job, job_id)
-    if job is None or not can_see(caller, job.owner):
+    if job is None or job.kind != JobKind.INFERENCE or not can_see(caller, job.owner):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job with id {job_id}")
     return job
 
