@@ -10,6 +10,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from model_store.training import calibrate_cli
+
 DEFAULT_URL = "http://127.0.0.1:8000"
 
 
@@ -198,6 +200,7 @@ def parser() -> argparse.ArgumentParser:
         help="train a model and record its metrics in its card (affectserve train --help)",
     )
     train.set_defaults(run=_train)
+    calibrate_cli.add_parser(commands)
     docs = commands.add_parser("docs", help="write docs/models.md from the model cards")
     docs.set_defaults(run=_docs)
     return main

@@ -463,7 +463,7 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
                 "worker",
                 "--loglevel=INFO",
                 "-Q",
-                settings.queue,
+                f"{settings.queue},{settings.training_queue}",
                 f"--concurrency={workers}",
                 "--without-gossip",
                 "--without-mingle",

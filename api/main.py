@@ -17,7 +17,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.auth import UNAUTHORISED, get_caller
 from api.errors import install_error_handlers
-from api.routes import health, jobs, metrics, models, pages, plots, recordings
+from api.routes import health, jobs, metrics, models, pages, plots, recordings, trainings
 from api.uploads import clean_spool, too_large
 from core.config import Settings, get_settings
 from core.metrics import ERRORS
@@ -162,6 +162,7 @@ def create_app() -> FastAPI:
         models.router,
         recordings.router,
         jobs.router,
+        trainings.router,
         plots.router,
     ):
         app.include_router(router, dependencies=[Depends(get_caller)], responses=UNAUTHORISED)

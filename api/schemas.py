@@ -22,6 +22,7 @@ from core.schemas import (
     WeightsStatus,
     WindowPrediction,
 )
+from core.trainings import LabelSource, TrainingEvaluation, TrainingSettings
 
 __all__ = [
     "JobOptions",
@@ -223,3 +224,64 @@ class ModelRead(ModelCard):
         "(the card's montages, else its input montage), with the devices that record each; "
         "empty for a model without EEG input."
     )
+
+
+class TrainingCreate(BaseModel):
+    """A training: a model version fitted on uploaded recordings and their labels."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "model": "maet",
+                    "labels": {
+                        "4f1c2a9e0b7d4c3f8a6e5d2b1c0f9e8d": {
+                            "annotations": {"film_happy": "positive", "film_sad": "negative"}
+                        }
+                    },
+                    "base": "shipped",
+                    "settings": {"epochs": 20},
+                }
+            ]
+        },
+    )
+
+    model: str = Field(description="Architecture to train (a shipped model's name).")
+    labels: dict[str, LabelSource] = Field(
+        min_length=1, description="Per uploaded recording id, where its trial labels come from."
+    )
+    base: Literal["shipped"] | None = Field(
+        default=None,
+        description="'shipped': start from the shipped weights (calibration); none: from a "
+        "random initialisation.",
+    )
+    settings: TrainingSettings = Field(default_factory=TrainingSettings)
+
+
+class TrainingRead(BaseModel):
+    """A training's state and progress; its evaluation and model version once done."""
+
+    id: str
+    state: JobStateName
+    model: str
+    base: str | None
+    recording_ids: list[str]
+    progress: JobProgress
+    error: str | None = None
+    evaluation: TrainingEvaluation | None = Field(
+        default=None,
+        description="Cross-validation by trial with chance and a logistic-regression baseline.",
+    )
+    version: str | None = Field(
+        default=None, description="The trained model version, usable in POST /v1/jobs."
+    )
+    created_at: datetime
+    updated_at: datetime
+    links: dict[str, str]
+
+
+class TrainingList(BaseModel):
+    """Trainings, newest first."""
+
+    trainings: list[TrainingRead]

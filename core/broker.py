@@ -15,6 +15,7 @@ from pathlib import Path
 from celery import Celery
 
 from core.config import Settings, get_settings
+from core.schemas import JobKind
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,14 @@ logger = logging.getLogger(__name__)
 RUN_JOB_TASK = "worker.tasks.run_job"
 #: The hard time limit kills the pool process this long after the soft limit, s.
 HARD_LIMIT_MARGIN_S = 30.0
+RUN_TRAINING_TASK = "worker.tasks.run_training"
+
+
+def route(kind: JobKind, settings: Settings) -> tuple[str, str]:
+    """The queue and task name of a job of ``kind``."""
+    if kind == JobKind.TRAINING:
+        return settings.training_queue, RUN_TRAINING_TASK
+    return settings.queue, RUN_JOB_TASK
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -68,14 +77,14 @@ def make_celery(settings: Settings) -> Celery:
     return app
 
 
-def send_job(app: Celery, job_id: str, queue: str) -> None:
-    """Hand job ``job_id`` to the broker (the task id is the job id).
+def send_job(app: Celery, job_id: str, queue: str, task: str = RUN_JOB_TASK) -> None:
+    """Hand job ``job_id`` to the broker (the task id is the job id) for ``task``.
 
     Sending a job twice is harmless: the delivery that claims it runs it, the other
     finds it running or final and does nothing.
     """
     app.send_task(
-        RUN_JOB_TASK,
+        task,
         args=[job_id],
         task_id=job_id,
         queue=queue,

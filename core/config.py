@@ -122,6 +122,9 @@ class Settings(BaseSettings):
     read_timeout_s: float = Field(
         default=60.0, gt=0, description="Time limit of reading one uploaded header, seconds."
     )
+    training_time_limit_s: float = Field(
+        default=6 * 3600.0, gt=0, description="Longest a training job may run, seconds."
+    )
     job_time_limit_s: float = Field(
         default=6 * 3600.0, gt=0, description="A job running longer is stopped and failed, s."
     )
@@ -227,6 +230,16 @@ class Settings(BaseSettings):
     def torchserve_keys_path(self) -> Path:
         """Where TorchServe writes its tokens (`torchserve_key_file`, or its default)."""
         return self.torchserve_key_file or self.torchserve_dir / "key_file.json"
+
+    @property
+    def models_dir(self) -> Path:
+        """Model versions trained through the service, one folder per owner."""
+        return self.data_dir / "models"
+
+    @property
+    def training_queue(self) -> str:
+        """Celery queue of training jobs (a GPU worker can take this queue alone)."""
+        return f"{self.queue}.training"
 
     @property
     def broker_dir(self) -> Path:

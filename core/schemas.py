@@ -35,6 +35,13 @@ FINAL_STATES = (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)
 JobStateName = Literal[tuple(JobState)]  # type: ignore[valid-type]
 
 
+class JobKind(StrEnum):
+    """What a job does: run models on recordings, or train a model version on them."""
+
+    INFERENCE = "inference"
+    TRAINING = "training"
+
+
 class Stage(StrEnum):
     """The stage a job's progress names."""
 
@@ -45,6 +52,7 @@ class Stage(StrEnum):
     INFERENCE = "inference"
     AGGREGATING = "aggregating"
     PLOTS = "plots"
+    TRAINING = "training"
     DONE = "done"
 
 

@@ -47,6 +47,7 @@ from core.schemas import (
     ACTIVE_STATES,
     FINAL_STATES,
     FigureManifest,
+    JobKind,
     JobProgress,
     JobResult,
     JobState,
@@ -117,6 +118,7 @@ class Job(Base):
     __tablename__ = "jobs"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    kind: Mapped[JobKind] = mapped_column(String(16), default=JobKind.INFERENCE)
     state: Mapped[JobState] = mapped_column(
         Enum(JobState, native_enum=False, length=16, values_callable=_values),
         default=JobState.QUEUED,
@@ -149,6 +151,7 @@ MIGRATIONS: tuple[tuple[Column, ...], ...] = (
         ("jobs", "worker", "VARCHAR(255)"),
         ("jobs", "owner", "VARCHAR(64)"),
     ),
+    (("jobs", "kind", "VARCHAR(16) NOT NULL DEFAULT 'inference'"),),
 )
 """Per version after the first: the ``(table, column, SQL type)`` it adds."""
 
@@ -250,9 +253,14 @@ def session_factory(url: str) -> sessionmaker[Session]:
     return sessionmaker(get_engine(url), expire_on_commit=False)
 
 
-def list_jobs(session: Session, limit: int = 100, owner: str | None = None) -> list[Job]:
-    """The newest jobs first (only those of ``owner`` when given)."""
-    query = select(Job).order_by(Job.created_at.desc()).limit(limit)
+def list_jobs(
+    session: Session,
+    limit: int = 100,
+    owner: str | None = None,
+    kind: JobKind = JobKind.INFERENCE,
+) -> list[Job]:
+    """The newest jobs of ``kind`` first (only those of ``owner`` when given)."""
+    query = select(Job).where(Job.kind == kind).order_by(Job.created_at.desc()).limit(limit)
     if owner is not None:
         query = query.where(Job.owner == owner)
     return list(session.scalars(query))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -17,7 +18,7 @@ import httpx
 import numpy as np
 from numpy.typing import NDArray
 
-from core.cards import load_card
+from core.cards import ModelCard, load_card
 from core.config import Settings
 from model_store.bundle import encode_bundle
 
@@ -183,9 +184,15 @@ class InProcessClient:
 
     name = "inprocess"
 
-    def __init__(self, device: str = "cpu", threads: int = 1) -> None:
+    def __init__(
+        self,
+        device: str = "cpu",
+        threads: int = 1,
+        card_of: Callable[[str], ModelCard] = load_card,
+    ) -> None:
         self.device = device
         self.threads = threads
+        self.card_of = card_of
         self.loaded: dict[str, LoadedModel] = {}
 
     def load(self, model: str) -> LoadedModel:
@@ -193,7 +200,7 @@ class InProcessClient:
         if model not in self.loaded:
             from model_store.serving import LoadedModel
 
-            card = load_card(model)
+            card = self.card_of(model)
             weights = card.weights_path if card.weights_status == "ready" else None
             self.loaded[model] = LoadedModel(card, weights, self.device, self.threads)
         return self.loaded[model]

@@ -20,7 +20,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from numpy.typing import NDArray
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.cards import ModelCard, load_card
+from core.cards import ModelCard
 from core.config import Settings
 from core.metrics import ERRORS, MODEL_SECONDS, STAGE_SECONDS, timed
 from core.reliability import reliability
@@ -44,7 +44,8 @@ from core.store import (
     write_figures,
     write_result,
 )
-from model_store.clients import ModelClient, ModelServerError
+from core.versions import is_version_ref, resolve_card
+from model_store.clients import InProcessClient, ModelClient, ModelServerError
 from signals.feeding import (
     CannotFeedError,
     ModelInputs,
@@ -305,7 +306,7 @@ def run_job(
     logger.info("running (attempt %d)", attempt)
     with sessions() as session, heartbeat(sessions, job_id, attempt, settings.heartbeat_s):
         job = session.get(Job, job_id)
-        cards = [load_card(name) for name in job.models]
+        cards = {name: resolve_card(settings, job.owner, name) for name in job.models}
         recordings = [session.get(Recording, rid) for rid in job.recording_ids]
         steps = len(recordings) * (2 + 3 * len(cards))
         progress = Progress(session, job_id, attempt, total=steps)
@@ -347,7 +348,7 @@ def run_job(
 def _run(
     job: Job,
     recordings: list[Recording | None],
-    cards: list[ModelCard],
+    cards: dict[str, ModelCard],
     client: ModelClient,
     settings: Settings,
     progress: Progress,
@@ -365,20 +366,22 @@ def _run(
             raw, make_inputs = _reader(recording)
         progress.advance(Stage.READING)
         models = {}
-        for card in cards:
+        for name, card in cards.items():
+            runner = _versions_client(settings, job.owner) if is_version_ref(name) else client
             with timed(STAGE_SECONDS, stage=Stage.FEATURES):
                 inputs = make_inputs(card)
             progress.advance(Stage.FEATURES)
             with timed(STAGE_SECONDS, stage=Stage.INFERENCE):
                 probs = predict_windows(
-                    client,
-                    card.name,
+                    runner,
+                    name,
                     inputs.arrays,
                     settings.batch_size,
                     lambda fraction: progress.advance(Stage.INFERENCE, fraction),
                 )
             with timed(STAGE_SECONDS, stage=Stage.AGGREGATING):
-                models[card.name] = model_result(card, inputs, probs, client)
+                named = card.model_copy(update={"name": name})
+                models[name] = model_result(named, inputs, probs, runner)
             progress.advance(Stage.AGGREGATING)
         part = RecordingResult(
             recording_id=recording.id, filename=recording.filename, models=models
@@ -389,6 +392,11 @@ def _run(
         progress.advance(Stage.PLOTS)
         parts.append(part)
     return JobResult(job_id=job.id, recordings=parts), merge_manifests(figures)
+
+
+def _versions_client(settings: Settings, owner: str | None) -> ModelClient:
+    """Model versions trained through the service run in this worker, for their owner."""
+    return InProcessClient(card_of=lambda ref: resolve_card(settings, owner, ref))
 
 
 def _reader(

@@ -23,10 +23,10 @@ from datetime import UTC, datetime, timedelta
 from celery import Celery
 from sqlalchemy import select
 
-from core.broker import broker_messages, send_job
+from core.broker import broker_messages, route, send_job
 from core.config import Settings
 from core.retention import cleanup
-from core.schemas import ACTIVE_STATES, JobState
+from core.schemas import ACTIVE_STATES, JobKind, JobState
 from core.store import Job, session_factory, sweep_stale
 
 logger = logging.getLogger(__name__)
@@ -74,9 +74,11 @@ def reconcile(settings: Settings, app: Celery) -> tuple[list[str], list[str]]:
         logger.warning("job %s failed by the sweeper: no heartbeat", job_id)
     messages = broker_messages(settings)
     resent = [] if messages is None else lost_job_ids(settings, messages.held)
+    with session_factory(settings.store_url)() as session:
+        kinds = dict(session.execute(select(Job.id, Job.kind).where(Job.id.in_(resent))).all())
     for job_id in resent:
         logger.warning("job %s: its message was lost; sending it again", job_id)
-        send_job(app, job_id, settings.queue)
+        send_job(app, job_id, *route(kinds.get(job_id, JobKind.INFERENCE), settings))
     return resent, failed
 
 

@@ -16,7 +16,7 @@ from celery.signals import (
     worker_shutdown,
 )
 
-from core.broker import RUN_JOB_TASK, celery_app
+from core.broker import RUN_JOB_TASK, RUN_TRAINING_TASK, celery_app
 from core.config import get_settings
 from core.logs import job_context, structure
 from core.resources import cap_address_space, private_files
@@ -24,6 +24,7 @@ from core.store import forget_engines, session_factory
 from model_store.clients import ModelClient, make_client
 from worker.pipeline import run_job as run_job_pipeline
 from worker.reconcile import Reconciler
+from worker.training import run_training as run_training_job
 
 
 @cache
@@ -39,6 +40,21 @@ def run_job(self: Task, job_id: str) -> None:
     worker = f"{self.request.hostname or 'worker'}:{os.getpid()}"
     with job_context(job_id):
         run_job_pipeline(job_id, session_factory(settings.store_url), _client(), settings, worker)
+
+
+@celery_app.task(
+    name=RUN_TRAINING_TASK,
+    bind=True,
+    soft_time_limit=get_settings().training_time_limit_s,
+    time_limit=get_settings().training_time_limit_s + 60,
+)
+def run_training(self: Task, job_id: str) -> None:
+    """Train the model version of training job ``job_id`` (the ``training`` queue)."""
+    settings = get_settings()
+    settings.ensure_dirs()
+    worker = f"{self.request.hostname or 'worker'}:{os.getpid()}"
+    with job_context(job_id):
+        run_training_job(job_id, session_factory(settings.store_url), settings, worker)
 
 
 @after_setup_logger.connect

@@ -30,7 +30,7 @@ from core.broker import send_job
 from core.cards import ModelCard, card_names, load_card
 from core.config import Settings
 from core.reliability import statement
-from core.schemas import JobState, Stage
+from core.schemas import JobKind, JobState, Stage
 from core.store import (
     ACTIVE_STATES,
     FINAL_STATES,
@@ -40,6 +40,7 @@ from core.store import (
     read_result,
     update_job,
 )
+from core.versions import resolve_card
 from signals.feeding import check_feed
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -79,8 +80,13 @@ def _unprocessable(message: str) -> HTTPException:
     return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, message)
 
 
-def choose_models(body: JobCreate, recordings: list[Recording]) -> list[str]:
-    """The models to run: those asked for (checked), or every ready one that fits."""
+def choose_models(
+    body: JobCreate, recordings: list[Recording], settings: Settings, owner: str | None
+) -> list[str]:
+    """The models to run: those asked for (checked), or every ready one that fits.
+
+    A name is a shipped model (``maet``) or a version the owner trained (``maet@<id>``).
+    """
 
     def unfit(card: ModelCard) -> str:
         for recording in recordings:
@@ -102,15 +108,18 @@ def choose_models(body: JobCreate, recordings: list[Recording]) -> list[str]:
                 "explicitly"
             )
         return chosen
-    unknown = [name for name in body.models if name not in card_names()]
-    if unknown:
-        raise _unprocessable(
-            f"unknown model(s) {', '.join(unknown)}; known models: {', '.join(card_names())}"
-        )
+    cards = {}
+    for name in body.models:
+        try:
+            cards[name] = resolve_card(settings, owner, name)
+        except KeyError:
+            raise _unprocessable(
+                f"unknown model(s) {name}; known models: {', '.join(card_names())}, and the "
+                "versions you trained (model@version, see GET /v1/models)"
+            ) from None
     if not body.models:
         raise _unprocessable("'models' is empty: name at least one model, or leave it out")
-    for name in body.models:
-        card = load_card(name)
+    for name, card in cards.items():
         if card.weights_status != "ready" and not body.options.allow_untrained:
             raise _unprocessable(
                 f"model {name} has no trained weights (needs-weights); train it with: "
@@ -135,7 +144,7 @@ def enqueue(
                 f"no recording with id {recording_id}; upload it with POST /v1/recordings"
             )
         recordings.append(recording)
-    models = choose_models(body, recordings)
+    models = choose_models(body, recordings, settings, owner_of(caller))
     job = Job(
         recording_ids=body.recording_ids,
         models=models,
@@ -254,7 +263,7 @@ def get_jobs(
 def find_job(session: Session, job_id: str, caller: Caller | None) -> Job:
     """The job ``job_id`` as ``caller`` may see it; 404 when there is none."""
     job = session.get(Job, job_id)
-    if job is None or not can_see(caller, job.owner):
+    if job is None or job.kind != JobKind.INFERENCE or not can_see(caller, job.owner):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job with id {job_id}")
     return job
 

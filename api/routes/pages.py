@@ -168,6 +168,14 @@ def recording_preview(recording_id: str, session: SessionDep, caller: CallerDep)
     )
 
 
+@router.get("/trainings", name="page-trainings", response_class=HTMLResponse)
+def trainings_page(request: Request) -> Response:
+    """Train (calibrate) a model on labelled uploads, follow it, see its honest figures."""
+    return templates.TemplateResponse(
+        request, "trainings.html", {"cards": load_cards(), "accept": ",".join(ACCEPTED_FILES)}
+    )
+
+
 @router.get("/jobs/{job_id}", name="page-job", response_class=HTMLResponse)
 def job_page(request: Request, job_id: str, session: SessionDep, caller: CallerDep) -> Response:
     """A job's live progress, with cancel; the error in words when it failed."""

@@ -123,6 +123,7 @@ def fit(
     checkpoint: Path | None = None,
     resume: bool = False,
     desc: str = "train",
+    on_epoch: Callable[[int], None] | None = None,
 ) -> History:
     """Train ``model`` in place and leave it at the selected epoch.
 
@@ -149,6 +150,9 @@ def fit(
         Continue from ``checkpoint`` when that file exists.
     desc : str
         Label of the progress bar.
+    on_epoch : callable, optional
+        Called with the number of epochs done after each epoch (progress reports); an
+        exception it raises stops the training (a cancelled job).
 
     Returns
     -------
@@ -221,6 +225,8 @@ def fit(
                 },
                 checkpoint,
             )
+        if on_epoch is not None:
+            on_epoch(epoch + 1)
         if (
             val is not None
             and config.patience
