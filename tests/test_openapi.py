@@ -14,6 +14,7 @@ OPERATIONS = {
     ("get", "/health"): "health-get",
     ("get", "/v1/models"): "models-list",
     ("get", "/v1/models/{name}"): "models-get",
+    ("delete", "/v1/models/{name}"): "models-delete",
     ("post", "/v1/recordings"): "recordings-create",
     ("get", "/v1/recordings/{recording_id}"): "recordings-get",
     ("delete", "/v1/recordings/{recording_id}"): "recordings-delete",
@@ -24,6 +25,10 @@ OPERATIONS = {
     ("get", "/v1/jobs/{job_id}/result"): "jobs-result",
     ("get", "/v1/jobs/{job_id}/result.csv"): "jobs-result-csv",
     ("get", "/v1/jobs/{job_id}/plots/{name}.{fmt}"): "plots-get",
+    ("post", "/v1/trainings"): "trainings-create",
+    ("get", "/v1/trainings"): "trainings-list",
+    ("get", "/v1/trainings/{training_id}"): "trainings-get",
+    ("delete", "/v1/trainings/{training_id}"): "trainings-delete",
 }
 
 
@@ -79,9 +84,16 @@ def test_request_bodies_and_examples_are_documented(app_schema: dict) -> None:
 
 def test_every_operation_id_comes_from_the_one_function(settings_env: Path) -> None:
     from api.main import operation_id
-    from api.routes import health, jobs, models, plots, recordings
+    from api.routes import health, jobs, models, plots, recordings, trainings
 
-    routers = (health.router, models.router, recordings.router, jobs.router, plots.router)
+    routers = (
+        health.router,
+        models.router,
+        recordings.router,
+        jobs.router,
+        plots.router,
+        trainings.router,
+    )
     routes = [route for router in routers for route in router.routes]
     generated = {
         (method.lower(), route.path): operation_id(route)

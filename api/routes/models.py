@@ -28,7 +28,7 @@ def model_read(card: ModelCard) -> ModelRead:
     return ModelRead(**card.model_dump(exclude={"weights_status", "modalities"}), accepts=accepts)
 
 
-@router.get("", operation_id="models-list")
+@router.get("")
 def list_models(settings: SettingsDep, caller: CallerDep) -> list[ModelRead]:
     """Every model's card (inputs, labels, weights status, training data, metrics, the
     montages and devices it accepts), then the model versions the caller trained
@@ -40,7 +40,7 @@ def list_models(settings: SettingsDep, caller: CallerDep) -> list[ModelRead]:
     return [model_read(card) for card in load_cards() + versions]
 
 
-@router.get("/{name}", operation_id="models-get", responses={404: {"model": ErrorBody}})
+@router.get("/{name}", responses={404: {"model": ErrorBody}})
 def get_model(name: str, settings: SettingsDep, caller: CallerDep) -> ModelRead:
     """One model's card, or one of the caller's model versions (``model@version``), with
     the montages (devices) it accepts."""
@@ -53,7 +53,6 @@ def get_model(name: str, settings: SettingsDep, caller: CallerDep) -> ModelRead:
 
 @router.delete(
     "/{name}",
-    operation_id="models-delete",
     status_code=status.HTTP_204_NO_CONTENT,
     responses={404: {"model": ErrorBody}},
 )

@@ -26,7 +26,6 @@ ERRORS = {
 
 @router.post(
     "",
-    operation_id="recordings-create",
     status_code=status.HTTP_201_CREATED,
     responses=ERRORS,
 )
@@ -71,9 +70,7 @@ def create_recording(
     return recording_read(recording)
 
 
-@router.get(
-    "/{recording_id}", operation_id="recordings-get", responses={404: {"model": ErrorBody}}
-)
+@router.get("/{recording_id}", responses={404: {"model": ErrorBody}})
 def get_recording(recording_id: str, session: SessionDep, caller: CallerDep) -> RecordingRead:
     """An uploaded recording's header and the models it can feed."""
     return recording_read(find_recording(session, recording_id, caller))
@@ -89,7 +86,6 @@ def find_recording(session: Session, recording_id: str, caller: Caller | None) -
 
 @router.delete(
     "/{recording_id}",
-    operation_id="recordings-delete",
     status_code=status.HTTP_204_NO_CONTENT,
     responses={
         404: {"model": ErrorBody},

@@ -111,7 +111,6 @@ def _recordings(body: TrainingCreate, session: Session, caller: Caller | None) -
 
 @router.post(
     "",
-    operation_id="trainings-create",
     status_code=status.HTTP_202_ACCEPTED,
     responses={422: {"model": ErrorBody}, 503: {"model": ErrorBody}},
 )
@@ -170,7 +169,7 @@ def find_training(session: Session, training_id: str, caller: Caller | None) -> 
     return job
 
 
-@router.get("", operation_id="trainings-list")
+@router.get("")
 def list_trainings(session: SessionDep, settings: SettingsDep, caller: CallerDep) -> TrainingList:
     """The caller's trainings, newest first."""
     owner = None if caller is None or caller.admin else caller.key_id
@@ -178,7 +177,7 @@ def list_trainings(session: SessionDep, settings: SettingsDep, caller: CallerDep
     return TrainingList(trainings=[training_read(job, settings) for job in jobs])
 
 
-@router.get("/{training_id}", operation_id="trainings-get", responses=NOT_FOUND)
+@router.get("/{training_id}", responses=NOT_FOUND)
 def get_training(
     training_id: str, session: SessionDep, settings: SettingsDep, caller: CallerDep
 ) -> TrainingRead:
@@ -188,7 +187,6 @@ def get_training(
 
 @router.delete(
     "/{training_id}",
-    operation_id="trainings-delete",
     responses={
         **NOT_FOUND,
         200: {"model": TrainingRead, "description": "The training was active and is cancelled."},

@@ -80,12 +80,14 @@ def test_migrates_a_version_1_store_and_keeps_its_rows(store_url: str) -> None:
         for statement in V1_SCHEMA:
             connection.execute(text(statement))
         assert schema_version(connection) == 1
-    assert migrate(engine) == SCHEMA_VERSION == 2
-    assert migrate(engine) == 2
+    assert migrate(engine) == SCHEMA_VERSION == 3
+    assert migrate(engine) == 3
     with engine.connect() as connection:
-        assert schema_version(connection) == 2
+        assert schema_version(connection) == 3
         columns = {c["name"] for c in inspect(connection).get_columns("jobs")}
-        assert {"attempts", "worker", "owner"} <= columns
+        assert {"attempts", "worker", "owner", "kind"} <= columns
+        kind = connection.execute(text("SELECT kind FROM jobs")).scalar_one()
+        assert kind == "inference"  # jobs from before trainings are inference jobs
         recording_columns = {c["name"] for c in inspect(connection).get_columns("recordings")}
         assert {"companions", "options", "owner"} <= recording_columns
         row = connection.execute(text("SELECT state, attempts FROM jobs")).one()

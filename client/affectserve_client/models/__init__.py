@@ -1,5 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .accepted_montage import AcceptedMontage
 from .body_recordings_create import BodyRecordingsCreate
 from .component_health import ComponentHealth
 from .error_body import ErrorBody
@@ -18,16 +19,21 @@ from .job_read_state import JobReadState
 from .job_result import JobResult
 from .jobs_create_files_body import JobsCreateFilesBody
 from .jobs_create_json_job_create import JobsCreateJsonJobCreate
+from .label_source import LabelSource
+from .label_source_annotations_type_0 import LabelSourceAnnotationsType0
 from .metric import Metric
-from .model_card import ModelCard
-from .model_card_architecture import ModelCardArchitecture
-from .model_card_weights_status import ModelCardWeightsStatus
 from .model_feed import ModelFeed
 from .model_feed_weights_status import ModelFeedWeightsStatus
+from .model_read import ModelRead
+from .model_read_architecture import ModelReadArchitecture
+from .model_read_weights_status import ModelReadWeightsStatus
 from .model_result import ModelResult
 from .model_summary import ModelSummary
 from .model_summary_label_counts import ModelSummaryLabelCounts
 from .model_summary_mean_probabilities import ModelSummaryMeanProbabilities
+from .montage_figure import MontageFigure
+from .montage_use import MontageUse
+from .montage_use_interpolated import MontageUseInterpolated
 from .plots_get_fmt import PlotsGetFmt
 from .plots_get_name import PlotsGetName
 from .provenance import Provenance
@@ -41,12 +47,23 @@ from .recording_read import RecordingRead
 from .recording_read_kind import RecordingReadKind
 from .recording_result import RecordingResult
 from .recording_result_models import RecordingResultModels
+from .reliability import Reliability
+from .reliability_badge import ReliabilityBadge
 from .serving import Serving
 from .training import Training
+from .training_create import TrainingCreate
+from .training_create_labels import TrainingCreateLabels
+from .training_evaluation import TrainingEvaluation
+from .training_list import TrainingList
+from .training_read import TrainingRead
+from .training_read_links import TrainingReadLinks
+from .training_read_state import TrainingReadState
+from .training_settings import TrainingSettings
 from .window_prediction import WindowPrediction
 from .window_prediction_probabilities import WindowPredictionProbabilities
 
 __all__ = (
+    "AcceptedMontage",
     "BodyRecordingsCreate",
     "ComponentHealth",
     "ErrorBody",
@@ -65,16 +82,21 @@ __all__ = (
     "JobResult",
     "JobsCreateFilesBody",
     "JobsCreateJsonJobCreate",
+    "LabelSource",
+    "LabelSourceAnnotationsType0",
     "Metric",
-    "ModelCard",
-    "ModelCardArchitecture",
-    "ModelCardWeightsStatus",
     "ModelFeed",
     "ModelFeedWeightsStatus",
+    "ModelRead",
+    "ModelReadArchitecture",
+    "ModelReadWeightsStatus",
     "ModelResult",
     "ModelSummary",
     "ModelSummaryLabelCounts",
     "ModelSummaryMeanProbabilities",
+    "MontageFigure",
+    "MontageUse",
+    "MontageUseInterpolated",
     "PlotsGetFmt",
     "PlotsGetName",
     "Provenance",
@@ -88,8 +110,18 @@ __all__ = (
     "RecordingReadKind",
     "RecordingResult",
     "RecordingResultModels",
+    "Reliability",
+    "ReliabilityBadge",
     "Serving",
     "Training",
+    "TrainingCreate",
+    "TrainingCreateLabels",
+    "TrainingEvaluation",
+    "TrainingList",
+    "TrainingRead",
+    "TrainingReadLinks",
+    "TrainingReadState",
+    "TrainingSettings",
     "WindowPrediction",
     "WindowPredictionProbabilities",
 )

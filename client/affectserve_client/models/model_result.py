@@ -6,9 +6,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.model_summary import ModelSummary
+    from ..models.montage_use import MontageUse
     from ..models.provenance import Provenance
+    from ..models.reliability import Reliability
     from ..models.window_prediction import WindowPrediction
 
 
@@ -27,6 +31,8 @@ class ModelResult:
         summary (ModelSummary): A model's verdict over the whole recording.
         warnings (list[str]):
         provenance (Provenance): What produced a result.
+        montage (MontageUse | None | Unset):
+        reliability (None | Reliability | Unset):
     """
 
     model: str
@@ -36,9 +42,14 @@ class ModelResult:
     summary: ModelSummary
     warnings: list[str]
     provenance: Provenance
+    montage: MontageUse | None | Unset = UNSET
+    reliability: None | Reliability | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.montage_use import MontageUse  # noqa: PLC0415
+        from ..models.reliability import Reliability  # noqa: PLC0415
+
         model = self.model
 
         labels = self.labels
@@ -56,6 +67,22 @@ class ModelResult:
 
         provenance = self.provenance.to_dict()
 
+        montage: dict[str, Any] | None | Unset
+        if isinstance(self.montage, Unset):
+            montage = UNSET
+        elif isinstance(self.montage, MontageUse):
+            montage = self.montage.to_dict()
+        else:
+            montage = self.montage
+
+        reliability: dict[str, Any] | None | Unset
+        if isinstance(self.reliability, Unset):
+            reliability = UNSET
+        elif isinstance(self.reliability, Reliability):
+            reliability = self.reliability.to_dict()
+        else:
+            reliability = self.reliability
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -69,13 +96,19 @@ class ModelResult:
                 "provenance": provenance,
             }
         )
+        if montage is not UNSET:
+            field_dict["montage"] = montage
+        if reliability is not UNSET:
+            field_dict["reliability"] = reliability
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.model_summary import ModelSummary  # noqa: PLC0415
+        from ..models.montage_use import MontageUse  # noqa: PLC0415
         from ..models.provenance import Provenance  # noqa: PLC0415
+        from ..models.reliability import Reliability  # noqa: PLC0415
         from ..models.window_prediction import WindowPrediction  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -98,6 +131,40 @@ class ModelResult:
 
         provenance = Provenance.from_dict(d.pop("provenance"))
 
+        def _parse_montage(data: object) -> MontageUse | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                montage_type_0 = MontageUse.from_dict(data)
+
+                return montage_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(MontageUse | None | Unset, data)
+
+        montage = _parse_montage(d.pop("montage", UNSET))
+
+        def _parse_reliability(data: object) -> None | Reliability | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                reliability_type_0 = Reliability.from_dict(data)
+
+                return reliability_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Reliability | Unset, data)
+
+        reliability = _parse_reliability(d.pop("reliability", UNSET))
+
         model_result = cls(
             model=model,
             labels=labels,
@@ -106,6 +173,8 @@ class ModelResult:
             summary=summary,
             warnings=warnings,
             provenance=provenance,
+            montage=montage,
+            reliability=reliability,
         )
 
         model_result.additional_properties = d

@@ -39,6 +39,8 @@ class RecordingRead:
         gaps (list[GapRead] | Unset):
         feature_keys (list[str] | Unset):
         n_trials (int | Unset):  Default: 1.
+        montage (None | str | Unset): MNE montage placing the electrodes (the montage option or a recognised BioSemi
+            cap); null when the labels are 10-05 names.
         companions (list[str] | Unset): Names of companion files.
     """
 
@@ -58,6 +60,7 @@ class RecordingRead:
     gaps: list[GapRead] | Unset = UNSET
     feature_keys: list[str] | Unset = UNSET
     n_trials: int | Unset = 1
+    montage: None | str | Unset = UNSET
     companions: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -106,6 +109,12 @@ class RecordingRead:
 
         n_trials = self.n_trials
 
+        montage: None | str | Unset
+        if isinstance(self.montage, Unset):
+            montage = UNSET
+        else:
+            montage = self.montage
+
         companions: list[str] | Unset = UNSET
         if not isinstance(self.companions, Unset):
             companions = self.companions
@@ -136,6 +145,8 @@ class RecordingRead:
             field_dict["feature_keys"] = feature_keys
         if n_trials is not UNSET:
             field_dict["n_trials"] = n_trials
+        if montage is not UNSET:
+            field_dict["montage"] = montage
         if companions is not UNSET:
             field_dict["companions"] = companions
 
@@ -196,6 +207,15 @@ class RecordingRead:
 
         n_trials = d.pop("n_trials", UNSET)
 
+        def _parse_montage(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        montage = _parse_montage(d.pop("montage", UNSET))
+
         companions = cast(list[str], d.pop("companions", UNSET))
 
         recording_read = cls(
@@ -215,6 +235,7 @@ class RecordingRead:
             gaps=gaps,
             feature_keys=feature_keys,
             n_trials=n_trials,
+            montage=montage,
             companions=companions,
         )
 

@@ -79,7 +79,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: JobsCreateJsonJobCreate | JobsCreateFilesBody | Unset = UNSET,
 ) -> Response[ErrorBody | JobRead]:
     """Create Job
@@ -111,7 +111,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: JobsCreateJsonJobCreate | JobsCreateFilesBody | Unset = UNSET,
 ) -> ErrorBody | JobRead | None:
     """Create Job
@@ -138,7 +138,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: JobsCreateJsonJobCreate | JobsCreateFilesBody | Unset = UNSET,
 ) -> Response[ErrorBody | JobRead]:
     """Create Job
@@ -168,7 +168,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: JobsCreateJsonJobCreate | JobsCreateFilesBody | Unset = UNSET,
 ) -> ErrorBody | JobRead | None:
     """Create Job

@@ -81,7 +81,7 @@ def _build_response(
 def sync_detailed(
     job_id: str,
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     recordings: bool | Unset = False,
 ) -> Response[Any | ErrorBody | JobRead]:
     """Delete Job
@@ -116,7 +116,7 @@ def sync_detailed(
 def sync(
     job_id: str,
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     recordings: bool | Unset = False,
 ) -> Any | ErrorBody | JobRead | None:
     """Delete Job
@@ -146,7 +146,7 @@ def sync(
 async def asyncio_detailed(
     job_id: str,
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     recordings: bool | Unset = False,
 ) -> Response[Any | ErrorBody | JobRead]:
     """Delete Job
@@ -179,7 +179,7 @@ async def asyncio_detailed(
 async def asyncio(
     job_id: str,
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     recordings: bool | Unset = False,
 ) -> Any | ErrorBody | JobRead | None:
     """Delete Job

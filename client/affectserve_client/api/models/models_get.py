@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
-from ...models.model_card import ModelCard
+from ...models.model_read import ModelRead
 from ...types import Response
 
 
@@ -25,9 +25,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | ModelCard | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | ModelRead | None:
     if response.status_code == 200:
-        response_200 = ModelCard.from_dict(response.json())
+        response_200 = ModelRead.from_dict(response.json())
 
         return response_200
 
@@ -54,7 +54,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorBody | ModelCard]:
+) -> Response[ErrorBody | ModelRead]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -66,11 +66,12 @@ def _build_response(
 def sync_detailed(
     name: str,
     *,
-    client: AuthenticatedClient,
-) -> Response[ErrorBody | ModelCard]:
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorBody | ModelRead]:
     """Get Model
 
-     One model's card.
+     One model's card, or one of the caller's model versions (``model@version``), with
+    the montages (devices) it accepts.
 
     Args:
         name (str):
@@ -80,7 +81,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | ModelCard]
+        Response[ErrorBody | ModelRead]
     """
 
     kwargs = _get_kwargs(
@@ -97,11 +98,12 @@ def sync_detailed(
 def sync(
     name: str,
     *,
-    client: AuthenticatedClient,
-) -> ErrorBody | ModelCard | None:
+    client: AuthenticatedClient | Client,
+) -> ErrorBody | ModelRead | None:
     """Get Model
 
-     One model's card.
+     One model's card, or one of the caller's model versions (``model@version``), with
+    the montages (devices) it accepts.
 
     Args:
         name (str):
@@ -111,7 +113,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | ModelCard
+        ErrorBody | ModelRead
     """
 
     return sync_detailed(
@@ -123,11 +125,12 @@ def sync(
 async def asyncio_detailed(
     name: str,
     *,
-    client: AuthenticatedClient,
-) -> Response[ErrorBody | ModelCard]:
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorBody | ModelRead]:
     """Get Model
 
-     One model's card.
+     One model's card, or one of the caller's model versions (``model@version``), with
+    the montages (devices) it accepts.
 
     Args:
         name (str):
@@ -137,7 +140,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | ModelCard]
+        Response[ErrorBody | ModelRead]
     """
 
     kwargs = _get_kwargs(
@@ -152,11 +155,12 @@ async def asyncio_detailed(
 async def asyncio(
     name: str,
     *,
-    client: AuthenticatedClient,
-) -> ErrorBody | ModelCard | None:
+    client: AuthenticatedClient | Client,
+) -> ErrorBody | ModelRead | None:
     """Get Model
 
-     One model's card.
+     One model's card, or one of the caller's model versions (``model@version``), with
+    the montages (devices) it accepts.
 
     Args:
         name (str):
@@ -166,7 +170,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | ModelCard
+        ErrorBody | ModelRead
     """
 
     return (

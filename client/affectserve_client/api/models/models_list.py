@@ -6,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
-from ...models.model_card import ModelCard
+from ...models.model_read import ModelRead
 from ...types import Response
 
 
@@ -22,12 +22,12 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorBody | list[ModelCard] | None:
+) -> ErrorBody | list[ModelRead] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = ModelCard.from_dict(response_200_item_data)
+            response_200_item = ModelRead.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -46,7 +46,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorBody | list[ModelCard]]:
+) -> Response[ErrorBody | list[ModelRead]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -57,18 +57,20 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient,
-) -> Response[ErrorBody | list[ModelCard]]:
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorBody | list[ModelRead]]:
     """List Models
 
-     Every model's card: inputs, labels, weights status, training data and metrics.
+     Every model's card (inputs, labels, weights status, training data, metrics, the
+    montages and devices it accepts), then the model versions the caller trained
+    (``name`` is ``model@version`` for those).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[ModelCard]]
+        Response[ErrorBody | list[ModelRead]]
     """
 
     kwargs = _get_kwargs()
@@ -82,18 +84,20 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient,
-) -> ErrorBody | list[ModelCard] | None:
+    client: AuthenticatedClient | Client,
+) -> ErrorBody | list[ModelRead] | None:
     """List Models
 
-     Every model's card: inputs, labels, weights status, training data and metrics.
+     Every model's card (inputs, labels, weights status, training data, metrics, the
+    montages and devices it accepts), then the model versions the caller trained
+    (``name`` is ``model@version`` for those).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[ModelCard]
+        ErrorBody | list[ModelRead]
     """
 
     return sync_detailed(
@@ -103,18 +107,20 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient,
-) -> Response[ErrorBody | list[ModelCard]]:
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorBody | list[ModelRead]]:
     """List Models
 
-     Every model's card: inputs, labels, weights status, training data and metrics.
+     Every model's card (inputs, labels, weights status, training data, metrics, the
+    montages and devices it accepts), then the model versions the caller trained
+    (``name`` is ``model@version`` for those).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[ModelCard]]
+        Response[ErrorBody | list[ModelRead]]
     """
 
     kwargs = _get_kwargs()
@@ -126,18 +132,20 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient,
-) -> ErrorBody | list[ModelCard] | None:
+    client: AuthenticatedClient | Client,
+) -> ErrorBody | list[ModelRead] | None:
     """List Models
 
-     Every model's card: inputs, labels, weights status, training data and metrics.
+     Every model's card (inputs, labels, weights status, training data, metrics, the
+    montages and devices it accepts), then the model versions the caller trained
+    (``name`` is ``model@version`` for those).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[ModelCard]
+        ErrorBody | list[ModelRead]
     """
 
     return (

@@ -72,7 +72,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: BodyRecordingsCreate,
 ) -> Response[ErrorBody | RecordingRead]:
     """Create Recording
@@ -103,7 +103,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: BodyRecordingsCreate,
 ) -> ErrorBody | RecordingRead | None:
     """Create Recording
@@ -129,7 +129,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: BodyRecordingsCreate,
 ) -> Response[ErrorBody | RecordingRead]:
     """Create Recording
@@ -158,7 +158,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: BodyRecordingsCreate,
 ) -> ErrorBody | RecordingRead | None:
     """Create Recording

@@ -67,7 +67,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     recording_id: str,
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
 ) -> Response[Any | ErrorBody]:
     """Delete Recording
 
@@ -98,7 +98,7 @@ def sync_detailed(
 def sync(
     recording_id: str,
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
 ) -> Any | ErrorBody | None:
     """Delete Recording
 
@@ -124,7 +124,7 @@ def sync(
 async def asyncio_detailed(
     recording_id: str,
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
 ) -> Response[Any | ErrorBody]:
     """Delete Recording
 
@@ -153,7 +153,7 @@ async def asyncio_detailed(
 async def asyncio(
     recording_id: str,
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
 ) -> Any | ErrorBody | None:
     """Delete Recording
 

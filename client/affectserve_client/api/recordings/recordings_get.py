@@ -68,7 +68,7 @@ def _build_response(
 def sync_detailed(
     recording_id: str,
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
 ) -> Response[ErrorBody | RecordingRead]:
     """Get Recording
 
@@ -99,7 +99,7 @@ def sync_detailed(
 def sync(
     recording_id: str,
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
 ) -> ErrorBody | RecordingRead | None:
     """Get Recording
 
@@ -125,7 +125,7 @@ def sync(
 async def asyncio_detailed(
     recording_id: str,
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
 ) -> Response[ErrorBody | RecordingRead]:
     """Get Recording
 
@@ -154,7 +154,7 @@ async def asyncio_detailed(
 async def asyncio(
     recording_id: str,
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
 ) -> ErrorBody | RecordingRead | None:
     """Get Recording
 

@@ -6,14 +6,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ModelCardArchitecture")
+T = TypeVar("T", bound="LabelSourceAnnotationsType0")
 
 
 @_attrs_define
-class ModelCardArchitecture:
-    """Keyword arguments of the model class."""
-
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+class LabelSourceAnnotationsType0:
+    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -25,19 +23,19 @@ class ModelCardArchitecture:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        model_card_architecture = cls()
+        label_source_annotations_type_0 = cls()
 
-        model_card_architecture.additional_properties = d
-        return model_card_architecture
+        label_source_annotations_type_0.additional_properties = d
+        return label_source_annotations_type_0
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
+    def __getitem__(self, key: str) -> str:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    def __setitem__(self, key: str, value: str) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

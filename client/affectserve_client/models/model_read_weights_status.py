@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ModelCardWeightsStatus(StrEnum):
+class ModelReadWeightsStatus(StrEnum):
     NEEDS_WEIGHTS = "needs-weights"
     READY = "ready"
 

@@ -6,23 +6,25 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.model_card_weights_status import ModelCardWeightsStatus
+from ..models.model_read_weights_status import ModelReadWeightsStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.accepted_montage import AcceptedMontage
     from ..models.input_spec import InputSpec
     from ..models.metric import Metric
-    from ..models.model_card_architecture import ModelCardArchitecture
+    from ..models.model_read_architecture import ModelReadArchitecture
+    from ..models.montage_figure import MontageFigure
     from ..models.serving import Serving
     from ..models.training import Training
 
 
-T = TypeVar("T", bound="ModelCard")
+T = TypeVar("T", bound="ModelRead")
 
 
 @_attrs_define
-class ModelCard:
-    """Everything the service knows about one model.
+class ModelRead:
+    """A model's card, with the montages (devices) it accepts spelled out.
 
     Attributes:
         name (str):
@@ -33,10 +35,14 @@ class ModelCard:
         inputs (list[InputSpec]):
         labels (list[str]):
         training (Training): How the shipped weights were (or can be) trained.
-        weights_status (ModelCardWeightsStatus): 'ready' with trained weights; 'needs-weights' when untrained.
+        accepts (list[AcceptedMontage]): Montages a recording may feed the EEG input through, largest first (the card's
+            montages, else its input montage), with the devices that record each; empty for a model without EEG input.
+        weights_status (ModelReadWeightsStatus): 'ready' with trained weights; 'needs-weights' when untrained.
         modalities (list[str]): Modalities of the model's inputs, required ones first.
-        architecture (ModelCardArchitecture | Unset): Keyword arguments of the model class.
+        architecture (ModelReadArchitecture | Unset): Keyword arguments of the model class.
         metrics (list[Metric] | Unset):
+        montages (list[MontageFigure] | Unset): Montages the model accepts, largest first, each with its measured
+            accuracy; empty means only the input montage itself.
         weights (None | str | Unset): File name under model_store/weights of trained weights.
         weights_sha256 (None | str | Unset):
         seed (int | Unset):  Default: 0.
@@ -51,10 +57,12 @@ class ModelCard:
     inputs: list[InputSpec]
     labels: list[str]
     training: Training
-    weights_status: ModelCardWeightsStatus
+    accepts: list[AcceptedMontage]
+    weights_status: ModelReadWeightsStatus
     modalities: list[str]
-    architecture: ModelCardArchitecture | Unset = UNSET
+    architecture: ModelReadArchitecture | Unset = UNSET
     metrics: list[Metric] | Unset = UNSET
+    montages: list[MontageFigure] | Unset = UNSET
     weights: None | str | Unset = UNSET
     weights_sha256: None | str | Unset = UNSET
     seed: int | Unset = 0
@@ -81,6 +89,11 @@ class ModelCard:
 
         training = self.training.to_dict()
 
+        accepts = []
+        for accepts_item_data in self.accepts:
+            accepts_item = accepts_item_data.to_dict()
+            accepts.append(accepts_item)
+
         weights_status = self.weights_status.value
 
         modalities = self.modalities
@@ -95,6 +108,13 @@ class ModelCard:
             for metrics_item_data in self.metrics:
                 metrics_item = metrics_item_data.to_dict()
                 metrics.append(metrics_item)
+
+        montages: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.montages, Unset):
+            montages = []
+            for montages_item_data in self.montages:
+                montages_item = montages_item_data.to_dict()
+                montages.append(montages_item)
 
         weights: None | str | Unset
         if isinstance(self.weights, Unset):
@@ -126,6 +146,7 @@ class ModelCard:
                 "inputs": inputs,
                 "labels": labels,
                 "training": training,
+                "accepts": accepts,
                 "weights_status": weights_status,
                 "modalities": modalities,
             }
@@ -134,6 +155,8 @@ class ModelCard:
             field_dict["architecture"] = architecture
         if metrics is not UNSET:
             field_dict["metrics"] = metrics
+        if montages is not UNSET:
+            field_dict["montages"] = montages
         if weights is not UNSET:
             field_dict["weights"] = weights
         if weights_sha256 is not UNSET:
@@ -147,9 +170,11 @@ class ModelCard:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.accepted_montage import AcceptedMontage  # noqa: PLC0415
         from ..models.input_spec import InputSpec  # noqa: PLC0415
         from ..models.metric import Metric  # noqa: PLC0415
-        from ..models.model_card_architecture import ModelCardArchitecture  # noqa: PLC0415
+        from ..models.model_read_architecture import ModelReadArchitecture  # noqa: PLC0415
+        from ..models.montage_figure import MontageFigure  # noqa: PLC0415
         from ..models.serving import Serving  # noqa: PLC0415
         from ..models.training import Training  # noqa: PLC0415
 
@@ -175,16 +200,23 @@ class ModelCard:
 
         training = Training.from_dict(d.pop("training"))
 
-        weights_status = ModelCardWeightsStatus(d.pop("weights_status"))
+        accepts = []
+        _accepts = d.pop("accepts")
+        for accepts_item_data in _accepts:
+            accepts_item = AcceptedMontage.from_dict(accepts_item_data)
+
+            accepts.append(accepts_item)
+
+        weights_status = ModelReadWeightsStatus(d.pop("weights_status"))
 
         modalities = cast(list[str], d.pop("modalities"))
 
         _architecture = d.pop("architecture", UNSET)
-        architecture: ModelCardArchitecture | Unset
+        architecture: ModelReadArchitecture | Unset
         if isinstance(_architecture, Unset):
             architecture = UNSET
         else:
-            architecture = ModelCardArchitecture.from_dict(_architecture)
+            architecture = ModelReadArchitecture.from_dict(_architecture)
 
         _metrics = d.pop("metrics", UNSET)
         metrics: list[Metric] | Unset = UNSET
@@ -194,6 +226,15 @@ class ModelCard:
                 metrics_item = Metric.from_dict(metrics_item_data)
 
                 metrics.append(metrics_item)
+
+        _montages = d.pop("montages", UNSET)
+        montages: list[MontageFigure] | Unset = UNSET
+        if _montages is not UNSET:
+            montages = []
+            for montages_item_data in _montages:
+                montages_item = MontageFigure.from_dict(montages_item_data)
+
+                montages.append(montages_item)
 
         def _parse_weights(data: object) -> None | str | Unset:
             if data is None:
@@ -222,7 +263,7 @@ class ModelCard:
         else:
             serving = Serving.from_dict(_serving)
 
-        model_card = cls(
+        model_read = cls(
             name=name,
             version=version,
             title=title,
@@ -231,18 +272,20 @@ class ModelCard:
             inputs=inputs,
             labels=labels,
             training=training,
+            accepts=accepts,
             weights_status=weights_status,
             modalities=modalities,
             architecture=architecture,
             metrics=metrics,
+            montages=montages,
             weights=weights,
             weights_sha256=weights_sha256,
             seed=seed,
             serving=serving,
         )
 
-        model_card.additional_properties = d
-        return model_card
+        model_read.additional_properties = d
+        return model_read
 
     @property
     def additional_keys(self) -> list[str]:
