@@ -241,6 +241,27 @@ class MontageUse(BaseModel):
     )
 
 
+class Segment(BaseModel):
+    """A stretch of a recording that its annotations, events or trials name."""
+
+    name: str = Field(description="The annotation's text, trigger value or trial key.")
+    start_s: float = Field(description="Start, seconds from the start of the recording.")
+    end_s: float = Field(description="End, seconds from the start of the recording.")
+    source: Literal["annotation", "trigger", "trial"] = Field(
+        description=(
+            "Where it comes from: an annotation or event of the file (EDF+/BDF+, EEGLAB), "
+            "a code on its trigger (Status) channel, or a trial of a feature file. A "
+            "marker without duration runs until the next marker."
+        )
+    )
+
+
+class SegmentSummary(ModelSummary):
+    """A model's verdict over the windows that lie wholly inside one segment."""
+
+    segment: int = Field(description="Position of the segment in the recording's `segments`.")
+
+
 class ModelResult(BaseModel):
     """One model's predictions for one recording."""
 
@@ -253,6 +274,10 @@ class ModelResult(BaseModel):
     provenance: Provenance
     montage: MontageUse | None = None
     reliability: Reliability | None = None
+    segments: list[SegmentSummary] = Field(
+        default_factory=list,
+        description="The summary per segment of the recording that holds a whole window.",
+    )
 
 
 class RecordingResult(BaseModel):
@@ -261,6 +286,10 @@ class RecordingResult(BaseModel):
     recording_id: str
     filename: str
     models: dict[str, ModelResult]
+    segments: list[Segment] = Field(
+        default_factory=list,
+        description="The recording's annotated segments or trials, in time order.",
+    )
 
 
 class JobResult(BaseModel):

@@ -35,6 +35,7 @@ from signals.channels import (
 from signals.features.eye import read_eye_csv, read_precomputed_eye
 from signals.io import FeatureSet, read_signals
 from signals.recipe import Stream, media_stream, recipe_tail, run_recipe
+from signals.segments import trial_segments
 
 #: SI units (V, S) to the micro units the features take (µV, µS).
 SI_TO_MICRO = 1e6
@@ -501,13 +502,11 @@ def prepare_feature_inputs(features: FeatureSet, card: ModelCard) -> ModelInputs
         if not spec.required:
             continue
         tail = _feature_tail(spec, header)
-        parts, offset = [], 0.0
-        for clip in features.arrays:
-            n_windows = clip.shape[1]
-            starts = offset + np.arange(n_windows) / features.sfreq
+        parts = []
+        for clip, trial in zip(features.arrays, trial_segments(features), strict=True):
+            starts = trial.start_s + np.arange(clip.shape[1]) / features.sfreq
             stream = Stream(np.moveaxis(clip, 1, 0), features.sfreq, starts)
             parts.append(run_recipe(stream, tail))
-            offset += n_windows / features.sfreq
         streams[spec.name] = Stream(
             np.concatenate([p.data for p in parts]),
             features.sfreq,

@@ -33,6 +33,8 @@ from core.schemas import (
     ModelSummary,
     Provenance,
     RecordingResult,
+    Segment,
+    SegmentSummary,
     Stage,
     WindowPrediction,
 )
@@ -53,6 +55,7 @@ from signals.feeding import (
     prepare_inputs,
 )
 from signals.io import UnreadableRecordingError, read_features, read_raw
+from signals.segments import inside, recording_segments, trial_segments
 from worker.figures import merge_manifests, recording_figures, store_figures
 
 if TYPE_CHECKING:
@@ -193,6 +196,22 @@ def model_summary(labels: list[str], probs: NDArray[np.floating]) -> ModelSummar
     )
 
 
+def segment_summaries(
+    labels: list[str], inputs: ModelInputs, probs: NDArray[np.floating], segments: list[Segment]
+) -> list[SegmentSummary]:
+    """`model_summary` of the windows wholly inside each segment that holds any.
+
+    ``segment`` of each summary is the segment's position in ``segments``.
+    """
+    summaries = []
+    for index, segment in enumerate(segments):
+        chosen = inside(segment, inputs.window_starts, inputs.window_s)
+        if chosen.any():
+            summary = model_summary(labels, probs[chosen])
+            summaries.append(SegmentSummary(segment=index, **summary.model_dump()))
+    return summaries
+
+
 def provenance(card: ModelCard, client: ModelClient) -> Provenance:
     """What produced a model's result: version, weights, recipe, packages, backend."""
     return Provenance(
@@ -206,7 +225,11 @@ def provenance(card: ModelCard, client: ModelClient) -> Provenance:
 
 
 def model_result(
-    card: ModelCard, inputs: ModelInputs, probs: NDArray[np.floating], client: ModelClient
+    card: ModelCard,
+    inputs: ModelInputs,
+    probs: NDArray[np.floating],
+    client: ModelClient,
+    segments: list[Segment] | None = None,
 ) -> ModelResult:
     """One model's result for one recording, from its inputs and output probabilities.
 
@@ -220,6 +243,8 @@ def model_result(
         Its class probabilities, one row per window of ``inputs``.
     client : ModelClient
         The backend that ran it (named in the provenance).
+    segments : list of Segment | None
+        The recording's segments (`signals.segments`), summarised one by one.
 
     Raises
     ------
@@ -242,6 +267,7 @@ def model_result(
         provenance=provenance(card, client),
         montage=inputs.montage,
         reliability=reliability(card, inputs.montage.montage if inputs.montage else None),
+        segments=segment_summaries(card.labels, inputs, probs, segments or []),
     )
 
 
@@ -363,7 +389,7 @@ def _run(
             raise ValueError(f"recording {recording_id} no longer exists; upload it again")
         progress.advance(Stage.READING, 0)
         with timed(STAGE_SECONDS, stage=Stage.READING):
-            raw, make_inputs = _reader(recording)
+            raw, segments, make_inputs = _reader(recording)
         progress.advance(Stage.READING)
         models = {}
         for name, card in cards.items():
@@ -381,10 +407,13 @@ def _run(
                 )
             with timed(STAGE_SECONDS, stage=Stage.AGGREGATING):
                 named = card.model_copy(update={"name": name})
-                models[name] = model_result(named, inputs, probs, runner)
+                models[name] = model_result(named, inputs, probs, runner, segments)
             progress.advance(Stage.AGGREGATING)
         part = RecordingResult(
-            recording_id=recording.id, filename=recording.filename, models=models
+            recording_id=recording.id,
+            filename=recording.filename,
+            models=models,
+            segments=segments,
         )
         with timed(STAGE_SECONDS, stage=Stage.PLOTS):
             drawings = recording_figures(index, part, raw)
@@ -401,17 +430,22 @@ def _versions_client(settings: Settings, owner: str | None) -> ModelClient:
 
 def _reader(
     recording: Recording,
-) -> tuple[mne.io.BaseRaw | None, Callable[[ModelCard], ModelInputs]]:
-    """Read a recording once: its signals (None for a feature file), and the function that
-    makes a model's inputs from it."""
+) -> tuple[mne.io.BaseRaw | None, list[Segment], Callable[[ModelCard], ModelInputs]]:
+    """Read a recording once: its signals (None for a feature file), its segments
+    (annotations, trigger codes or trials), and the function that makes a model's inputs
+    from it."""
     path = Path(recording.path)
     companions = {name: Path(p) for name, p in (recording.companions or {}).items()}
     options = recording.options or {}
     if recording.header.get("kind") == "features":
         features = read_features(path, companions, options)
-        return None, lambda card: prepare_feature_inputs(features, card)
+        return (
+            None,
+            trial_segments(features),
+            lambda card: prepare_feature_inputs(features, card),
+        )
     raw = read_raw(path, companions, options)
-    return raw, lambda card: prepare_inputs(raw, card, companions)
+    return raw, recording_segments(raw), lambda card: prepare_inputs(raw, card, companions)
 
 
 def _warnings(card: ModelCard) -> list[str]:
