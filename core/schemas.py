@@ -242,7 +242,10 @@ class MontageUse(BaseModel):
 
 
 class Segment(BaseModel):
-    """A stretch of a recording that its annotations, events or trials name."""
+    """A stretch of a recording that its annotations, events or trials name.
+
+    Unlabelled: the labelled trials a training learns from are `signals.labels.Segment`.
+    """
 
     name: str = Field(description="The annotation's text, trigger value or trial key.")
     start_s: float = Field(description="Start, seconds from the start of the recording.")

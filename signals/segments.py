@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.schemas import Segment
+from signals.labels import raw_annotations
 
 if TYPE_CHECKING:
     import mne
@@ -94,22 +95,15 @@ def annotation_segments(raw: mne.io.BaseRaw) -> list[Segment]:
     Bad spans, edges and boundaries (`SKIPPED_PREFIXES`) are left out; annotations of
     one sample or less are markers (see `marked_segments`).
     """
-    annotations = raw.annotations
-    # Onsets count from the measurement date when the annotations carry it.
-    shift = raw.first_time if annotations.orig_time is not None else 0.0
-    keep = [
-        k
-        for k, text in enumerate(annotations.description)
-        if not str(text).strip().lower().startswith(SKIPPED_PREFIXES) and str(text).strip()
+    kept = [
+        (onset, duration, text.strip())
+        for onset, duration, text in raw_annotations(raw)
+        if text.strip() and not text.strip().lower().startswith(SKIPPED_PREFIXES)
     ]
+    onsets, durations, names = zip(*kept, strict=True) if kept else ((), (), ())
     sfreq = raw.info["sfreq"]
     return marked_segments(
-        [float(annotations.onset[k]) - shift for k in keep],
-        [float(annotations.duration[k]) for k in keep],
-        [str(annotations.description[k]).strip() for k in keep],
-        raw.n_times / sfreq,
-        "annotation",
-        marker_s=1.0 / sfreq,
+        onsets, durations, names, raw.n_times / sfreq, "annotation", marker_s=1.0 / sfreq
     )
 
 

@@ -15,9 +15,16 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 def write_seed_edf(
-    path: Path, duration_s: float = 60.0, sfreq: float = 200.0, seed: int = 0
+    path: Path,
+    duration_s: float = 60.0,
+    sfreq: float = 200.0,
+    seed: int = 0,
+    annotations: tuple[tuple[float, float, str], ...] = (),
 ) -> Path:
-    """Write an EDF with the 62 SEED channels of Gaussian noise (20 µV) and a 10 Hz rhythm."""
+    """Write an EDF with the 62 SEED channels of Gaussian noise (20 µV) and a 10 Hz rhythm.
+
+    ``annotations`` are (onset s, duration s, text), written as EDF+ annotations.
+    """
     channels = montage_channels("seed62")
     n_times = int(duration_s * sfreq)
     rng = np.random.default_rng(seed)
@@ -25,6 +32,8 @@ def write_seed_edf(
     data = rng.normal(0.0, 20e-6, (len(channels), n_times))
     data += 10e-6 * np.sin(2 * np.pi * 10.0 * times)
     raw = mne.io.RawArray(data, mne.create_info(channels, sfreq, "eeg"), verbose="error")
+    if annotations:
+        raw.set_annotations(mne.Annotations(*zip(*annotations, strict=True)))
     mne.export.export_raw(path, raw, fmt="edf", overwrite=True, verbose="error")
     return path
 

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
@@ -42,6 +43,7 @@ from core.store import (
 )
 from core.versions import resolve_card
 from signals.feeding import check_feed
+from signals.segments import inside
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
@@ -304,7 +306,9 @@ def stored_result(session: Session, job_id: str, caller: Caller | None) -> JobRe
 def result_csv(result: JobResult) -> str:
     """A result as CSV: one row per recording, model and window.
 
-    Columns: ``recording_id, filename, model, start_s, end_s, label`` and ``p_<label>``
+    Columns: ``recording_id, filename, model, start_s, end_s``, ``segment`` and
+    ``segment_name`` (position and name of each of the recording's segments the window
+    lies wholly inside, joined by ``;``; empty outside any), ``label`` and ``p_<label>``
     for every label of any model (empty where a model lacks that label). First come
     comment lines (``#``), one per recording and model, on how far its results can be
     trusted (read with ``pandas.read_csv(path, comment="#")``).
@@ -317,11 +321,15 @@ def result_csv(result: JobResult) -> str:
         buffer.write(f"# {recording.filename}, {line}\n")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
-        ["recording_id", "filename", "model", "start_s", "end_s", "label"]
+        ["recording_id", "filename", "model", "start_s", "end_s", "segment", "segment_name"]
+        + ["label"]
         + [f"p_{label}" for label in labels]
     )
     for recording, model in models:
-        for window in model.windows:
+        starts = np.array([window.start_s for window in model.windows])
+        within = [inside(segment, starts, model.window_s) for segment in recording.segments]
+        for k, window in enumerate(model.windows):
+            held = [index for index, mask in enumerate(within) if mask[k]]
             writer.writerow(
                 [
                     recording.recording_id,
@@ -329,6 +337,8 @@ def result_csv(result: JobResult) -> str:
                     model.model,
                     window.start_s,
                     window.end_s,
+                    ";".join(map(str, held)),
+                    ";".join(recording.segments[index].name for index in held),
                     window.label,
                 ]
                 + [window.probabilities.get(label, "") for label in labels]
@@ -345,8 +355,9 @@ def result_csv(result: JobResult) -> str:
             "content": {
                 "text/csv": {
                     "schema": {"type": "string", "format": "binary"},
-                    "example": "recording_id,filename,model,start_s,end_s,label,p_negative,"
-                    "p_neutral,p_positive\n4f1c2a9e,s01.edf,maet,0.0,1.0,neutral,0.2,0.5,0.3\n",
+                    "example": "recording_id,filename,model,start_s,end_s,segment,"
+                    "segment_name,label,p_negative,p_neutral,p_positive\n"
+                    "4f1c2a9e,s01.edf,maet,0.0,1.0,0,film 1,neutral,0.2,0.5,0.3\n",
                 }
             },
             "description": "One row per recording, model and window.",

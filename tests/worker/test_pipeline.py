@@ -60,6 +60,48 @@ def test_missing_channels_are_interpolated_and_said(client: TestClient, tmp_path
     )
 
 
+def test_each_annotated_segment_is_summarised_by_its_windows(
+    client: TestClient, tmp_path: Path
+) -> None:
+    path = write_seed_edf(
+        tmp_path / "annotated.edf",
+        duration_s=30.0,
+        annotations=((2.0, 0.0, "film A"), (12.5, 0.0, "film B"), (20.0, 6.0, "rating")),
+    )
+    job, result = _run(client, path, ["maet"])
+    assert job.state == "succeeded", job.error
+    recording = result["recordings"][0]
+    assert recording["segments"] == [
+        {"name": "film A", "start_s": 2.0, "end_s": 12.5, "source": "annotation"},
+        {"name": "film B", "start_s": 12.5, "end_s": 30.0, "source": "annotation"},
+        {"name": "rating", "start_s": 20.0, "end_s": 26.0, "source": "annotation"},
+    ]
+    maet = recording["models"]["maet"]
+    assert [s["segment"] for s in maet["segments"]] == [0, 1, 2]
+    assert [s["n_windows"] for s in maet["segments"]] == [10, 17, 6]
+    for summary in maet["segments"]:
+        segment = recording["segments"][summary["segment"]]
+        windows = [
+            w
+            for w in maet["windows"]
+            if w["start_s"] >= segment["start_s"] and w["end_s"] <= segment["end_s"]
+        ]
+        for label in maet["labels"]:
+            mean = np.mean([w["probabilities"][label] for w in windows])
+            assert summary["mean_probabilities"][label] == pytest.approx(mean, abs=1e-6)
+            assert summary["label_counts"][label] == sum(w["label"] == label for w in windows)
+        means = summary["mean_probabilities"]
+        assert summary["dominant_label"] == max(means, key=means.__getitem__)
+    rows = client.get(f"/v1/jobs/{job.id}/result.csv").text.splitlines()
+    rows = [row.split(",") for row in rows if not row.startswith("#")]
+    header = rows[0]
+    by_start = {float(row[header.index("start_s")]): row for row in rows[1:]}
+    assert by_start[1.0][header.index("segment")] == ""
+    assert by_start[3.0][header.index("segment")] == "0"
+    assert by_start[21.0][header.index("segment")] == "1;2"
+    assert by_start[21.0][header.index("segment_name")] == "film B;rating"
+
+
 def test_too_many_missing_channels_fail_with_the_list(client: TestClient, tmp_path: Path) -> None:
     channels = montage_channels("seed62")[:20]
     raw = mne.io.RawArray(np.zeros((20, 2000)), mne.create_info(channels, 200.0, "eeg"))
@@ -102,6 +144,14 @@ def test_seed_feature_file_feeds_the_feature_models(client: TestClient, tmp_path
     for name in ("maet", "strnn"):
         assert models[name]["reliability"] == reliability(load_card(name)).model_dump()
         assert models[name]["reliability"]["badge"] != "unmeasured"
+    trials = result["recordings"][0]["segments"]
+    assert [(t["name"], t["start_s"], t["end_s"], t["source"]) for t in trials] == [
+        ("de_LDS1", 0.0, 30.0, "trial"),
+        ("de_LDS2", 30.0, 42.0, "trial"),
+        ("de_LDS3", 42.0, 62.0, "trial"),
+    ]
+    assert [s["n_windows"] for s in models["maet"]["segments"]] == list(CLIP_WINDOWS)
+    assert [s["n_windows"] for s in models["strnn"]["segments"]] == [n - 8 for n in CLIP_WINDOWS]
     starts = [w["start_s"] for w in models["maet"]["windows"]]
     assert starts == [float(k) for k in range(sum(CLIP_WINDOWS))]
     assert models["strnn"]["summary"]["n_windows"] == sum(n - 8 for n in CLIP_WINDOWS)

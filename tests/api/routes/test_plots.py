@@ -103,7 +103,8 @@ def test_result_csv_has_one_row_per_window(client: TestClient, job: str) -> None
     comments, lines = reply.text.split("\nrecording_id,", 1)
     lines = ("recording_id," + lines).splitlines()
     assert lines[0] == (
-        "recording_id,filename,model,start_s,end_s,label,p_negative,p_neutral,p_positive"
+        "recording_id,filename,model,start_s,end_s,segment,segment_name,label,"
+        "p_negative,p_neutral,p_positive"
     )
     assert len(lines) == 1 + 120
     result = client.get(f"/v1/jobs/{job}/result").json()
@@ -113,8 +114,8 @@ def test_result_csv_has_one_row_per_window(client: TestClient, job: str) -> None
         assert reliability["note"] in line
     first = result["recordings"][0]["models"]["maet"]["windows"][0]
     cells = lines[1].split(",")
-    assert cells[2:6] == ["maet", "0.0", "1.0", first["label"]]
-    assert float(cells[6]) == first["probabilities"]["negative"]
+    assert cells[2:8] == ["maet", "0.0", "1.0", "", "", first["label"]]
+    assert float(cells[8]) == first["probabilities"]["negative"]
 
 
 def test_figures_are_stored_until_the_job_is_deleted(
