@@ -78,7 +78,10 @@ def recording_figures(
     filename = part.filename
     for name, model in models.items():
         title = f"{name} on {filename}{_caveat(model)}"
-        yield figure_key("timeline", index, name), lambda m=model, t=title: plot_timeline(m, t)
+        yield (
+            figure_key("timeline", index, name),
+            lambda m=model, t=title: plot_timeline(m, t, part.segments),
+        )
     caveat = "".join(dict.fromkeys(_caveat(m) for m in models.values()))
     yield (
         figure_key("summary", index),

@@ -7,17 +7,18 @@ returns a Figure.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from core.schemas import ModelResult
+from core.schemas import ModelResult, Segment
 from signals.plots.colours import label_colour
 from signals.plots.render import new_figure
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 
@@ -35,7 +36,35 @@ def probability_matrix(result: ModelResult) -> NDArray[np.float64]:
     ).reshape(len(result.windows), len(labels))
 
 
-def plot_timeline(result: ModelResult, title: str) -> Figure:
+#: Most segments whose names a timeline writes (more are only shaded).
+MAX_SEGMENT_NAMES = 30
+
+
+def mark_segments(axes: Sequence[Axes], segments: Sequence[Segment]) -> None:
+    """Shade every other segment on ``axes`` and write the names above the first axes.
+
+    Each segment's start is a dashed line; names are written for up to
+    `MAX_SEGMENT_NAMES` segments.
+    """
+    for k, segment in enumerate(segments):
+        for ax in axes:
+            if k % 2 == 0:
+                ax.axvspan(segment.start_s, segment.end_s, color="0.5", alpha=0.12, linewidth=0)
+            ax.axvline(segment.start_s, color="0.35", linestyle="--", linewidth=0.8)
+        if len(segments) <= MAX_SEGMENT_NAMES:
+            axes[0].annotate(
+                segment.name,
+                xy=(segment.start_s, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(2, 2),
+                textcoords="offset points",
+                fontsize="x-small",
+                rotation=30 if len(segments) > 8 else 0,
+                annotation_clip=False,
+            )
+
+
+def plot_timeline(result: ModelResult, title: str, segments: Sequence[Segment] = ()) -> Figure:
     """Predicted class per window (top) and class probabilities over time (bottom).
 
     Parameters
@@ -44,6 +73,9 @@ def plot_timeline(result: ModelResult, title: str) -> Figure:
         One model's result.
     title : str
         Figure title, e.g. the model and recording names.
+    segments : sequence of Segment
+        The recording's annotated segments or trials, marked on both axes
+        (`mark_segments`).
 
     Returns
     -------
@@ -73,6 +105,7 @@ def plot_timeline(result: ModelResult, title: str) -> Figure:
     bottom.set(ylim=(0.0, 1.0), xlabel="time (s)", ylabel="probability")
     bottom.grid(alpha=0.3)
     bottom.legend(loc="upper right", fontsize="small", ncols=min(len(labels), 4))
+    mark_segments([top, bottom], segments)
     fig.suptitle(title)
     return fig
 

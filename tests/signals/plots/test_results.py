@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.colors import to_hex
 from PIL import Image
 
+from core.schemas import Segment
 from signals.plots.colours import LABEL_COLOURS, label_colour
 from signals.plots.render import figure_bytes
 from signals.plots.results import agreement, plot_agreement, plot_summary, plot_timeline
@@ -34,6 +35,21 @@ def test_timeline_has_one_point_per_window_in_the_label_colours() -> None:
         )
     assert bottom.get_xlabel() == "time (s)" and bottom.get_ylabel() == "probability"
     assert fig.get_suptitle() == "maet on s01.edf"
+
+
+def test_timeline_marks_the_segments_with_their_names() -> None:
+    segments = [
+        Segment(name="film A", start_s=2.0, end_s=12.5, source="annotation"),
+        Segment(name="film B", start_s=12.5, end_s=30.0, source="annotation"),
+    ]
+    fig = plot_timeline(model_result("maet", n_windows=30), "maet", segments)
+    top, bottom = fig.axes
+    assert [t.get_text() for t in top.texts] == ["film A", "film B"]
+    for ax in (top, bottom):
+        starts = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"]
+        assert starts == [2.0, 12.5]
+        shaded = [patch.get_x() for patch in ax.patches]
+        assert shaded == [2.0]
 
 
 def test_summary_bars_are_shares_of_windows() -> None:
