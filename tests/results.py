@@ -8,13 +8,16 @@ from types import SimpleNamespace
 import numpy as np
 
 from core.cards import load_card
-from core.schemas import JobProgress, JobResult, ModelResult, RecordingResult, Stage
+from core.schemas import JobProgress, JobResult, ModelResult, RecordingResult, Segment, Stage
 from signals.feeding import ModelInputs
 from worker.pipeline import model_result as pipeline_model_result
 
 
-def model_result(model: str, n_windows: int, seed: int = 0) -> ModelResult:
-    """A result of ``model`` over ``n_windows`` one-second windows of random probabilities."""
+def model_result(
+    model: str, n_windows: int, seed: int = 0, segments: list[Segment] | None = None
+) -> ModelResult:
+    """A result of ``model`` over ``n_windows`` one-second windows of random probabilities,
+    summarised over ``segments`` too."""
     card = load_card(model)
     probs = np.random.default_rng(seed).dirichlet(np.ones(len(card.labels)), n_windows)
     inputs = ModelInputs(
@@ -23,7 +26,7 @@ def model_result(model: str, n_windows: int, seed: int = 0) -> ModelResult:
         window_s=1.0,
         notes=[f"{model}: made up by tests.results, not a prediction"],
     )
-    return pipeline_model_result(card, inputs, probs, SimpleNamespace(name="inprocess"))
+    return pipeline_model_result(card, inputs, probs, SimpleNamespace(name="inprocess"), segments)
 
 
 def store_succeeded_job(
@@ -31,12 +34,14 @@ def store_succeeded_job(
 ) -> str:
     """Record a finished job with a stored result and figures, as the worker would.
 
-    ``models`` maps model names to their number of windows. The figures are drawn by the
-    worker's own functions from the stored recording. Returns the job id.
+    ``models`` maps model names to their number of windows. The segments are read from
+    the stored recording and the figures drawn from it by the worker's own functions.
+    Returns the job id.
     """
     from core.config import get_settings
     from core.store import Job, Recording, session_factory, write_figures, write_result
     from signals.io import read_raw
+    from signals.segments import recording_segments
     from worker.figures import recording_figures, store_figures
 
     settings = get_settings()
@@ -50,16 +55,19 @@ def store_succeeded_job(
         )
         session.add(job)
         session.commit()
+        recording = session.get(Recording, recording_id)
+        raw = (
+            read_raw(Path(recording.path)) if recording.header.get("kind") != "features" else None
+        )
+        segments = recording_segments(raw) if raw is not None else []
         part = RecordingResult(
             recording_id=recording_id,
             filename=filename,
             models={
-                name: model_result(name, n, seed=k) for k, (name, n) in enumerate(models.items())
+                name: model_result(name, n, seed=k, segments=segments)
+                for k, (name, n) in enumerate(models.items())
             },
-        )
-        recording = session.get(Recording, recording_id)
-        raw = (
-            read_raw(Path(recording.path)) if recording.header.get("kind") != "features" else None
+            segments=segments,
         )
         folder = settings.plots_dir / job.id
         write_figures(folder, store_figures(recording_figures(0, part, raw), folder))

@@ -25,7 +25,14 @@ from api.routes.recordings import find_recording
 from api.uploads import recording_read
 from core.cards import load_cards, reference
 from core.reliability import agreement, headline, reliability
-from core.schemas import ACTIVE_STATES, WORK_STAGES, JobState
+from core.schemas import (
+    ACTIVE_STATES,
+    WORK_STAGES,
+    JobState,
+    RecordingResult,
+    Segment,
+    SegmentSummary,
+)
 from core.store import Recording, list_jobs
 from signals.io import UnreadableRecordingError, read_raw
 from signals.plots.colours import label_colour
@@ -52,6 +59,12 @@ templates.env.globals["modality_names"] = {
     "music": "the music heard",
 }
 templates.env.globals["active"] = [state.value for state in ACTIVE_STATES]
+#: What each source of segments is, for the results page.
+SEGMENT_SOURCES = {
+    "annotation": "from the file's annotations or events",
+    "trigger": "from the codes on its trigger channel",
+    "trial": "the trials of the file",
+}
 #: Longest stretch of a recording whose channel quality the recording page checks, s.
 QUALITY_SPAN_S = 300.0
 #: Seconds of every channel the recording page shows.
@@ -212,12 +225,29 @@ def results_page(
             "labels": list(dict.fromkeys(label for m in models for label in m.labels)),
             "warnings": list(dict.fromkeys(w for m in models for w in m.warnings)),
             "agreements": [agreement(list(rec.models.values())) for rec in result.recordings],
+            "segment_tables": [segment_table(rec) for rec in result.recordings],
+            "segment_sources": segment_sources,
             "plot_url": plot_url,
             "eda_models": {card.name for card in load_cards() if "eda" in card.modalities},
             "json_url": request.url_for("get_result", job_id=job_id).path,
             "csv_url": request.url_for("get_result_csv", job_id=job_id).path,
         },
     )
+
+
+def segment_table(recording: RecordingResult) -> list[dict[str, SegmentSummary]]:
+    """Per segment of ``recording``, each model's summary of it (models without a whole
+    window inside it left out)."""
+    table: list[dict[str, SegmentSummary]] = [{} for _ in recording.segments]
+    for name, model in recording.models.items():
+        for summary in model.segments:
+            table[summary.segment][name] = summary
+    return table
+
+
+def segment_sources(segments: list[Segment]) -> str:
+    """Where a recording's segments come from, for a sentence."""
+    return " and ".join(dict.fromkeys(SEGMENT_SOURCES[segment.source] for segment in segments))
 
 
 def _is_page(request: Request) -> bool:

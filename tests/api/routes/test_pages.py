@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from core.cards import card_names, load_card
 from signals.plots.colours import label_colour
+from tests.conftest import write_seed_edf
 from tests.results import store_succeeded_job
 
 
@@ -91,6 +92,52 @@ def test_results_page_links_each_plot_and_lists_each_window(client: TestClient, 
     assert f'href="/v1/jobs/{job}/result.csv" download' in page
     assert f"--colour: {label_colour('positive')}" in page
     assert "<li>maet: made up by tests.results, not a prediction</li>" in page
+
+
+def test_results_page_summarises_each_annotated_segment(
+    client: TestClient, tmp_path: Path
+) -> None:
+    path = write_seed_edf(
+        tmp_path / "films.edf",
+        duration_s=30.0,
+        annotations=((2.0, 0.0, "film A"), (12.5, 0.0, "film B"), (24.0, 3.0, "rating")),
+    )
+    job = store_succeeded_job(_upload(client, path), "films.edf", {"maet": 30, "strnn": 20})
+    result = client.get(f"/v1/jobs/{job}/result").json()["recordings"][0]
+    page = client.get(f"/jobs/{job}/results").text
+    table = re.search(r'<table class="segments">(.*?)</table>', page, re.S).group(1)
+    assert "from the file&#39;s annotations or events" in table
+    rows = re.findall(
+        r'<tr data-segment="(\d+)">\s*<th scope="row">([^<]+)</th>(.*?)</tr>', table, re.S
+    )
+    assert [(k, name) for k, name, _ in rows] == [
+        ("0", "film A"),
+        ("1", "film B"),
+        ("2", "rating"),
+    ]
+    summaries = {
+        (name, s["segment"]): s
+        for name, model in result["models"].items()
+        for s in model["segments"]
+    }
+    assert sorted(summaries) == [("maet", 0), ("maet", 1), ("maet", 2), ("strnn", 0), ("strnn", 1)]
+    for k, _, cells in rows:
+        for name in ("maet", "strnn"):
+            summary = summaries.get((name, int(k)))
+            if summary is None:
+                assert f'<td data-model="{name}" class="hint">no whole window inside</td>' in cells
+                continue
+            dominant = summary["dominant_label"]
+            assert f'<td data-model="{name}" data-dominant="{dominant}"' in cells
+            mean = summary["mean_probabilities"][dominant]
+            assert f"mean p = {mean:.2f}, {summary['n_windows']} windows" in cells
+    assert summaries[("strnn", 1)]["n_windows"] == 7  # 1-s windows starting at 13, ..., 19 s
+
+
+def test_results_page_without_segments_says_so(client: TestClient, job: str) -> None:
+    page = client.get(f"/jobs/{job}/results").text
+    assert '<table class="segments">' not in page
+    assert "s01.edf has no annotations, events, trigger" in " ".join(page.split())
 
 
 def test_results_page_of_one_model_has_no_agreement(client: TestClient, seed_edf: Path) -> None:
