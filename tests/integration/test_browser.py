@@ -1,10 +1,10 @@
 """The web pages in headless Chromium against a running service.
 
 A text file dropped on the page shows the service's error; a chosen EDF is uploaded, run
-and its results page shows every plot, one table row per window and how far each model
-can be trusted; the finished job is deleted only after confirmation. An EEGLAB .set goes
-up with its .fdt, a plain matrix with reader options; the recording page, the history and
-the API docs work without any other host.
+and its results page shows every plot, one table row per window, each model's verdict per
+annotated segment and how far each model can be trusted; the finished job is deleted only
+after confirmation. An EEGLAB .set goes up with its .fdt, a plain matrix with reader
+options; the recording page, the history and the API docs work without any other host.
 """
 
 from __future__ import annotations
@@ -69,7 +69,11 @@ def test_upload_run_and_look_at_the_results(
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "upload-error.png"))
 
-    recording = write_seed_edf(tmp_path / "s01.edf", duration_s=30.0)
+    recording = write_seed_edf(
+        tmp_path / "s01.edf",
+        duration_s=30.0,
+        annotations=((2.0, 0.0, "film A"), (15.0, 0.0, "film B")),
+    )
     page.set_input_files("#file-input", str(recording))
     page.locator("#recordings li[data-recording-id]").first.wait_for()
     assert (
@@ -103,6 +107,17 @@ def test_upload_run_and_look_at_the_results(
 
     job_url = page.url.removesuffix("/results")
     job_id = job_url.rsplit("/", 1)[1]
+    summaries = httpx.get(f"{service.url}/v1/jobs/{job_id}/result").json()["recordings"][0]
+    rows = page.locator("table.segments tbody tr")
+    assert [rows.nth(k).locator("th").inner_text() for k in range(rows.count())] == [
+        "film A",
+        "film B",
+    ]
+    for k, n_windows in enumerate((13, 15)):  # whole 1-s windows in 2-15 s and 15-30 s
+        cell = rows.nth(k).locator('td[data-model="maet"]')
+        summary = summaries["models"]["maet"]["segments"][k]
+        assert cell.get_attribute("data-dominant") == summary["dominant_label"]
+        assert f"{n_windows} windows" in cell.inner_text()
     page.goto(job_url)
     assert page.locator("#cancel").is_hidden() and page.locator("#delete").is_visible()
     dialogs: list[str] = []
