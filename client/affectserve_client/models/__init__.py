@@ -49,6 +49,11 @@ from .recording_result import RecordingResult
 from .recording_result_models import RecordingResultModels
 from .reliability import Reliability
 from .reliability_badge import ReliabilityBadge
+from .segment import Segment
+from .segment_source import SegmentSource
+from .segment_summary import SegmentSummary
+from .segment_summary_label_counts import SegmentSummaryLabelCounts
+from .segment_summary_mean_probabilities import SegmentSummaryMeanProbabilities
 from .serving import Serving
 from .training import Training
 from .training_create import TrainingCreate
@@ -112,6 +117,11 @@ __all__ = (
     "RecordingResultModels",
     "Reliability",
     "ReliabilityBadge",
+    "Segment",
+    "SegmentSource",
+    "SegmentSummary",
+    "SegmentSummaryLabelCounts",
+    "SegmentSummaryMeanProbabilities",
     "Serving",
     "Training",
     "TrainingCreate",

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..models.montage_use import MontageUse
     from ..models.provenance import Provenance
     from ..models.reliability import Reliability
+    from ..models.segment_summary import SegmentSummary
     from ..models.window_prediction import WindowPrediction
 
 
@@ -33,6 +34,7 @@ class ModelResult:
         provenance (Provenance): What produced a result.
         montage (MontageUse | None | Unset):
         reliability (None | Reliability | Unset):
+        segments (list[SegmentSummary] | Unset): The summary per segment of the recording that holds a whole window.
     """
 
     model: str
@@ -44,6 +46,7 @@ class ModelResult:
     provenance: Provenance
     montage: MontageUse | None | Unset = UNSET
     reliability: None | Reliability | Unset = UNSET
+    segments: list[SegmentSummary] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,6 +86,13 @@ class ModelResult:
         else:
             reliability = self.reliability
 
+        segments: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.segments, Unset):
+            segments = []
+            for segments_item_data in self.segments:
+                segments_item = segments_item_data.to_dict()
+                segments.append(segments_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -100,6 +110,8 @@ class ModelResult:
             field_dict["montage"] = montage
         if reliability is not UNSET:
             field_dict["reliability"] = reliability
+        if segments is not UNSET:
+            field_dict["segments"] = segments
 
         return field_dict
 
@@ -109,6 +121,7 @@ class ModelResult:
         from ..models.montage_use import MontageUse  # noqa: PLC0415
         from ..models.provenance import Provenance  # noqa: PLC0415
         from ..models.reliability import Reliability  # noqa: PLC0415
+        from ..models.segment_summary import SegmentSummary  # noqa: PLC0415
         from ..models.window_prediction import WindowPrediction  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -165,6 +178,15 @@ class ModelResult:
 
         reliability = _parse_reliability(d.pop("reliability", UNSET))
 
+        _segments = d.pop("segments", UNSET)
+        segments: list[SegmentSummary] | Unset = UNSET
+        if _segments is not UNSET:
+            segments = []
+            for segments_item_data in _segments:
+                segments_item = SegmentSummary.from_dict(segments_item_data)
+
+                segments.append(segments_item)
+
         model_result = cls(
             model=model,
             labels=labels,
@@ -175,6 +197,7 @@ class ModelResult:
             provenance=provenance,
             montage=montage,
             reliability=reliability,
+            segments=segments,
         )
 
         model_result.additional_properties = d

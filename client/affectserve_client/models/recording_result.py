@@ -6,8 +6,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.recording_result_models import RecordingResultModels
+    from ..models.segment import Segment
 
 
 T = TypeVar("T", bound="RecordingResult")
@@ -21,11 +24,13 @@ class RecordingResult:
         recording_id (str):
         filename (str):
         models (RecordingResultModels):
+        segments (list[Segment] | Unset): The recording's annotated segments or trials, in time order.
     """
 
     recording_id: str
     filename: str
     models: RecordingResultModels
+    segments: list[Segment] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,6 +39,13 @@ class RecordingResult:
         filename = self.filename
 
         models = self.models.to_dict()
+
+        segments: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.segments, Unset):
+            segments = []
+            for segments_item_data in self.segments:
+                segments_item = segments_item_data.to_dict()
+                segments.append(segments_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -44,12 +56,15 @@ class RecordingResult:
                 "models": models,
             }
         )
+        if segments is not UNSET:
+            field_dict["segments"] = segments
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.recording_result_models import RecordingResultModels  # noqa: PLC0415
+        from ..models.segment import Segment  # noqa: PLC0415
 
         d = dict(src_dict)
         recording_id = d.pop("recording_id")
@@ -58,10 +73,20 @@ class RecordingResult:
 
         models = RecordingResultModels.from_dict(d.pop("models"))
 
+        _segments = d.pop("segments", UNSET)
+        segments: list[Segment] | Unset = UNSET
+        if _segments is not UNSET:
+            segments = []
+            for segments_item_data in _segments:
+                segments_item = Segment.from_dict(segments_item_data)
+
+                segments.append(segments_item)
+
         recording_result = cls(
             recording_id=recording_id,
             filename=filename,
             models=models,
+            segments=segments,
         )
 
         recording_result.additional_properties = d
