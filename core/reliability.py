@@ -10,10 +10,9 @@ far models with the same labels agree on one recording.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from core.cards import ModelCard, MontageFigure
-from core.schemas import ModelResult, Reliability
+from core.schemas import Agreement, ModelResult, Reliability
 
 #: Badge thresholds on the share of the way from chance to perfect accuracy,
 #: ``(accuracy - chance) / (1 - chance)``: below the first the model is at chance,
@@ -185,34 +184,6 @@ def headline(rel: Reliability) -> str:
     if rel.baseline_accuracy is not None:
         text += f", linear baseline {percent(rel.baseline_accuracy)}"
     return text
-
-
-@dataclass(frozen=True)
-class Agreement:
-    """How far models with the same labels agree on one recording.
-
-    Attributes
-    ----------
-    models : list of str
-        The models compared (all with the same labels).
-    n_windows : int
-        Windows that every one of them predicted (same start time).
-    share : float | None
-        Share of those windows on which all of them name the same label; None without any.
-    dominant : dict of str to str
-        Each model's dominant label over the recording.
-    """
-
-    models: list[str]
-    n_windows: int
-    share: float | None
-    dominant: dict[str, str]
-
-    @property
-    def disagree(self) -> bool:
-        """True when the models' dominant labels differ, or most windows disagree."""
-        split = len(set(self.dominant.values())) > 1
-        return split or (self.share is not None and self.share < 0.5)
 
 
 def agreement(results: list[ModelResult]) -> list[Agreement]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
 WeightsStatus = Literal["ready", "needs-weights"]
 
@@ -283,6 +283,25 @@ class ModelResult(BaseModel):
     )
 
 
+class Agreement(BaseModel):
+    """How far models with the same labels agree on one recording (`core.reliability`)."""
+
+    models: list[str] = Field(description="The models compared (all with the same labels).")
+    n_windows: int = Field(description="Windows that every one of them predicted (same start).")
+    share: float | None = Field(
+        description="Share of those windows on which all of them name the same label; "
+        "None without any."
+    )
+    dominant: dict[str, str] = Field(description="Each model's dominant label over the recording.")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def disagree(self) -> bool:
+        """True when the models' dominant labels differ, or most windows disagree."""
+        split = len(set(self.dominant.values())) > 1
+        return split or (self.share is not None and self.share < 0.5)
+
+
 class RecordingResult(BaseModel):
     """All models' predictions for one recording."""
 
@@ -292,6 +311,11 @@ class RecordingResult(BaseModel):
     segments: list[Segment] = Field(
         default_factory=list,
         description="The recording's annotated segments or trials, in time order.",
+    )
+    agreement: list[Agreement] = Field(
+        default_factory=list,
+        description="Per group of two or more models with the same labels, how far they "
+        "agree; `disagree` flags a group not to rely on.",
     )
 
 

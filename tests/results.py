@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from core.cards import load_card
+from core.reliability import agreement
 from core.schemas import JobProgress, JobResult, ModelResult, RecordingResult, Segment, Stage
 from signals.feeding import ModelInputs
 from worker.pipeline import model_result as pipeline_model_result
@@ -69,6 +70,7 @@ def store_succeeded_job(
             },
             segments=segments,
         )
+        part.agreement = agreement(list(part.models.values()))
         folder = settings.plots_dir / job.id
         write_figures(folder, store_figures(recording_figures(0, part, raw), folder))
         result = JobResult(job_id=job.id, recordings=[part])

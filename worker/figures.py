@@ -87,19 +87,23 @@ def recording_figures(
         figure_key("summary", index),
         lambda: plot_summary(models, f"Labels of {filename}{caveat}"),
     )
-    yield figure_key("agreement", index), lambda: _agreement(models, filename)
+    yield figure_key("agreement", index), lambda: _agreement(part)
     yield figure_key("topomap", index, DEFAULT_BANDS), lambda: _topomap(raw, filename)
     yield figure_key("eda", index), lambda: _eda(raw, filename)
 
 
-def _agreement(models: dict[str, ModelResult], filename: str) -> Figure:
+def _agreement(part: RecordingResult) -> Figure:
+    """Each model's labels and how many agree; the title says when the models disagree."""
     from signals.plots.results import plot_agreement
 
+    models = part.models
     if len(models) < 2:
         raise FigureUnavailableError(
             f"agreement needs two or more models; only {', '.join(models)} ran"
         )
-    return plot_agreement(models, f"Agreement of the models on {filename}")
+    split = [" and ".join(group.models) for group in part.agreement if group.disagree]
+    flag = f": {'; '.join(split)} disagree, rely on none alone" if split else ""
+    return plot_agreement(models, f"Agreement of the models on {part.filename}{flag}")
 
 
 def _topomap(raw: mne.io.BaseRaw | None, filename: str) -> Figure:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.cards import ModelCard
 from core.config import Settings
 from core.metrics import ERRORS, MODEL_SECONDS, STAGE_SECONDS, timed
-from core.reliability import reliability
+from core.reliability import agreement, reliability
 from core.schemas import (
     FigureManifest,
     JobProgress,
@@ -414,6 +414,7 @@ def _run(
             filename=recording.filename,
             models=models,
             segments=segments,
+            agreement=agreement(list(models.values())),
         )
         with timed(STAGE_SECONDS, stage=Stage.PLOTS):
             drawings = recording_figures(index, part, raw)

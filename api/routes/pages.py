@@ -224,7 +224,10 @@ def results_page(
             "result": result,
             "labels": list(dict.fromkeys(label for m in models for label in m.labels)),
             "warnings": list(dict.fromkeys(w for m in models for w in m.warnings)),
-            "agreements": [agreement(list(rec.models.values())) for rec in result.recordings],
+            # Results stored before the worker wrote the agreement get it computed here.
+            "agreements": [
+                rec.agreement or agreement(list(rec.models.values())) for rec in result.recordings
+            ],
             "segment_tables": [segment_table(rec) for rec in result.recordings],
             "segment_sources": segment_sources,
             "plot_url": plot_url,

@@ -152,6 +152,15 @@ def test_seed_feature_file_feeds_the_feature_models(client: TestClient, tmp_path
     ]
     assert [s["n_windows"] for s in models["maet"]["segments"]] == list(CLIP_WINDOWS)
     assert [s["n_windows"] for s in models["strnn"]["segments"]] == [n - 8 for n in CLIP_WINDOWS]
+    maet_labels = {w["start_s"]: w["label"] for w in models["maet"]["windows"]}
+    strnn_labels = {w["start_s"]: w["label"] for w in models["strnn"]["windows"]}
+    [group] = result["recordings"][0]["agreement"]
+    assert group["models"] == ["maet", "strnn"] and group["n_windows"] == len(strnn_labels)
+    same = sum(maet_labels[start] == label for start, label in strnn_labels.items())
+    assert group["share"] == pytest.approx(same / len(strnn_labels))
+    dominant = {name: models[name]["summary"]["dominant_label"] for name in models}
+    assert group["dominant"] == dominant
+    assert group["disagree"] == (len(set(dominant.values())) > 1 or group["share"] < 0.5)
     starts = [w["start_s"] for w in models["maet"]["windows"]]
     assert starts == [float(k) for k in range(sum(CLIP_WINDOWS))]
     assert models["strnn"]["summary"]["n_windows"] == sum(n - 8 for n in CLIP_WINDOWS)

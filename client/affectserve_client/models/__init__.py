@@ -1,6 +1,8 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .accepted_montage import AcceptedMontage
+from .agreement import Agreement
+from .agreement_dominant import AgreementDominant
 from .body_recordings_create import BodyRecordingsCreate
 from .component_health import ComponentHealth
 from .error_body import ErrorBody
@@ -69,6 +71,8 @@ from .window_prediction_probabilities import WindowPredictionProbabilities
 
 __all__ = (
     "AcceptedMontage",
+    "Agreement",
+    "AgreementDominant",
     "BodyRecordingsCreate",
     "ComponentHealth",
     "ErrorBody",

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.agreement import Agreement
     from ..models.recording_result_models import RecordingResultModels
     from ..models.segment import Segment
 
@@ -25,12 +26,15 @@ class RecordingResult:
         filename (str):
         models (RecordingResultModels):
         segments (list[Segment] | Unset): The recording's annotated segments or trials, in time order.
+        agreement (list[Agreement] | Unset): Per group of two or more models with the same labels, how far they agree;
+            `disagree` flags a group not to rely on.
     """
 
     recording_id: str
     filename: str
     models: RecordingResultModels
     segments: list[Segment] | Unset = UNSET
+    agreement: list[Agreement] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,6 +51,13 @@ class RecordingResult:
                 segments_item = segments_item_data.to_dict()
                 segments.append(segments_item)
 
+        agreement: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.agreement, Unset):
+            agreement = []
+            for agreement_item_data in self.agreement:
+                agreement_item = agreement_item_data.to_dict()
+                agreement.append(agreement_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -58,11 +69,14 @@ class RecordingResult:
         )
         if segments is not UNSET:
             field_dict["segments"] = segments
+        if agreement is not UNSET:
+            field_dict["agreement"] = agreement
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.agreement import Agreement  # noqa: PLC0415
         from ..models.recording_result_models import RecordingResultModels  # noqa: PLC0415
         from ..models.segment import Segment  # noqa: PLC0415
 
@@ -82,11 +96,21 @@ class RecordingResult:
 
                 segments.append(segments_item)
 
+        _agreement = d.pop("agreement", UNSET)
+        agreement: list[Agreement] | Unset = UNSET
+        if _agreement is not UNSET:
+            agreement = []
+            for agreement_item_data in _agreement:
+                agreement_item = Agreement.from_dict(agreement_item_data)
+
+                agreement.append(agreement_item)
+
         recording_result = cls(
             recording_id=recording_id,
             filename=filename,
             models=models,
             segments=segments,
+            agreement=agreement,
         )
 
         recording_result.additional_properties = d

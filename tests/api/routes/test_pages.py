@@ -233,6 +233,27 @@ def test_agreement_flags_models_that_disagree() -> None:
     [group] = agreement([labelled("maet", "ppppp"), labelled("strnn", "ppp")])
     assert group.n_windows == 3 and group.share == 1.0 and not group.disagree
     assert agreement([rtcan]) == []
+    assert group.model_dump()["disagree"] is False
+
+
+def test_agreement_figure_says_when_the_models_disagree() -> None:
+    from core.reliability import agreement
+    from core.schemas import RecordingResult, figure_key
+    from tests.results import model_result
+    from worker.figures import recording_figures
+
+    models = {name: model_result(name, 5, seed=k) for k, name in enumerate(("maet", "strnn"))}
+    for window in models["maet"].windows:
+        window.label = "positive"
+    for window in models["strnn"].windows:
+        window.label = "negative"
+    part = RecordingResult(recording_id="r", filename="a.edf", models=models)
+    part.agreement = agreement(list(models.values()))
+    assert part.agreement[0].share == 0.0
+    draw = dict(recording_figures(0, part, None))[figure_key("agreement", 0)]
+    assert draw().get_suptitle() == (
+        "Agreement of the models on a.edf: maet and strnn disagree, rely on none alone"
+    )
 
 
 def test_api_docs_work_offline(client: TestClient) -> None:
