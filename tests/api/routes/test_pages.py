@@ -37,6 +37,28 @@ def test_upload_page_lists_every_model_with_its_weights_status(client: TestClien
     assert "https://" not in page and "http://" not in page.replace("http://testserver", "")
 
 
+def test_models_at_chance_or_untrained_are_not_ticked_and_say_why(client: TestClient) -> None:
+    from core.reliability import headline, reliability
+
+    page = " ".join(client.get("/").text.split())
+    badges = {name: reliability(load_card(name)) for name in card_names()}
+    assert {rel.badge for rel in badges.values()} >= {"at-chance", "untrained", "moderate"}
+    for name, rel in badges.items():
+        box = re.search(rf'<input type="checkbox" id="model-{name}"[^>]*>', page).group(0)
+        ticked = rel.badge not in ("at-chance", "untrained")
+        assert ("checked" in box) == ticked, name
+        note = re.search(rf'<p class="hint unticked" id="unticked-{name}">([^<]*)</p>', page)
+        assert (note is None) == ticked, name
+        if rel.badge == "at-chance":
+            assert f'aria-describedby="unticked-{name}"' in box
+            assert note.group(1) == (
+                f"Not ticked: its measured accuracy is at chance level ({headline(rel)}), so "
+                "its predictions carry no information. Tick it to run it anyway."
+            )
+        elif rel.badge == "untrained":
+            assert note.group(1).startswith("Not ticked: it has no trained weights")
+
+
 def test_static_files_are_served_and_local(client: TestClient) -> None:
     for name, kind in (
         ("style.css", "text/css"),
