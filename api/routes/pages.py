@@ -23,7 +23,7 @@ from api.errors import validation_handler, validation_message
 from api.routes.jobs import find_job, job_read, stored_result
 from api.routes.recordings import find_recording
 from api.uploads import recording_read
-from core.cards import load_cards, reference
+from core.cards import load_card, load_cards, reference
 from core.reliability import agreement, headline, reliability
 from core.schemas import (
     ACTIVE_STATES,
@@ -138,7 +138,9 @@ def quality_rows(recording: Recording) -> list[tuple[str, str, str]]:
 def recording_page(
     request: Request, recording_id: str, session: SessionDep, caller: CallerDep
 ) -> Response:
-    """A recording's header, per-channel quality and what each model can make of it."""
+    """A recording's header, per-channel quality and what each model can make of it: the
+    montage it would run through, its interpolated and missing channels, and how good the
+    model is with that montage."""
     recording = find_recording(session, recording_id, caller)
     read = recording_read(recording)
     rows, problem = [], ""
@@ -147,8 +149,15 @@ def recording_page(
             rows = quality_rows(recording)
         except (UnreadableRecordingError, OSError) as err:
             problem = str(err)
+    trust = {
+        feed.model: reliability(load_card(feed.model), feed.montage.montage)
+        for feed in read.models
+        if feed.montage is not None
+    }
     return templates.TemplateResponse(
-        request, "recording.html", {"recording": read, "rows": rows, "problem": problem}
+        request,
+        "recording.html",
+        {"recording": read, "rows": rows, "problem": problem, "trust": trust},
     )
 
 

@@ -401,6 +401,34 @@ def test_recording_page_shows_header_quality_and_models(
     assert client.get("/recordings/0000/preview.png").status_code == 404
 
 
+def test_recording_page_says_which_montage_each_model_uses_and_what_is_interpolated(
+    client: TestClient, tmp_path: Path
+) -> None:
+    import mne
+
+    from core.reliability import headline, reliability
+
+    raw = mne.io.read_raw_edf(
+        write_seed_edf(tmp_path / "full.edf", duration_s=12.0), preload=True, verbose="error"
+    )
+    raw.drop_channels(["FZ", "CZ", "PZ"])
+    path = tmp_path / "three-missing.edf"
+    mne.export.export_raw(path, raw, fmt="edf", verbose="error")
+    page = " ".join(client.get(f"/recordings/{_upload(client, path, 'three.edf')}").text.split())
+    feeds = dict(re.findall(r'<li data-model="(\w+)" class="yes">(.*?)</li>', page))
+    assert {"maet", "strnn"} <= set(feeds)
+    for name in ("maet", "strnn"):
+        text = html.unescape(re.sub(r"<[^>]+>", "", feeds[name]))
+        assert "Through the seed62 montage (SEED / SEED-IV / SEED-VII 62-channel" in text
+        assert "59 of its 62 channels recorded." in text
+        assert (
+            "Interpolated from their neighbours (3): FZ (27.3 mm from the nearest recorded "
+            "electrode), CZ (35.6 mm from the nearest recorded electrode), PZ (27.4 mm" in text
+        )
+        trust = headline(reliability(load_card(name), "seed62"))
+        assert text.strip().endswith(f"How good with this montage: {trust}"), text
+
+
 def test_pages_that_need_a_key_say_so_in_a_page(
     settings_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
