@@ -39,51 +39,173 @@ def _numbers(kind: type) -> object:
     return parse
 
 
+def _first_line(function: object) -> str:
+    return (getattr(function, "__doc__", None) or "").strip().splitlines()[0].replace("``", "")
+
+
+def _choices(table: dict[str, object]) -> str:
+    """One line per choice with the first line of its function's docstring."""
+    return "\n".join(f"  {name}: {_first_line(function)}" for name, function in table.items())
+
+
+DESCRIPTION = """\
+Train a model on a public data set and record how good it is in its card.
+
+Every combination of the settings listed (comma-separated values) is cross-validated
+under the protocol, whole trials held out; the best one trains the final model on all
+trials. Its weights go to WEIGHTS_DIR/<model>.pt, and the card records their checksum,
+the data, the protocol and the cross-validated accuracy."""
+
+EPILOG = f"""\
+data sets (--dataset):
+{_choices(LOADERS)}
+
+protocols (--protocol):
+{_choices(PROTOCOLS)}
+
+example:
+  affectserve train maet --dataset seed --data-dir ~/data/SEED/ExtractedFeatures \\
+      --protocol leave-one-clip-out --lr 1e-3,3e-4 --epochs 20,40"""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add the ``train`` command's arguments to ``parser``."""
-    parser.add_argument("model", help="model name (its card in model_store/cards)")
-    parser.add_argument("--dataset", required=True, choices=sorted(LOADERS))
-    parser.add_argument("--data-dir", required=True, type=Path, help="the data set's folder")
-    parser.add_argument("--protocol", required=True, choices=sorted(PROTOCOLS))
-    parser.add_argument("--task", help="label scheme of rated data sets (valence, arousal, ...)")
-    parser.add_argument("--epochs", type=_numbers(int), default=[50], help="e.g. 20,40,80")
-    parser.add_argument("--lr", type=_numbers(float), default=[1e-3])
-    parser.add_argument("--weight-decay", type=_numbers(float), default=[1e-2])
-    parser.add_argument("--batch-size", type=_numbers(int), default=[64])
-    parser.add_argument(
+    """Add the ``train`` command's arguments to ``parser``, in groups, each with help."""
+    what = parser.add_argument_group("what to train on")
+    what.add_argument("model", help="model name: its card in model_store/cards (e.g. maet)")
+    what.add_argument(
+        "--dataset",
+        required=True,
+        choices=sorted(LOADERS),
+        metavar="NAME",
+        help="data set to read (listed below)",
+    )
+    what.add_argument(
+        "--data-dir", required=True, type=Path, metavar="DIR", help="the data set's folder"
+    )
+    what.add_argument(
+        "--protocol",
+        required=True,
+        choices=sorted(PROTOCOLS),
+        metavar="NAME",
+        help="how trials are split into training and test folds (listed below)",
+    )
+    what.add_argument("--task", help="label scheme of rated data sets (valence, arousal, ...)")
+    grid = parser.add_argument_group(
+        "settings to search", "Comma-separated values: every combination is cross-validated."
+    )
+    grid.add_argument(
+        "--epochs",
+        type=_numbers(int),
+        default=[50],
+        metavar="N,...",
+        help="training epochs (default 50)",
+    )
+    grid.add_argument(
+        "--lr",
+        type=_numbers(float),
+        default=[1e-3],
+        metavar="X,...",
+        help="learning rate (default 1e-3)",
+    )
+    grid.add_argument(
+        "--weight-decay",
+        type=_numbers(float),
+        default=[1e-2],
+        metavar="X,...",
+        help="weight decay (default 1e-2)",
+    )
+    grid.add_argument(
+        "--batch-size",
+        type=_numbers(int),
+        default=[64],
+        metavar="N,...",
+        help="windows per batch (default 64)",
+    )
+    grid.add_argument(
         "--loss-param",
         action="append",
         default=[],
         metavar="NAME=V1,V2",
         help="a keyword of the model's loss and the values to try (repeatable)",
     )
-    parser.add_argument(
+    evaluation = parser.add_argument_group("evaluation")
+    evaluation.add_argument(
+        "--folds",
+        type=int,
+        default=5,
+        metavar="K",
+        help="folds of trial-kfold and subject-kfold (default 5)",
+    )
+    evaluation.add_argument(
+        "--train-trials",
+        type=int,
+        metavar="N",
+        help="subject-dependent: the first N trials of each session train (default 60 %%)",
+    )
+    evaluation.add_argument(
         "--val-trials",
         type=int,
         default=0,
-        help="training trials held out per fold to select the epoch (0: fixed epochs)",
+        metavar="N",
+        help="training trials held out per fold to choose the epoch (default 0: fixed epochs)",
     )
-    parser.add_argument("--patience", type=int, default=0, help="early-stopping patience")
-    parser.add_argument("--folds", type=int, default=5, help="folds of trial-kfold")
-    parser.add_argument("--train-trials", type=int, help="subject-dependent: first N trials train")
-    parser.add_argument(
-        "--sample-every", type=int, default=1, help="fit on every n-th sample of each trial"
+    evaluation.add_argument(
+        "--patience",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --val-trials: stop after N epochs without improvement (0: never)",
     )
-    parser.add_argument("--clip-norm", type=float, default=0.0, help="gradient norm clip")
-    parser.add_argument(
-        "--threads", type=int, help="torch CPU threads (default: AFFECTSERVE_TORCH_THREADS, 1)"
+    evaluation.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the folds, initial weights and batch order (default 0)",
     )
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--card", type=Path, help="card JSON to read and update")
-    parser.add_argument("--weights-dir", type=Path, default=WEIGHTS_DIR)
-    parser.add_argument(
-        "--checkpoint-dir", type=Path, help="per-epoch checkpoints of the final fit"
+    fitting = parser.add_argument_group("fitting")
+    fitting.add_argument(
+        "--sample-every",
+        type=int,
+        default=1,
+        metavar="N",
+        help="fit on every N-th window of each trial (default 1: all)",
     )
-    parser.add_argument("--resume", action="store_true", help="resume the final fit")
-    parser.add_argument(
+    fitting.add_argument(
+        "--clip-norm", type=float, default=0.0, metavar="X", help="gradient norm clip (0: none)"
+    )
+    fitting.add_argument(
+        "--threads",
+        type=int,
+        metavar="N",
+        help="torch CPU threads (default AFFECTSERVE_TORCH_THREADS, else 1)",
+    )
+    fitting.add_argument(
+        "--checkpoint-dir",
+        type=Path,
+        metavar="DIR",
+        help="save a checkpoint of the final fit after every epoch",
+    )
+    fitting.add_argument(
+        "--resume", action="store_true", help="resume the final fit from --checkpoint-dir"
+    )
+    output = parser.add_argument_group("output")
+    output.add_argument(
+        "--card",
+        type=Path,
+        metavar="FILE",
+        help="card JSON to read and update (default model_store/cards/<model>.json)",
+    )
+    output.add_argument(
+        "--weights-dir",
+        type=Path,
+        default=WEIGHTS_DIR,
+        metavar="DIR",
+        help="where the weights go (default model_store/weights)",
+    )
+    output.add_argument(
         "--cv-only", action="store_true", help="cross-validate only; write no weights"
     )
-    parser.add_argument(
+    output.add_argument(
         "--record",
         action="store_true",
         help="with --cv-only: add the cross-validated metrics to the card (weights kept)",
@@ -96,7 +218,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
     The parsed namespace's ``run(args)`` trains and returns the exit status 0.
     """
-    parser = subparsers.add_parser("train", help="train a model and record its metrics")
+    parser = subparsers.add_parser(
+        "train",
+        help="train a model and record its metrics",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_arguments(parser)
     parser.set_defaults(run=_run_command)
     return parser
@@ -336,5 +464,11 @@ def _write_card(path: Path, card: ModelCard) -> None:
 
 def train_main(argv: list[str] | None = None) -> None:
     """``python -m model_store.training`` / ``affectserve train``."""
-    parser = add_arguments(argparse.ArgumentParser(prog="affectserve train", description=__doc__))
+    parser = argparse.ArgumentParser(
+        prog="affectserve train",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_arguments(parser)
     run(parser.parse_args(argv))

@@ -108,3 +108,26 @@ def test_add_parser_registers_train() -> None:
         [1e-3],
     )
     assert callable(args.run)
+
+
+def test_train_help_explains_every_option_in_groups(capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from api.cli import main
+    from model_store.training.cli import add_arguments
+    from model_store.training.datasets import LOADERS
+    from model_store.training.protocols import PROTOCOLS
+
+    parser = add_arguments(argparse.ArgumentParser())
+    undocumented = [action.dest for action in parser._actions if not action.help]
+    assert undocumented == []
+    with pytest.raises(SystemExit) as stop:
+        main(["train", "--help"])
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    titles = ["what to train on:", "settings to search:", "evaluation:", "fitting:", "output:"]
+    assert [text.index(title) for title in titles] == sorted(text.index(t) for t in titles)
+    for name in [*LOADERS, *PROTOCOLS]:
+        assert f"\n  {name}: " in text, name
+    assert "  --lr X,...            learning rate (default 1e-3)" in text
+    assert "example:\n  affectserve train maet --dataset seed" in text
