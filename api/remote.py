@@ -100,7 +100,8 @@ def wait(
 
 
 def summary_lines(result: JobResult) -> list[str]:
-    """Per recording and model: the dominant label, shares of windows, how far to trust it."""
+    """Per recording and model: the dominant label, shares of windows, how far to trust it,
+    and the verdict per segment; per recording, which models disagree."""
     lines = []
     for recording in result.recordings:
         for name, model in recording.models.items():
@@ -115,6 +116,18 @@ def summary_lines(result: JobResult) -> list[str]:
             )
             lines.append(f"  trust: {statement(model).removeprefix(name + ': ')}")
             lines.extend(f"  warning: {warning}" for warning in model.warnings)
+            for part in model.segments:
+                segment = recording.segments[part.segment]
+                lines.append(
+                    f"  segment {segment.name!r} ({segment.start_s:g}-{segment.end_s:g} s): "
+                    f"{part.dominant_label}, mean p "
+                    f"{part.mean_probabilities[part.dominant_label]:.2f}, {part.n_windows} windows"
+                )
+        lines.extend(
+            f"{recording.filename}: {' and '.join(group.models)} disagree; rely on none alone"
+            for group in recording.agreement
+            if group.disagree
+        )
     return lines
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import main, parser
-from api.remote import RemoteError, group_files
+from api.remote import RemoteError, group_files, summary_lines
 
 
 def test_version_is_the_installed_one(capsys: pytest.CaptureFixture[str]) -> None:
@@ -63,3 +63,33 @@ def test_status_and_predict_say_when_nothing_answers(
     assert f"error: cannot reach the service at {url}" in capsys.readouterr().err
     assert main(["predict", str(edf), "--options", "{sfreq"]) == 2
     assert "error: --options is not JSON" in capsys.readouterr().err
+
+
+def test_predict_summary_gives_each_segment_and_flags_disagreement() -> None:
+    from core.reliability import agreement
+    from core.schemas import JobResult, RecordingResult, Segment
+    from tests.results import model_result
+
+    segments = [
+        Segment(name="film A", start_s=2.0, end_s=12.5, source="annotation"),
+        Segment(name="rest", start_s=40.0, end_s=41.0, source="annotation"),
+    ]
+    models = {
+        name: model_result(name, 20, seed=k, segments=segments)
+        for k, name in enumerate(("maet", "strnn"))
+    }
+    for window in models["strnn"].windows:  # strnn says the opposite of maet
+        window.label = "negative" if window.label == "positive" else "positive"
+    models["strnn"].summary.dominant_label = "negative"
+    models["maet"].summary.dominant_label = "positive"
+    part = RecordingResult(recording_id="r", filename="s.edf", models=models, segments=segments)
+    part.agreement = agreement(list(models.values()))
+    lines = summary_lines(JobResult(job_id="j", recordings=[part]))
+    [maet] = models["maet"].segments
+    dominant = maet.dominant_label
+    assert (
+        f"  segment 'film A' (2-12.5 s): {dominant}, mean p "
+        f"{maet.mean_probabilities[dominant]:.2f}, 10 windows"
+    ) in lines
+    assert not any("'rest'" in line for line in lines)  # no window lies inside it
+    assert lines[-1] == "s.edf: maet and strnn disagree; rely on none alone"
