@@ -56,6 +56,18 @@ def test_edf_annotations_give_segments_without_bad_spans(tmp_path: Path) -> None
     ]
 
 
+def test_eeglab_events_give_segments(tmp_path: Path) -> None:
+    from eeglabio.raw import export_set
+
+    path = tmp_path / "events.set"
+    events = (["boundary", "film A", "film B"], np.array([0.5, 1.0, 6.0]), np.zeros(3))
+    export_set(str(path), np.zeros((2, 1280)), 128.0, ["Fp1", "Fp2"], annotations=events)
+    assert _spans(recording_segments(read_raw(path))) == [
+        ("film A", 1.0, 6.0, "annotation"),
+        ("film B", 6.0, 10.0, "annotation"),
+    ]
+
+
 def test_bdf_status_codes_give_segments_from_the_lower_16_bits(tmp_path: Path) -> None:
     n_times = int(20 * SFREQ)
     status = np.full(n_times, float(2**20))  # an upper (device state) bit, always on
