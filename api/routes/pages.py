@@ -76,6 +76,8 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", name="page-upload", response_class=HTMLResponse)
 def upload_page(request: Request) -> Response:
     """Choose recordings and models, set options, submit a job."""
+    import mne
+
     cards = load_cards()
     return templates.TemplateResponse(
         request,
@@ -84,6 +86,7 @@ def upload_page(request: Request) -> Response:
             "cards": cards,
             "trust": {card.name: reliability(card) for card in cards},
             "accept": ",".join(ACCEPTED_FILES),
+            "montages": mne.channels.get_builtin_montages(),
         },
     )
 

@@ -4,7 +4,8 @@ A text file dropped on the page shows the service's error; a chosen EDF is uploa
 and its results page shows every plot, one table row per window, each model's verdict per
 annotated segment and how far each model can be trusted; the finished job is deleted only
 after confirmation. An EEGLAB .set goes up with its .fdt, a plain matrix with reader
-options; the recording page, the history and the API docs work without any other host.
+options (channels renamed); the recording page (with each model's montage), the history
+and the API docs work without any other host.
 """
 
 from __future__ import annotations
@@ -218,17 +219,29 @@ def test_companions_options_recording_history_and_docs(
     scipy.io.savemat(plain, {"X": np.random.default_rng(1).normal(0, 20, (3, 1280))})
     page.click("#reader-options summary")
     page.fill("#opt-sfreq", "128")
-    page.fill("#opt-ch-names", "Fz, Cz, Pz")
+    page.fill("#opt-ch-names", "E1, E2, E3")
+    page.fill("#opt-channel-map", "E1=Fz, E2 Cz")
+    page.set_input_files("#file-input", str(plain))
+    page.locator("#upload-error").wait_for(state="visible")
+    assert page.locator("#upload-error").inner_text() == (
+        'Rename channels: "E2 Cz" is not OLD=NEW; write pairs such as E1=Fp1, E2=Fp2'
+    )
+    page.fill("#opt-channel-map", "E1=Fz, E2=Cz, E3=Pz")
     page.set_input_files("#file-input", str(plain))
     second = page.locator("#recordings li[data-recording-id]").nth(1)
     second.wait_for()
     assert "MAT, 3 channels, 128 Hz, 10.0 s" in second.inner_text(), second.inner_text()
+    renamed = httpx.get(f"{service.url}/v1/recordings/{second.get_attribute('data-recording-id')}")
+    assert renamed.json()["channel_names"] == ["Fz", "Cz", "Pz"]
 
     with page.expect_navigation():
         first.locator("a").click()
     assert page.locator("h1").inner_text() == "Recording session1.set"
     assert page.locator("table.quality tbody tr").count() == 62
     assert page.locator('li[data-model="maet"]').inner_text().startswith("maet: can be fed")
+    montage = page.locator('li[data-model="maet"] .montage')
+    assert montage.get_attribute("data-montage") == "seed62"
+    assert "62 of its 62 channels recorded, none interpolated." in montage.inner_text()
     preview = page.locator("figure.preview img").element_handle()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=preview)
     recording_id = page.url.rsplit("/", 1)[1]

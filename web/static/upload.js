@@ -54,6 +54,20 @@
     return [groups, problems];
   }
 
+  // "E1=Fp1, E2=Fp2" as {E1: "Fp1", E2: "Fp2"}; throws with a sentence on another form.
+  function channelMap(value) {
+    const map = {};
+    for (const pair of value.split(",").map((s) => s.trim()).filter(Boolean)) {
+      const parts = pair.split("=").map((s) => s.trim());
+      if (parts.length !== 2 || !parts[0] || !parts[1]) {
+        throw new Error(`Rename channels: "${pair}" is not OLD=NEW; write pairs such as ` +
+          "E1=Fp1, E2=Fp2");
+      }
+      map[parts[0]] = parts[1];
+    }
+    return map;
+  }
+
   function readerOptions() {
     const options = {};
     for (const field of document.querySelectorAll("[data-option]")) {
@@ -62,6 +76,8 @@
       const name = field.dataset.option;
       if (name === "ch_names") {
         options[name] = value.split(",").map((s) => s.trim()).filter(Boolean);
+      } else if (name === "channel_map") {
+        options[name] = channelMap(value);
       } else {
         options[name] = NUMBERS.includes(name) ? Number(value) : value;
       }
@@ -163,7 +179,13 @@
   async function upload(files) {
     show(uploadError, "");
     const [groups, failures] = group(files);
-    const options = readerOptions();
+    let options;
+    try {
+      options = readerOptions();
+    } catch (err) {
+      show(uploadError, err.message);
+      return;
+    }
     for (const { file, companions } of groups) {
       const data = new FormData();
       data.append("file", file, file.name);
@@ -191,7 +213,11 @@
     updateModels();
   }
 
-  input.addEventListener("change", () => upload(Array.from(input.files)));
+  input.addEventListener("change", () => {
+    const files = Array.from(input.files);
+    input.value = ""; // choosing the same file again (after fixing an option) uploads it again
+    upload(files);
+  });
   zone.addEventListener("dragover", (event) => {
     event.preventDefault();
     zone.classList.add("over");

@@ -34,6 +34,9 @@ def test_upload_page_lists_every_model_with_its_weights_status(client: TestClien
         status = "trained" if card.weights_status == "ready" else "no trained weights"
         assert f'<span class="badge {card.weights_status}">{status}</span>' in page
     assert '<label for="allow-untrained">' in page
+    assert '<input id="opt-channel-map" data-option="channel_map" type="text"' in page
+    assert 'list="montage-names">' in page
+    assert '<option value="biosemi128">' in page and '<option value="GSN-HydroCel-129">' in page
     assert "https://" not in page and "http://" not in page.replace("http://testserver", "")
 
 
