@@ -209,9 +209,9 @@ def predict_patiently(
             waited = time.monotonic() - started
             if waited >= patience_s:
                 raise ModelServerError(
-                    f"the model server could not serve {model} for {waited:.0f} s "
-                    f"(AFFECTSERVE_MODEL_SERVER_PATIENCE_S={patience_s:g}): {problem}; submit "
-                    "the job again once the model server is back"
+                    f"the model server could not serve {model} for {patience_s:g} s "
+                    f"(AFFECTSERVE_MODEL_SERVER_PATIENCE_S): {problem}; submit the job again "
+                    "once the model server is back"
                 )
             on_wait(
                 f"waiting for the model server to serve {model} ({waited:.0f} s so far, at "
