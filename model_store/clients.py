@@ -214,7 +214,7 @@ class TorchServeClient:
         except (ValueError, KeyError, IndexError, TypeError):
             return "unreadable model description"
         if not any(worker.get("status") == "READY" for worker in workers):
-            return f"{len(workers)} workers, none ready"
+            return f"{len(workers)} worker(s), none ready"
         return ""
 
 

@@ -269,6 +269,39 @@ def test_killed_worker_job_is_requeued_within_a_minute_whatever_the_visibility_t
     print(f"requeued {requeued_after_s:.1f} s after the SIGKILL")
 
 
+def test_everything_killed_then_started_again_requeues_the_running_job(
+    own_redis: RedisProcess, start_service: Callable[..., Service], long_edf: Path
+) -> None:
+    """SIGKILL of ``affectserve up``, its API and its worker mid-job (default heartbeat,
+    sweep and visibility timeout), then ``up`` again on the same data and queue: the new
+    worker's reconciler puts the job back in the queue within a minute of the kill, and it
+    succeeds."""
+    env = {"AFFECTSERVE_QUEUE": FAST_QUEUE, "AFFECTSERVE_BATCH_SIZE": "4"}
+    first = start_service("inprocess", own_redis.url, **env)
+    job_id = _submit(first, long_edf)
+    _wait_stage(first, job_id, "inference")
+    children = [_child(first, word) for word in ("celery", "uvicorn")]
+    os.kill(first.process.pid, signal.SIGKILL)
+    for child in children:
+        os.killpg(child, signal.SIGKILL)
+    killed_at = time.monotonic()
+    first.process.wait(timeout=10)
+    assert _row(first, job_id) == ("running", 1)
+    second = start_service("inprocess", own_redis.url, **env)
+    assert second.data_dir == first.data_dir
+    while _row(second, job_id) == ("running", 1):
+        assert time.monotonic() - killed_at < 60, "the job was not requeued within 60 s"
+        time.sleep(0.05)
+    requeued_after_s = time.monotonic() - killed_at
+    final = second.wait_job(job_id, timeout_s=300)
+    assert final["state"] == "succeeded", final
+    assert _attempts(second, job_id) == 2
+    assert _windows(second, job_id) == int(LONG_S)
+    second.process.send_signal(signal.SIGTERM)
+    assert second.process.wait(timeout=120) == 0
+    print(f"requeued {requeued_after_s:.1f} s after the SIGKILL of everything")
+
+
 def test_torchserve_outage_longer_than_the_patience_fails_the_job_with_a_reason(
     own_redis: RedisProcess, start_service: Callable[..., Service], long_edf: Path
 ) -> None:
@@ -465,8 +498,8 @@ def test_torchserve_needs_its_token(
     assert down.status_code == 503, down.text
     assert down.json()["components"]["model_server"] == {
         "ok": False,
-        "detail": f"TorchServe at {service.torchserve_url} cannot serve maet (0 workers, none "
-        "ready)",
+        "detail": f"TorchServe at {service.torchserve_url} cannot serve maet (0 worker(s), "
+        "none ready)",
     }
     assert _scale(service, management, "maet", 1).status_code == 200
 

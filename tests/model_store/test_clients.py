@@ -191,7 +191,10 @@ def test_torchserve_model_without_a_ready_worker_is_down(tmp_path: Path) -> None
     assert ready.health(["maet", "emotionclip"]).detail == (
         "TorchServe at http://ts cannot serve emotionclip (not registered)"
     )
-    for workers, why in (([], "0 workers, none ready"), ([{"status": "UNLOADING"}], "1 workers")):
+    for workers, why in (
+        ([], "0 worker(s), none ready"),
+        ([{"status": "UNLOADING"}], "1 worker(s)"),
+    ):
         scaled_down = _torchserve(workers, busy, keys)
         health = scaled_down.health(["maet"])
         assert not health.ok
