@@ -196,7 +196,8 @@ def _show_progress(job: dict[str, Any]) -> None:
 
 
 def status(url: str, key: str | None) -> int:
-    """Print what runs and where: each component's health and the jobs queued and running.
+    """Print what runs and where: each component's health (``jobs``: how many are queued
+    and running, and whether any is stuck).
 
     Returns 0 when every component is ok, else 1.
     """
@@ -206,7 +207,6 @@ def status(url: str, key: str | None) -> int:
             if reply.status_code not in (200, 503):
                 _check(reply, "health")
             health = reply.json()
-            jobs = _check(client.get("/v1/jobs", params={"limit": 1000}), "jobs")["jobs"]
     except RemoteError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
@@ -216,6 +216,4 @@ def status(url: str, key: str | None) -> int:
     print(f"affectserve at {url}: {health['status']}")
     for name, component in health["components"].items():
         print(f"  {name:12} {'ok' if component['ok'] else 'DOWN':4}  {component['detail']}")
-    counts = {state: sum(job["state"] == state for job in jobs) for state in JobState}
-    print(f"  jobs         {counts[JobState.QUEUED]} queued, {counts[JobState.RUNNING]} running")
     return 0 if health["status"] == "ok" else 1

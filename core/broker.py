@@ -1,8 +1,9 @@
 """The Celery application: Redis (or a folder) carries job ids, nothing else.
 
-Jobs are acknowledged late, so a job whose worker dies mid-way is delivered again (at
-once when a pool process dies, after ``visibility_timeout_s`` when the whole worker
-does); the job store, not the broker, keeps each job's state and result.
+Jobs are acknowledged late, so a job whose pool process dies mid-way is delivered again
+at once; when the whole worker dies, a reconciler puts the job back in the queue once its
+heartbeat is three beats old (`worker.reconcile`), whatever ``visibility_timeout_s``. The
+job store, not the broker, keeps each job's state and result.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from celery import Celery
+from kombu.exceptions import KombuError
 
 from core.config import Settings, get_settings
 from core.schemas import JobKind
@@ -77,19 +79,34 @@ def make_celery(settings: Settings) -> Celery:
     return app
 
 
-def send_job(app: Celery, job_id: str, queue: str, task: str = RUN_JOB_TASK) -> None:
+#: The progress message of a job stored while the broker could not be reached.
+DEFERRED_MESSAGE = (
+    "stored while the job queue was unreachable; a worker sends it to the queue once the "
+    "queue is back"
+)
+
+
+def send_job(app: Celery, job_id: str, queue: str, task: str = RUN_JOB_TASK) -> bool:
     """Hand job ``job_id`` to the broker (the task id is the job id) for ``task``.
 
-    Sending a job twice is harmless: the delivery that claims it runs it, the other
-    finds it running or final and does nothing.
+    Returns False when the broker cannot be reached (after about a second of retries):
+    the job stays ``queued`` in the store, and a worker's reconciler
+    (`worker.reconcile`) sends it once the broker answers again. Sending a job twice is
+    harmless: the delivery that claims it runs it, the other finds it running or final
+    and does nothing.
     """
-    app.send_task(
-        task,
-        args=[job_id],
-        task_id=job_id,
-        queue=queue,
-        retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
-    )
+    try:
+        app.send_task(
+            task,
+            args=[job_id],
+            task_id=job_id,
+            queue=queue,
+            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
+        )
+    except (KombuError, OSError) as err:
+        logger.warning("job %s not sent, the broker is unreachable: %s", job_id, err)
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -112,7 +129,8 @@ KOMBU_UNACKED = "unacked"
 
 
 def broker_messages(settings: Settings) -> BrokerMessages | None:
-    """Read what the broker holds for ``settings.queue``; None when it cannot be read.
+    """Read what the broker holds for the job and training queues; None when it cannot be
+    read.
 
     The one place that knows kombu's private layout. Redis: the queue's lists (one per
     priority) and the ``unacked`` hash, read in one transaction so that a message moving
@@ -125,8 +143,10 @@ def broker_messages(settings: Settings) -> BrokerMessages | None:
         return BrokerMessages(waiting=[i for i in waiting if i], unacked=[])
     import redis
 
-    keys = [settings.queue] + [
-        f"{settings.queue}{KOMBU_PRIORITY_SEPARATOR}{step}" for step in (3, 6, 9)
+    keys = [
+        f"{queue}{suffix}"
+        for queue in (settings.queue, settings.training_queue)
+        for suffix in ("", *(f"{KOMBU_PRIORITY_SEPARATOR}{step}" for step in (3, 6, 9)))
     ]
     try:
         client = redis.Redis.from_url(settings.broker_url, socket_timeout=5)

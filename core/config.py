@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     )
     model_backoff_s: float = Field(
         default=0.5, ge=0, description="Wait before the first model retry; doubled each time."
+    )
+    model_server_patience_s: float = Field(
+        default=600.0,
+        ge=0,
+        description=(
+            "How long a job waits for a model server that cannot be reached (or has no "
+            "worker for its model) before it fails, s; it goes on when the server is back."
+        ),
     )
     max_upload_mb: float = Field(default=512.0, gt=0)
     max_files_per_job: int = Field(default=16, ge=1, description="Files in one upload job.")
@@ -139,13 +147,13 @@ class Settings(BaseSettings):
     heartbeat_s: float = Field(
         default=10.0, gt=0, description="How often a worker marks its running job alive, s."
     )
-    stale_job_s: float = Field(
-        default=7200.0,
-        gt=0,
-        description="The sweeper fails a running job with no heartbeat for this long, s.",
-    )
     sweep_interval_s: float = Field(
-        default=30.0, gt=0, description="How often the worker sweeps and re-enqueues, s."
+        default=10.0,
+        gt=0,
+        description=(
+            "How often each worker's reconciler puts jobs whose heartbeat stopped back in "
+            "the queue and sends queued jobs the broker does not hold, s."
+        ),
     )
     max_attempts: int = Field(
         default=3, ge=1, description="Deliveries of one job before it is failed for good."
@@ -192,19 +200,17 @@ class Settings(BaseSettings):
                 )
         return values
 
-    @model_validator(mode="after")
-    def _stale_after_heartbeats(self) -> Settings:
-        if self.stale_job_s <= self.claim_after_s:
-            raise ValueError(
-                f"AFFECTSERVE_STALE_JOB_S={self.stale_job_s:g} must be longer than three "
-                f"heartbeats (AFFECTSERVE_HEARTBEAT_S={self.heartbeat_s:g})"
-            )
-        return self
-
     @property
     def claim_after_s(self) -> float:
-        """A running job whose heartbeat is this old may be taken over by a new delivery."""
+        """A running job whose heartbeat is this old has lost its worker: the reconciler
+        puts it back in the queue, and a new delivery may take it over."""
         return 3.0 * self.heartbeat_s
+
+    @property
+    def stuck_after_s(self) -> float:
+        """A running job whose heartbeat is this old should have been put back in the
+        queue by a reconciler (one sweep after `claim_after_s`): ``/health`` reports it."""
+        return self.claim_after_s + self.sweep_interval_s
 
     @property
     def uploads_dir(self) -> Path:

@@ -67,17 +67,28 @@ class JobProgress(BaseModel):
     done: float = 0.0
     total: int = 0
     percent: float = 0.0
+    message: str | None = Field(
+        default=None,
+        description=(
+            "What the job is waiting for, when it waits (the model server or the job queue "
+            "unreachable, its worker lost); absent while it simply works."
+        ),
+    )
 
     @classmethod
-    def at(cls, stage: Stage, done: float = 0.0, total: int = 0) -> JobProgress:
+    def at(
+        cls, stage: Stage, done: float = 0.0, total: int = 0, message: str | None = None
+    ) -> JobProgress:
         """Progress at ``stage`` after ``done`` of ``total`` steps; the one way to make one.
 
         ``done`` is rounded to hundredths and capped at ``total``; ``percent`` follows
-        from both (0 while the total is unknown).
+        from both (0 while the total is unknown). ``message`` says what the job waits for.
         """
         done = min(done, total) if total else done
         percent = round(100.0 * done / total, 1) if total else 0.0
-        return cls(stage=stage.value, done=round(done, 2), total=total, percent=percent)
+        return cls(
+            stage=stage.value, done=round(done, 2), total=total, percent=percent, message=message
+        )
 
 
 class UploadOptions(BaseModel):

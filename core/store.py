@@ -330,30 +330,53 @@ def update_attempt(session: Session, job_id: str, attempt: int, **fields: Any) -
     return changed.rowcount == 1
 
 
-def sweep_stale(session: Session, stale_after_s: float) -> list[str]:
-    """Fail running jobs whose heartbeat is older than ``stale_after_s``; returns their ids."""
-    cutoff = _now() - timedelta(seconds=stale_after_s)
-    stale = list(
+#: The progress message of a job put back in the queue after its worker was lost.
+REQUEUED_MESSAGE = (
+    "its worker was lost (no heartbeat for {seconds:g} s); queued again, it starts over "
+    "from the beginning"
+)
+
+
+def stale_running(session: Session, older_than_s: float) -> list[str]:
+    """Ids of running jobs whose heartbeat is older than ``older_than_s``, oldest first."""
+    cutoff = _now() - timedelta(seconds=older_than_s)
+    return list(
         session.scalars(
-            select(Job.id).where(Job.state == JobState.RUNNING, Job.updated_at < cutoff)
+            select(Job.id)
+            .where(Job.state == JobState.RUNNING, Job.updated_at < cutoff)
+            .order_by(Job.updated_at)
         )
     )
-    for job_id in stale:
-        session.execute(
+
+
+def requeue_stale(session: Session, claim_after_s: float) -> list[str]:
+    """Put running jobs with no heartbeat for ``claim_after_s`` back to ``queued``; their ids.
+
+    Their worker was lost (killed, or its host gone). The attempt count is kept, so the
+    next claim counts a new attempt (and fails the job after ``max_attempts``); the lost
+    attempt, should it still be alive, finds the job no longer its own at its next write
+    (`update_attempt`) and stops.
+    """
+    requeued = []
+    for job_id in stale_running(session, claim_after_s):
+        cutoff = _now() - timedelta(seconds=claim_after_s)
+        changed = session.execute(
             update(Job)
             .where(Job.id == job_id, Job.state == JobState.RUNNING, Job.updated_at < cutoff)
             .values(
-                state=JobState.FAILED,
-                error=(
-                    f"the job made no progress for {stale_after_s:g} s (its worker was lost); "
-                    "submit it again"
+                state=JobState.QUEUED,
+                worker=None,
+                progress=JobProgress.at(
+                    Stage.QUEUED, message=REQUEUED_MESSAGE.format(seconds=claim_after_s)
                 ),
                 updated_at=_now(),
             )
             .execution_options(synchronize_session=False)
         )
+        if changed.rowcount == 1:
+            requeued.append(job_id)
     session.commit()
-    return stale
+    return requeued
 
 
 FIGURES_MANIFEST = "figures.json"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -30,6 +30,11 @@ class ModelServerError(RuntimeError):
     """The model server failed or could not be reached; the message says which."""
 
 
+class ModelServerUnavailableError(ModelServerError):
+    """The model server cannot serve the model now (unreachable, restarting, or no worker
+    for the model); a job waits for it (``model_server_patience_s``) rather than fail."""
+
+
 @dataclass(frozen=True)
 class ServerHealth:
     """Whether the model server answers, and a short description."""
@@ -47,8 +52,8 @@ class ModelClient(Protocol):
         """Class probabilities ``(n_windows, n_classes)`` for a batch of windows."""
         ...
 
-    def health(self) -> ServerHealth:
-        """Whether the server is up."""
+    def health(self, models: Sequence[str] = ()) -> ServerHealth:
+        """Whether the server is up and can serve each of ``models`` now."""
         ...
 
 
@@ -102,6 +107,9 @@ class TorchServeClient:
     keys_file : Path or None
         TorchServe's ``key_file.json``: the inference token is sent with every request
         (read again on each, so that a restarted server's new token is used).
+    management_url : str or None
+        TorchServe management address, e.g. ``http://127.0.0.1:8081``: `health` asks it
+        whether each model has a ready worker (with the management token).
     """
 
     name = "torchserve"
@@ -113,8 +121,10 @@ class TorchServeClient:
         retries: int = 3,
         backoff_s: float = 0.5,
         keys_file: Path | None = None,
+        management_url: str | None = None,
     ) -> None:
         self.url = url.rstrip("/")
+        self.management_url = management_url.rstrip("/") if management_url else None
         self.retries = retries
         self.backoff_s = backoff_s
         self.keys_file = keys_file
@@ -125,10 +135,19 @@ class TorchServeClient:
 
         A refused token (400/401: TorchServe restarted with new tokens) is retried like a
         5xx, with the token read again.
+
+        Raises
+        ------
+        ModelServerUnavailableError
+            After the retries, when the server could not be reached, or when it answered
+            5xx or refused the token and `health` says it cannot serve ``model`` now.
+        ModelServerError
+            When it refused the request (4xx), or failed it while it says it is healthy.
         """
         body = encode_bundle(inputs)
         delay = self.backoff_s
         for attempt in range(self.retries + 1):
+            reachable = True
             try:
                 reply = self.http.post(
                     f"{self.url}/predictions/{model}",
@@ -139,6 +158,7 @@ class TorchServeClient:
                     },
                 )
             except httpx.HTTPError as err:
+                reachable = False
                 problem = f"TorchServe at {self.url} could not be reached ({err})"
             else:
                 if reply.status_code == 200:
@@ -149,10 +169,14 @@ class TorchServeClient:
             if attempt < self.retries:
                 time.sleep(delay)
                 delay *= 2
-        raise ModelServerError(f"{problem}; gave up after {self.retries + 1} attempts")
+        problem = f"{problem}; gave up after {self.retries + 1} attempts"
+        if not reachable or not self.health([model]).ok:
+            raise ModelServerUnavailableError(problem)
+        raise ModelServerError(problem)
 
-    def health(self) -> ServerHealth:
-        """TorchServe's ``/ping``."""
+    def health(self, models: Sequence[str] = ()) -> ServerHealth:
+        """TorchServe's ``/ping``, and a ``READY`` worker for each of ``models`` (asked
+        of the management API; a model scaled to 0 workers or not registered is down)."""
         try:
             reply = self.http.get(
                 f"{self.url}/ping",
@@ -161,8 +185,45 @@ class TorchServeClient:
             )
         except httpx.HTTPError as err:
             return ServerHealth(False, f"TorchServe at {self.url} unreachable: {err}")
-        ok = reply.status_code == 200 and reply.json().get("status") == "Healthy"
-        return ServerHealth(ok, f"TorchServe at {self.url}: {reply.text.strip()}")
+        if reply.status_code != 200 or _status(reply) != "Healthy":
+            return ServerHealth(False, f"TorchServe at {self.url}: {reply.text.strip()}")
+        down = [f"{model} ({why})" for model in models if (why := self._not_ready(model))]
+        if down:
+            return ServerHealth(False, f"TorchServe at {self.url} cannot serve {', '.join(down)}")
+        ready = f"; {', '.join(models)} ready" if models else ""
+        return ServerHealth(True, f"TorchServe at {self.url}: Healthy{ready}")
+
+    def _not_ready(self, model: str) -> str:
+        """Why TorchServe cannot serve ``model`` now; empty when a worker is ``READY``."""
+        if self.management_url is None:
+            return ""
+        try:
+            reply = self.http.get(
+                f"{self.management_url}/models/{model}",
+                timeout=3.0,
+                headers=torchserve_headers(self.keys_file, "management"),
+            )
+        except httpx.HTTPError as err:
+            return f"management API unreachable: {err}"
+        if reply.status_code == 404:
+            return "not registered"
+        if reply.status_code != 200:
+            return f"management API answered {reply.status_code}"
+        try:
+            workers = reply.json()[0]["workers"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            return "unreadable model description"
+        if not any(worker.get("status") == "READY" for worker in workers):
+            return f"{len(workers)} worker(s), none ready"
+        return ""
+
+
+def _status(reply: httpx.Response) -> str | None:
+    """The ``status`` of a ``/ping`` answer (None when it is not that JSON)."""
+    try:
+        return str(reply.json().get("status"))
+    except (ValueError, AttributeError):
+        return None
 
 
 def _token_refused(reply: httpx.Response) -> bool:
@@ -209,7 +270,7 @@ class InProcessClient:
         """Run the model on a batch of windows."""
         return self.load(model).predict(inputs)
 
-    def health(self) -> ServerHealth:
+    def health(self, models: Sequence[str] = ()) -> ServerHealth:
         """Always up: the models load in the worker on first use."""
         return ServerHealth(True, "models run in-process in the worker")
 
@@ -223,5 +284,6 @@ def make_client(settings: Settings) -> ModelClient:
             retries=settings.model_retries,
             backoff_s=settings.model_backoff_s,
             keys_file=settings.torchserve_keys_path,
+            management_url=settings.torchserve_management_url,
         )
     return InProcessClient(threads=settings.torch_threads)

@@ -47,7 +47,12 @@ from core.store import (
     write_result,
 )
 from core.versions import is_version_ref, resolve_card
-from model_store.clients import InProcessClient, ModelClient, ModelServerError
+from model_store.clients import (
+    InProcessClient,
+    ModelClient,
+    ModelServerError,
+    ModelServerUnavailableError,
+)
 from signals.feeding import (
     CannotFeedError,
     ModelInputs,
@@ -65,6 +70,8 @@ logger = logging.getLogger(__name__)
 
 #: Largest request body sent to a model server, bytes (TorchServe refuses over 6,553,500).
 MAX_REQUEST_BYTES = 4_000_000
+#: How often a job that waits for the model server asks whether it is back, s.
+MODEL_SERVER_POLL_S = 2.0
 PACKAGES = ("affectserve", "mne", "numpy", "scipy", "torch", "celery")
 
 
@@ -93,7 +100,13 @@ class Progress:
     def advance(self, stage: Stage, steps: float = 1.0) -> None:
         """Record ``steps`` finished steps of ``stage``; stop if this attempt lost the job."""
         self.done = min(self.done + steps, self.total)
-        progress = JobProgress.at(stage, self.done, self.total)
+        self._write(JobProgress.at(stage, self.done, self.total))
+
+    def wait(self, stage: Stage, message: str) -> None:
+        """Say what the job waits for in ``stage``; stop if this attempt lost the job."""
+        self._write(JobProgress.at(stage, self.done, self.total, message))
+
+    def _write(self, progress: JobProgress) -> None:
         if not update_attempt(self.session, self.job_id, self.attempt, progress=progress):
             raise JobCancelledError(self.job_id)
 
@@ -149,21 +162,67 @@ def predict_windows(
     arrays: dict[str, NDArray[np.floating]],
     batch_size: int,
     on_batch: Callable[[float], None],
+    on_wait: Callable[[str], None] = lambda _message: None,
+    patience_s: float = 0.0,
 ) -> NDArray[np.float32]:
     """Send the windows in batches of ``batch_size``; returns all probabilities.
 
     A batch is made smaller where its windows would exceed `MAX_REQUEST_BYTES` (face
     frames). ``on_batch`` is called after each batch with the fraction of windows it held.
+    A batch the model server cannot take now waits for it (`predict_patiently`).
     """
     n_windows = len(next(iter(arrays.values())))
     batch_size = windows_per_request(arrays, batch_size)
     parts = []
     for start in range(0, n_windows, batch_size):
         batch = {name: a[start : start + batch_size] for name, a in arrays.items()}
-        with timed(MODEL_SECONDS, model=model, backend=client.name):
-            parts.append(client.predict(model, batch))
+        parts.append(predict_patiently(client, model, batch, on_wait, patience_s))
         on_batch(len(parts[-1]) / n_windows)
     return np.concatenate(parts, axis=0)
+
+
+def predict_patiently(
+    client: ModelClient,
+    model: str,
+    batch: dict[str, NDArray[np.floating]],
+    on_wait: Callable[[str], None],
+    patience_s: float,
+) -> NDArray[np.float32]:
+    """``client.predict``, waiting up to ``patience_s`` for a model server that cannot
+    serve ``model`` now (unreachable, restarting, no worker for the model).
+
+    While it waits, ``on_wait`` gets a sentence about it every `MODEL_SERVER_POLL_S`, and
+    the client's ``health`` is asked whether the model can be served again; then the batch
+    is sent again.
+
+    Raises
+    ------
+    ModelServerError
+        When the server failed the request, or could not serve the model for
+        ``patience_s`` (the message names ``AFFECTSERVE_MODEL_SERVER_PATIENCE_S``).
+    """
+    started = time.monotonic()
+    while True:
+        try:
+            with timed(MODEL_SECONDS, model=model, backend=client.name):
+                return client.predict(model, batch)
+        except ModelServerUnavailableError as err:
+            problem = str(err)
+        while True:
+            waited = time.monotonic() - started
+            if waited >= patience_s:
+                raise ModelServerError(
+                    f"the model server could not serve {model} for {patience_s:g} s "
+                    f"(AFFECTSERVE_MODEL_SERVER_PATIENCE_S): {problem}; submit the job again "
+                    "once the model server is back"
+                )
+            on_wait(
+                f"waiting for the model server to serve {model} ({waited:.0f} s so far, at "
+                f"most {patience_s:g} s): {problem}"
+            )
+            time.sleep(min(MODEL_SERVER_POLL_S, patience_s - waited))
+            if client.health([model]).ok:
+                break
 
 
 def window_predictions(
@@ -404,6 +463,8 @@ def _run(
                     inputs.arrays,
                     settings.batch_size,
                     lambda fraction: progress.advance(Stage.INFERENCE, fraction),
+                    lambda message: progress.wait(Stage.INFERENCE, message),
+                    settings.model_server_patience_s,
                 )
             with timed(STAGE_SECONDS, stage=Stage.AGGREGATING):
                 named = card.model_copy(update={"name": name})

@@ -1,14 +1,15 @@
-"""Keep the broker and the job store in step: nothing queued is lost, nothing runs forever.
+"""Keep the broker and the job store in step: nothing queued is lost, nothing stays stuck.
 
 The job store is the truth; the broker only carries job ids and can lose them (Redis
-restarted without persistence, a worker killed with its message). A `Reconciler` thread
-in each worker's main process, every ``sweep_interval_s``:
+restarted without persistence, down when the API stored a job, a worker killed with its
+message). A `Reconciler` thread in each worker's main process, every ``sweep_interval_s``:
 
-- sends again each ``queued`` job whose message the broker does not hold, and each
-  ``running`` job whose heartbeat stopped and whose message is gone, or still not handed
-  out again well after the visibility timeout (its next delivery takes it over and
-  counts an attempt);
-- fails ``running`` jobs with no heartbeat for ``stale_job_s`` (the sweeper);
+- puts each ``running`` job whose heartbeat is older than three heartbeats
+  (``claim_after_s``) back to ``queued`` and sends it again: its worker was lost, and the
+  job runs again within a minute whatever the broker's visibility timeout (the attempt is
+  fenced: see `core.store.requeue_stale`);
+- sends again each ``queued`` job older than one sweep whose message is not waiting in
+  the broker's queues;
 - deletes what is older than ``retention_days``, when set.
 
 Sending a job twice is harmless (see `worker.pipeline.claim`).
@@ -26,60 +27,58 @@ from sqlalchemy import select
 from core.broker import broker_messages, route, send_job
 from core.config import Settings
 from core.retention import cleanup
-from core.schemas import ACTIVE_STATES, JobKind, JobState
-from core.store import Job, session_factory, sweep_stale
+from core.schemas import JobKind, JobState
+from core.store import Job, requeue_stale, session_factory
 
 logger = logging.getLogger(__name__)
 
 
-def lost_job_ids(settings: Settings, held: set[str]) -> list[str]:
-    """Jobs that should be in the broker but are not, oldest first.
+def lost_job_ids(settings: Settings, waiting: set[str]) -> list[str]:
+    """Queued jobs whose message is not ``waiting`` in the broker's queues, oldest first.
 
-    A queued job counts once it is older than one sweep interval (the API commits a job
-    before it sends it); a running job once its heartbeat is older than three heartbeats,
-    or, if the broker still holds its message unacknowledged, once the visibility timeout
-    and three sweeps have passed without the broker handing it out again.
+    A job counts once it has been queued for one sweep interval (the API commits a job
+    before it sends it, and a delivered message leaves the queue an instant before its
+    job is claimed). A message handed to a worker that died before claiming its job sits
+    in the broker's unacknowledged messages until the visibility timeout: such a job is
+    sent again too.
     """
-    now = datetime.now(UTC)
-    queued_before = now - timedelta(seconds=settings.sweep_interval_s)
-    running_before = now - timedelta(seconds=settings.claim_after_s)
-    abandoned_before = now - timedelta(
-        seconds=settings.visibility_timeout_s + 3 * settings.sweep_interval_s
-    )
+    queued_before = datetime.now(UTC) - timedelta(seconds=settings.sweep_interval_s)
     with session_factory(settings.store_url)() as session:
         rows = session.execute(
-            select(Job.id, Job.state, Job.updated_at)
-            .where(Job.state.in_(ACTIVE_STATES))
+            select(Job.id, Job.updated_at)
+            .where(Job.state == JobState.QUEUED)
             .order_by(Job.created_at)
         ).all()
-    lost = []
-    for job_id, state, updated_at in rows:
-        stamp = updated_at if updated_at.tzinfo else updated_at.replace(tzinfo=UTC)
-        if state == JobState.QUEUED:
-            lost_now = job_id not in held and stamp < queued_before
-        else:
-            lost_now = stamp < running_before and (job_id not in held or stamp < abandoned_before)
-        if lost_now:
-            lost.append(job_id)
-    return lost
+    return [
+        job_id
+        for job_id, updated_at in rows
+        if job_id not in waiting
+        and (updated_at if updated_at.tzinfo else updated_at.replace(tzinfo=UTC)) < queued_before
+    ]
 
 
 def reconcile(settings: Settings, app: Celery) -> tuple[list[str], list[str]]:
-    """One pass: re-send lost jobs, fail stale ones, apply the retention; returns (re-sent
-    ids, failed ids)."""
+    """One pass: requeue jobs whose worker was lost, re-send lost messages, apply the
+    retention; returns (requeued ids, re-sent ids)."""
     with session_factory(settings.store_url)() as session:
-        failed = sweep_stale(session, settings.stale_job_s)
+        requeued = requeue_stale(session, settings.claim_after_s)
         cleanup(session, settings)
-    for job_id in failed:
-        logger.warning("job %s failed by the sweeper: no heartbeat", job_id)
+    for job_id in requeued:
+        logger.warning(
+            "job %s: no heartbeat for %g s, its worker was lost; queued again",
+            job_id,
+            settings.claim_after_s,
+        )
     messages = broker_messages(settings)
-    resent = [] if messages is None else lost_job_ids(settings, messages.held)
-    with session_factory(settings.store_url)() as session:
-        kinds = dict(session.execute(select(Job.id, Job.kind).where(Job.id.in_(resent))).all())
+    resent = [] if messages is None else lost_job_ids(settings, set(messages.waiting))
     for job_id in resent:
         logger.warning("job %s: its message was lost; sending it again", job_id)
+    to_send = requeued + resent
+    with session_factory(settings.store_url)() as session:
+        kinds = dict(session.execute(select(Job.id, Job.kind).where(Job.id.in_(to_send))).all())
+    for job_id in to_send:
         send_job(app, job_id, *route(kinds.get(job_id, JobKind.INFERENCE), settings))
-    return resent, failed
+    return requeued, resent
 
 
 class Reconciler:

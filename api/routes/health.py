@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from sqlalchemy import text
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import SettingsDep
 from api.schemas import ComponentHealth, Health
+from core.cards import card_names
 from core.config import Settings
-from core.store import get_engine
+from core.schemas import ACTIVE_STATES, JobState
+from core.store import Job, get_engine, session_factory, stale_running
 
 router = APIRouter(tags=["health"])
 
@@ -29,11 +32,35 @@ def broker_health(settings: Settings) -> ComponentHealth:
 
 
 def model_server_health(settings: Settings) -> ComponentHealth:
-    """TorchServe answers ``/ping`` (or models run in the worker)."""
+    """TorchServe answers ``/ping`` and has a ready worker for every model (or models run
+    in the worker)."""
     from model_store.clients import make_client
 
-    state = make_client(settings).health()
+    state = make_client(settings).health(card_names())
     return ComponentHealth(ok=state.ok, detail=state.detail)
+
+
+def jobs_health(settings: Settings) -> ComponentHealth:
+    """No running job has gone without a heartbeat past `Settings.stuck_after_s`: a
+    worker's reconciler puts a job whose worker was lost back in the queue before that."""
+    try:
+        with session_factory(settings.store_url)() as session:
+            stuck = stale_running(session, settings.stuck_after_s)
+            query = select(Job.state, func.count()).where(Job.state.in_(ACTIVE_STATES))
+            active = dict(session.execute(query.group_by(Job.state)).all())
+    except SQLAlchemyError as err:
+        return ComponentHealth(ok=False, detail=f"job store unreadable: {err}")
+    counts = f"{active.get(JobState.QUEUED, 0)} queued, {active.get(JobState.RUNNING, 0)} running"
+    if stuck:
+        return ComponentHealth(
+            ok=False,
+            detail=(
+                f"{counts}; {len(stuck)} stuck (no heartbeat for over "
+                f"{settings.stuck_after_s:g} s, not put back in the queue): is a worker "
+                "running?"
+            ),
+        )
+    return ComponentHealth(ok=True, detail=f"{counts}; none stuck")
 
 
 def storage_health(settings: Settings) -> ComponentHealth:
@@ -55,11 +82,13 @@ def storage_health(settings: Settings) -> ComponentHealth:
     responses={503: {"model": Health, "description": "A component is down."}},
 )
 def get_health(settings: SettingsDep, response: Response) -> Health:
-    """State of the broker, the model server and the storage; 503 when one is down."""
+    """State of the broker, the model server, the storage and the jobs; 503 when one is
+    down."""
     components = {
         "broker": broker_health(settings),
         "model_server": model_server_health(settings),
         "storage": storage_health(settings),
+        "jobs": jobs_health(settings),
     }
     healthy = all(c.ok for c in components.values())
     if not healthy:

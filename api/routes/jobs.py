@@ -27,7 +27,7 @@ from api.schemas import (
 )
 from api.uploads import check_file_count, feed_header, store_upload
 from core import retention
-from core.broker import send_job
+from core.broker import DEFERRED_MESSAGE, send_job
 from core.cards import ModelCard, card_names, load_card
 from core.config import Settings
 from core.reliability import statement
@@ -136,7 +136,8 @@ def choose_models(
 def enqueue(
     body: JobCreate, session: Session, settings: Settings, celery: Any, caller: Caller | None
 ) -> JobRead:
-    """Check a job, store it as ``queued`` and hand its id to the broker."""
+    """Check a job, store it as ``queued`` and hand its id to the broker (later, by a
+    worker's reconciler, when the broker is unreachable now)."""
     check_file_count(len(body.recording_ids), settings)
     recordings = []
     for recording_id in body.recording_ids:
@@ -156,15 +157,9 @@ def enqueue(
     )
     session.add(job)
     session.commit()
-    try:
-        send_job(celery, job.id, settings.queue)
-    except Exception as err:
-        session.delete(job)
+    if not send_job(celery, job.id, settings.queue):
+        job.progress = JobProgress.at(Stage.QUEUED, message=DEFERRED_MESSAGE)
         session.commit()
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            f"the job queue ({settings.broker_url}) is unreachable: {err}; try again later",
-        ) from err
     return job_read(job)
 
 
@@ -202,7 +197,6 @@ async def _multipart_job(
     responses={
         413: {"model": ErrorBody},
         422: {"model": ErrorBody},
-        503: {"model": ErrorBody, "description": "The job queue is unreachable."},
     },
     openapi_extra={
         "requestBody": {
@@ -237,7 +231,12 @@ async def create_job(
     celery: CeleryDep,
     caller: CallerDep,
 ) -> JobRead:
-    """Queue a job: JSON with recording ids, or multipart with the files themselves."""
+    """Queue a job: JSON with recording ids, or multipart with the files themselves.
+
+    The job is stored first; when the job queue is unreachable it is still accepted
+    (``queued``, its progress message says so) and a worker sends it once the queue is
+    back.
+    """
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         body = await _multipart_job(request, session, settings, caller)

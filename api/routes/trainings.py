@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from api.auth import Caller, CallerDep, can_see, owner_of
 from api.deps import CeleryDep, SessionDep, SettingsDep
 from api.schemas import ErrorBody, TrainingCreate, TrainingList, TrainingRead
-from core.broker import route, send_job
+from core.broker import DEFERRED_MESSAGE, route, send_job
 from core.cards import card_names, load_card
 from core.schemas import ACTIVE_STATES, JobKind, JobProgress, JobState, Stage
 from core.store import Job, Recording, list_jobs, update_job
@@ -112,7 +112,7 @@ def _recordings(body: TrainingCreate, session: Session, caller: Caller | None) -
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
-    responses={422: {"model": ErrorBody}, 503: {"model": ErrorBody}},
+    responses={422: {"model": ErrorBody}},
 )
 def create_training(
     body: TrainingCreate,
@@ -149,15 +149,9 @@ def create_training(
     )
     session.add(job)
     session.commit()
-    try:
-        send_job(celery, job.id, *route(JobKind.TRAINING, settings))
-    except Exception as err:
-        session.delete(job)
+    if not send_job(celery, job.id, *route(JobKind.TRAINING, settings)):
+        job.progress = JobProgress.at(Stage.QUEUED, message=DEFERRED_MESSAGE)
         session.commit()
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            f"the job queue is unreachable ({err}); try again later",
-        ) from err
     return training_read(job, settings)
 
 

@@ -1,4 +1,5 @@
-"""The job store on SQLite and PostgreSQL: migrations, claims, heartbeats, the sweeper."""
+"""The job store on SQLite and PostgreSQL: migrations, claims, heartbeats, requeueing jobs
+whose worker was lost."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ from core.store import (
     claim_job,
     get_engine,
     migrate,
+    requeue_stale,
     schema_version,
     session_factory,
-    sweep_stale,
     update_attempt,
 )
 
@@ -116,16 +117,22 @@ def test_claims_are_exclusive_until_the_heartbeat_stops(store_url: str) -> None:
         assert (job.state, job.attempts, job.worker) == ("succeeded", 2, "w2")
 
 
-def test_sweeper_fails_only_stale_running_jobs(store_url: str) -> None:
+def test_requeues_only_running_jobs_whose_heartbeat_stopped(store_url: str) -> None:
     with session_factory(store_url)() as session:
         fresh, stale, done = _add_job(session), _add_job(session), _add_job(session, "failed")
         for job_id in (fresh, stale):
             claim_job(session, job_id, "w", claim_after_s=30)
         _age(session, stale, 120)
         _age(session, done, 120)
-        assert sweep_stale(session, stale_after_s=60) == [stale]
-        states = {j: session.get(Job, j) for j in (fresh, stale, done)}
-        for job in states.values():
+        assert requeue_stale(session, claim_after_s=60) == [stale]
+        assert requeue_stale(session, claim_after_s=60) == []
+        jobs = {j: session.get(Job, j) for j in (fresh, stale, done)}
+        for job in jobs.values():
             session.refresh(job)
-        assert [states[j].state for j in (fresh, stale, done)] == ["running", "failed", "failed"]
-        assert "no progress for 60 s" in states[stale].error
+        assert [jobs[j].state for j in (fresh, stale, done)] == ["running", "queued", "failed"]
+        requeued = jobs[stale]
+        assert (requeued.attempts, requeued.worker, requeued.progress.stage) == (1, None, "queued")
+        assert "its worker was lost (no heartbeat for 60 s)" in requeued.progress.message
+        # the lost attempt is fenced off; the next claim counts a second attempt
+        assert not update_attempt(session, stale, 1, state="succeeded")
+        assert claim_job(session, stale, "w2", claim_after_s=60) == 2

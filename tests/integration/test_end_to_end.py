@@ -93,7 +93,12 @@ def test_upload_to_result(
     service = start_service(backend, redis_server)
     health = httpx.get(f"{service.url}/health").json()
     assert health["status"] == "ok"
-    assert set(health["components"]) == {"broker", "model_server", "storage"}
+    assert set(health["components"]) == {"broker", "model_server", "storage", "jobs"}
+    if backend == "torchserve":
+        from core.cards import card_names
+
+        ready = f"; {', '.join(card_names())} ready"
+        assert health["components"]["model_server"]["detail"].endswith(ready), health
     result = _run_maet_job(service, seed_edf)
     _check_result(result, backend)
 

@@ -1,5 +1,7 @@
-"""Faults done for real: a worker killed mid-job, TorchServe stopped mid-job, Redis
-restarted with jobs queued. Every job ends ``succeeded`` or ``failed`` with a reason.
+"""Faults done for real: a worker killed mid-job (requeued within a minute whatever the
+visibility timeout), TorchServe stopped mid-job and with jobs queued, Redis restarted with
+jobs queued and down while a job is posted. Every job ends ``succeeded``, or ``failed``
+with a reason once the outage outlasts its patience.
 Attacks done for real: decompression bombs and an endless chunked body against
 `affectserve up`, and TorchServe's management API called without its token."""
 
@@ -33,7 +35,6 @@ FAST = {
     "AFFECTSERVE_VISIBILITY_TIMEOUT_S": "4",
     "AFFECTSERVE_HEARTBEAT_S": "0.5",
     "AFFECTSERVE_SWEEP_INTERVAL_S": "1",
-    "AFFECTSERVE_STALE_JOB_S": "120",
     "AFFECTSERVE_BATCH_SIZE": "4",
 }
 
@@ -90,12 +91,7 @@ def long_edf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _submit(service: Service, recording: Path) -> str:
-    with open(recording, "rb") as fid:
-        upload = httpx.post(
-            f"{service.url}/v1/recordings", files={"file": ("long.edf", fid)}, timeout=60
-        )
-    assert upload.status_code == 201, upload.text
-    return _job(service, upload.json()["id"])
+    return _job(service, _upload(service, recording))
 
 
 def _job(service: Service, recording_id: str) -> str:
@@ -160,6 +156,24 @@ def _metrics(service: Service) -> dict[str, float]:
     return samples
 
 
+def _row(service: Service, job_id: str) -> tuple[str, int]:
+    """The job's state and attempts, read from the store (no API in between)."""
+    with sqlite3.connect(service.data_dir / "affectserve.db") as db:
+        state, attempts = db.execute(
+            "SELECT state, attempts FROM jobs WHERE id = ?", (job_id,)
+        ).fetchone()
+    return str(state), int(attempts)
+
+
+def _upload(service: Service, recording: Path) -> str:
+    with open(recording, "rb") as fid:
+        upload = httpx.post(
+            f"{service.url}/v1/recordings", files={"file": (recording.name, fid)}, timeout=60
+        )
+    assert upload.status_code == 201, upload.text
+    return str(upload.json()["id"])
+
+
 def _attempts(service: Service, job_id: str) -> int:
     with sqlite3.connect(service.data_dir / "affectserve.db") as db:
         return int(db.execute("SELECT attempts FROM jobs WHERE id = ?", (job_id,)).fetchone()[0])
@@ -168,6 +182,19 @@ def _attempts(service: Service, job_id: str) -> int:
 def _windows(service: Service, job_id: str) -> int:
     result = httpx.get(f"{service.url}/v1/jobs/{job_id}/result", timeout=30).json()
     return len(result["recordings"][0]["models"]["maet"]["windows"])
+
+
+def _scale(service: Service, management: str, model: str, workers: int) -> httpx.Response:
+    """Scale ``model`` to ``workers`` workers (with the management token) and wait for it;
+    the service's ``/health`` answer then."""
+    keys = service.data_dir / "torchserve" / "key_file.json"
+    scaled = httpx.put(
+        f"{management}/models/{model}?min_worker={workers}&max_worker={workers}&synchronous=true",
+        headers=torchserve_headers(keys, "management"),
+        timeout=120,
+    )
+    assert scaled.status_code == 200, scaled.text
+    return httpx.get(f"{service.url}/health", timeout=10)
 
 
 def _wait_model_ready(service: Service, model: str, timeout_s: float = 180) -> None:
@@ -196,15 +223,12 @@ def test_worker_killed_mid_job_is_redelivered(
     own_redis: RedisProcess, start_service: Callable[..., Service], long_edf: Path
 ) -> None:
     service = start_service("inprocess", own_redis.url, **FAST)
-    submitted_at = time.monotonic()
     job_id = _submit(service, long_edf)
     _wait_stage(service, job_id, "inference")
     worker = _child(service, "celery")
     os.killpg(worker, signal.SIGKILL)
     final = service.wait_job(job_id, timeout_s=240)
     assert final["state"] == "succeeded", final
-    # redelivered by the broker once the 4-s visibility timeout from the first delivery passed
-    assert time.monotonic() - submitted_at >= 4.0
     assert _attempts(service, job_id) == 2
     assert _windows(service, job_id) == int(LONG_S)
     assert _child(service, "celery") != worker
@@ -214,7 +238,71 @@ def test_worker_killed_mid_job_is_redelivered(
     assert f"job={job_id}] worker.pipeline: succeeded" in log
 
 
-def test_torchserve_stopped_mid_job_fails_it_with_a_reason(
+def test_killed_worker_job_is_requeued_within_a_minute_whatever_the_visibility_timeout(
+    own_redis: RedisProcess, start_service: Callable[..., Service], long_edf: Path
+) -> None:
+    """The default heartbeat (10 s), sweep (10 s) and visibility timeout (1 h): the whole
+    worker SIGKILLed mid-job, its job is back to ``queued`` within a minute (the restarted
+    worker's reconciler finds three heartbeats missed), then runs again and succeeds."""
+    service = start_service(
+        "inprocess", own_redis.url, AFFECTSERVE_QUEUE=FAST_QUEUE, AFFECTSERVE_BATCH_SIZE="4"
+    )
+    job_id = _submit(service, long_edf)
+    _wait_stage(service, job_id, "inference")
+    os.killpg(_child(service, "celery"), signal.SIGKILL)
+    killed_at = time.monotonic()
+    while _row(service, job_id)[:2] == ("running", 1):
+        assert time.monotonic() - killed_at < 60, "the job was not requeued within 60 s"
+        time.sleep(0.05)
+    requeued_after_s = time.monotonic() - killed_at
+    final = service.wait_job(job_id, timeout_s=300)
+    assert final["state"] == "succeeded", final
+    assert _attempts(service, job_id) == 2
+    assert _windows(service, job_id) == int(LONG_S)
+    log = service.log.read_text()
+    assert f"job {job_id}: no heartbeat for 30 s, its worker was lost; queued again" in log
+    health = httpx.get(f"{service.url}/health", timeout=10).json()
+    assert health["components"]["jobs"] == {
+        "ok": True,
+        "detail": "0 queued, 0 running; none stuck",
+    }
+    print(f"requeued {requeued_after_s:.1f} s after the SIGKILL")
+
+
+def test_everything_killed_then_started_again_requeues_the_running_job(
+    own_redis: RedisProcess, start_service: Callable[..., Service], long_edf: Path
+) -> None:
+    """SIGKILL of ``affectserve up``, its API and its worker mid-job (default heartbeat,
+    sweep and visibility timeout), then ``up`` again on the same data and queue: the new
+    worker's reconciler puts the job back in the queue within a minute of the kill, and it
+    succeeds."""
+    env = {"AFFECTSERVE_QUEUE": FAST_QUEUE, "AFFECTSERVE_BATCH_SIZE": "4"}
+    first = start_service("inprocess", own_redis.url, **env)
+    job_id = _submit(first, long_edf)
+    _wait_stage(first, job_id, "inference")
+    children = [_child(first, word) for word in ("celery", "uvicorn")]
+    os.kill(first.process.pid, signal.SIGKILL)
+    for child in children:
+        os.killpg(child, signal.SIGKILL)
+    killed_at = time.monotonic()
+    first.process.wait(timeout=10)
+    assert _row(first, job_id) == ("running", 1)
+    second = start_service("inprocess", own_redis.url, **env)
+    assert second.data_dir == first.data_dir
+    while _row(second, job_id) == ("running", 1):
+        assert time.monotonic() - killed_at < 60, "the job was not requeued within 60 s"
+        time.sleep(0.05)
+    requeued_after_s = time.monotonic() - killed_at
+    final = second.wait_job(job_id, timeout_s=300)
+    assert final["state"] == "succeeded", final
+    assert _attempts(second, job_id) == 2
+    assert _windows(second, job_id) == int(LONG_S)
+    second.process.send_signal(signal.SIGTERM)
+    assert second.process.wait(timeout=120) == 0
+    print(f"requeued {requeued_after_s:.1f} s after the SIGKILL of everything")
+
+
+def test_torchserve_outage_longer_than_the_patience_fails_the_job_with_a_reason(
     own_redis: RedisProcess, start_service: Callable[..., Service], long_edf: Path
 ) -> None:
     service = start_service(
@@ -225,6 +313,7 @@ def test_torchserve_stopped_mid_job_fails_it_with_a_reason(
             "AFFECTSERVE_BATCH_SIZE": "1",
             "AFFECTSERVE_MODEL_RETRIES": "2",
             "AFFECTSERVE_MODEL_BACKOFF_S": "0.2",
+            "AFFECTSERVE_MODEL_SERVER_PATIENCE_S": "1",
         },
     )
     job_id = _submit(service, long_edf)
@@ -232,12 +321,107 @@ def test_torchserve_stopped_mid_job_fails_it_with_a_reason(
     os.killpg(_child(service, "torchserve"), signal.SIGKILL)
     final = service.wait_job(job_id, timeout_s=120)
     assert final["state"] == "failed", final
-    assert "could not be reached" in final["error"]
-    assert final["error"].endswith("gave up after 3 attempts")
+    assert final["error"].startswith(
+        "the model server could not serve maet for 1 s (AFFECTSERVE_MODEL_SERVER_PATIENCE_S): "
+        f"TorchServe at {service.torchserve_url} could not be reached"
+    )
+    assert final["error"].endswith(
+        "gave up after 3 attempts; submit the job again once the model server is back"
+    )
     _wait_model_ready(service, "maet")
     again = service.wait_job(_job(service, final["recording_ids"][0]), timeout_s=180)
     assert again["state"] == "succeeded", again
     assert _windows(service, again["id"]) == int(LONG_S)
+
+
+#: How long the outage tests keep TorchServe or Redis down, s: short to keep the suite fast
+#: (issue 15 asks for 60 s and 20 s; a longer outage only waits longer, up to the patience).
+OUTAGE_S = 20.0
+
+
+def test_torchserve_outage_shorter_than_the_patience_fails_no_job(
+    own_redis: RedisProcess, start_service: Callable[..., Service], seed_edf: Path
+) -> None:
+    """TorchServe killed and kept down for `OUTAGE_S` (its supervisor paused, which would
+    start it again at once), 5 jobs posted meanwhile: the running one waits and says so,
+    the others stay queued, and all 5 succeed once TorchServe is back."""
+    service = start_service(
+        "torchserve",
+        own_redis.url,
+        **{
+            **FAST,
+            "AFFECTSERVE_MODEL_RETRIES": "1",
+            "AFFECTSERVE_MODEL_BACKOFF_S": "0.2",
+            "AFFECTSERVE_MODEL_SERVER_PATIENCE_S": "180",
+        },
+    )
+    recording = _upload(service, seed_edf)
+    torchserve = _child(service, "torchserve")
+    os.kill(service.process.pid, signal.SIGSTOP)
+    try:
+        os.killpg(torchserve, signal.SIGKILL)
+        down_at = time.monotonic()
+        jobs = [_job(service, recording) for _ in range(5)]
+        messages = set()
+        while time.monotonic() - down_at < OUTAGE_S:
+            for job_id in jobs:
+                job = httpx.get(f"{service.url}/v1/jobs/{job_id}", timeout=10).json()
+                assert job["state"] in ("queued", "running"), job
+                messages.add(job["progress"]["message"])
+            time.sleep(0.5)
+        down = httpx.get(f"{service.url}/health", timeout=30).json()["components"]["model_server"]
+    finally:
+        os.kill(service.process.pid, signal.SIGCONT)
+    assert not down["ok"] and "unreachable" in down["detail"], down
+    waiting = [m for m in messages if m and m.startswith("waiting for the model server")]
+    assert waiting, messages
+    assert "at most 180 s): TorchServe at" in waiting[0]
+    finals = [service.wait_job(job_id, timeout_s=300) for job_id in jobs]
+    back_after_s = time.monotonic() - down_at
+    assert [job["state"] for job in finals] == ["succeeded"] * 5, finals
+    assert [_attempts(service, job_id) for job_id in jobs] == [1] * 5
+    assert _child(service, "torchserve") != torchserve
+    assert httpx.get(f"{service.url}/health", timeout=30).status_code == 200
+    print(f"TorchServe down {OUTAGE_S:g} s; all 5 jobs done {back_after_s:.1f} s after the kill")
+
+
+def test_job_posted_while_redis_is_down_is_sent_when_it_is_back(
+    own_redis: RedisProcess, start_service: Callable[..., Service], seed_edf: Path
+) -> None:
+    """Redis killed, a job posted (stored, 202, ``queued``, saying why), Redis started
+    again `OUTAGE_S` later (empty): a worker's reconciler sends the job and it succeeds."""
+    from core.broker import DEFERRED_MESSAGE
+
+    service = start_service("inprocess", own_redis.url, **FAST)
+    recording = _upload(service, seed_edf)
+    own_redis.kill()
+    down_at = time.monotonic()
+    reply = httpx.post(
+        f"{service.url}/v1/jobs",
+        json={
+            "recording_ids": [recording],
+            "models": ["maet"],
+            "options": {"allow_untrained": True},
+        },
+        timeout=30,
+    )
+    assert reply.status_code == 202, reply.text
+    job = reply.json()
+    assert (job["state"], job["progress"]["message"]) == ("queued", DEFERRED_MESSAGE)
+    health = httpx.get(f"{service.url}/health", timeout=30)
+    assert health.status_code == 503
+    assert not health.json()["components"]["broker"]["ok"]
+    time.sleep(max(0.0, OUTAGE_S - (time.monotonic() - down_at)))
+    assert _state(service, job["id"]) == "queued"
+    own_redis.start()
+    back_at = time.monotonic()
+    final = service.wait_job(job["id"], timeout_s=180)
+    assert final["state"] == "succeeded", final
+    assert _windows(service, job["id"]) == 60
+    assert f"job {job['id']}: its message was lost; sending it again" in service.log.read_text()
+    print(
+        f"Redis down {OUTAGE_S:g} s; job done {time.monotonic() - back_at:.1f} s after it was back"
+    )
 
 
 def test_redis_restart_loses_no_queued_job(
@@ -309,6 +493,15 @@ def test_torchserve_needs_its_token(
     assert health["components"]["model_server"]["ok"], health
     job = service.wait_job(_submit(service, seed_edf), timeout_s=180)
     assert job["state"] == "succeeded", job
+    # with the token, maet scaled to 0 workers: /health says it cannot be served
+    down = _scale(service, management, "maet", 0)
+    assert down.status_code == 503, down.text
+    assert down.json()["components"]["model_server"] == {
+        "ok": False,
+        "detail": f"TorchServe at {service.torchserve_url} cannot serve maet (0 worker(s), "
+        "none ready)",
+    }
+    assert _scale(service, management, "maet", 1).status_code == 200
 
 
 def test_bombs_and_endless_bodies_leave_the_service_up(

@@ -15,7 +15,13 @@ from api.launcher import torchserve_env
 from core.cards import load_card
 from core.config import Settings
 from model_store.bundle import decode_bundle, encode_bundle
-from model_store.clients import InProcessClient, ModelServerError, TorchServeClient, make_client
+from model_store.clients import (
+    InProcessClient,
+    ModelServerError,
+    ModelServerUnavailableError,
+    TorchServeClient,
+    make_client,
+)
 
 
 def test_bundle_round_trip() -> None:
@@ -150,3 +156,58 @@ def test_torchserve_workers_get_the_configured_threads(tmp_path: Path) -> None:
     env = torchserve_env(Settings(data_dir=tmp_path, torch_threads=3), {})
     assert env["AFFECTSERVE_TORCH_THREADS"] == "3"
     assert env["OMP_NUM_THREADS"] == "3"
+
+
+def _torchserve(
+    workers: list[dict[str, str]], prediction: httpx.Response, keys: Path
+) -> TorchServeClient:
+    """A TorchServe client against a fake server: ``/ping`` healthy, ``maet`` described
+    with ``workers``, every prediction answered ``prediction``; other models unknown."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/ping":
+            return httpx.Response(200, json={"status": "Healthy"})
+        if request.url.path == "/models/maet":
+            assert request.headers["authorization"] == "Bearer m"
+            return httpx.Response(200, json=[{"modelName": "maet", "workers": workers}])
+        if request.url.path.startswith("/models/"):
+            return httpx.Response(404, json={"message": "Model not found"})
+        return prediction
+
+    client = TorchServeClient(
+        "http://ts", retries=1, backoff_s=0.001, keys_file=keys, management_url="http://mgmt"
+    )
+    client.http = httpx.Client(transport=httpx.MockTransport(handle))
+    return client
+
+
+def test_torchserve_model_without_a_ready_worker_is_down(tmp_path: Path) -> None:
+    keys = tmp_path / "key_file.json"
+    keys.write_text(json.dumps({"inference": {"key": "i"}, "management": {"key": "m"}}))
+    busy = httpx.Response(503, text="No worker is available to serve request")
+    ready = _torchserve([{"id": "9000", "status": "READY"}], busy, keys)
+    assert ready.health(["maet"]).ok
+    assert not ready.health(["maet", "emotionclip"]).ok
+    assert ready.health(["maet", "emotionclip"]).detail == (
+        "TorchServe at http://ts cannot serve emotionclip (not registered)"
+    )
+    for workers, why in (
+        ([], "0 worker(s), none ready"),
+        ([{"status": "UNLOADING"}], "1 worker(s)"),
+    ):
+        scaled_down = _torchserve(workers, busy, keys)
+        health = scaled_down.health(["maet"])
+        assert not health.ok
+        assert health.detail.startswith(f"TorchServe at http://ts cannot serve maet ({why}")
+        with pytest.raises(ModelServerUnavailableError, match="503 for maet"):
+            scaled_down.predict("maet", {"eeg": np.zeros((1, 310))})
+    # a healthy server that fails the request fails the job: nothing to wait for
+    with pytest.raises(ModelServerError, match="gave up after 2 attempts") as failed:
+        ready.predict("maet", {"eeg": np.zeros((1, 310))})
+    assert not isinstance(failed.value, ModelServerUnavailableError)
+
+
+def test_torchserve_unreachable_is_unavailable() -> None:
+    client, _seen = _client([httpx.ConnectError("refused")] * 3)
+    with pytest.raises(ModelServerUnavailableError, match="could not be reached"):
+        client.predict("maet", {"eeg": np.zeros((1, 310))})

@@ -23,7 +23,7 @@ from worker.pipeline import model_result, run_job
 @pytest.fixture
 def setup(tmp_path: Path) -> tuple[Settings, sessionmaker[Session], str]:
     """A queued MAET + STRNN job on a 20-s, 62-channel recording."""
-    settings = Settings(data_dir=tmp_path / "data", heartbeat_s=0.2, stale_job_s=60)
+    settings = Settings(data_dir=tmp_path / "data", heartbeat_s=0.2)
     settings.ensure_dirs()
     path = write_seed_edf(settings.uploads_dir / "rec.edf", duration_s=20.0)
     sessions = session_factory(settings.store_url)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.cards import load_card
 from core.config import Settings
 from core.store import Job, Recording, session_factory
+from model_store.clients import ModelServerUnavailableError, ServerHealth
 from tests.conftest import write_seed_edf
 from worker.pipeline import run_job
 
@@ -37,7 +40,7 @@ class UniformClient:
         n_classes = len(load_card(model).labels)
         return np.full((n_windows, n_classes), 1.0 / n_classes, dtype=np.float32)
 
-    def health(self) -> None:
+    def health(self, models: Sequence[str] = ()) -> ServerHealth:
         raise NotImplementedError
 
 
@@ -57,7 +60,7 @@ class MisshapenClient(UniformClient):
 @pytest.fixture
 def setup(tmp_path: Path) -> tuple[Settings, sessionmaker[Session], str]:
     """Settings on a fresh data dir, and a queued MAET job on a 20-s recording."""
-    settings = Settings(data_dir=tmp_path / "data", heartbeat_s=0.2, stale_job_s=60)
+    settings = Settings(data_dir=tmp_path / "data", heartbeat_s=0.2)
     settings.ensure_dirs()
     path = write_seed_edf(settings.uploads_dir / "rec.edf", duration_s=20.0)
     sessions = session_factory(settings.store_url)
@@ -156,4 +159,69 @@ def test_a_misshapen_model_answer_fails_the_job_and_says_so(
     assert job.error == (
         f"the maet model answered probabilities of shape {shape} for 20 windows of 3 "
         "classes; check that the model server runs the model this card describes"
+    )
+
+
+class OutageClient(UniformClient):
+    """A model server that cannot serve anything for ``outage_s`` from its first request;
+    its ``health`` records the job's progress message each time it is asked."""
+
+    def __init__(self, sessions: sessionmaker[Session], job_id: str, outage_s: float) -> None:
+        super().__init__()
+        self.sessions, self.job_id, self.outage_s = sessions, job_id, outage_s
+        self.down_since: float | None = None
+        self.messages: list[str | None] = []
+
+    def down(self) -> bool:
+        return self.down_since is not None and time.monotonic() - self.down_since < self.outage_s
+
+    def predict(self, model: str, inputs: dict[str, NDArray[np.floating]]) -> NDArray[np.float32]:
+        if self.down_since is None:
+            self.down_since = time.monotonic()
+        if self.down():
+            self.calls += 1
+            raise ModelServerUnavailableError("TorchServe at http://ts could not be reached")
+        return super().predict(model, inputs)
+
+    def health(self, models: Sequence[str] = ()) -> ServerHealth:
+        self.messages.append(_job(self.sessions, self.job_id).progress.message)
+        return ServerHealth(not self.down(), "test server")
+
+
+@pytest.fixture
+def fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A waiting job asks the model server every 50 ms instead of every 2 s."""
+    monkeypatch.setattr("worker.pipeline.MODEL_SERVER_POLL_S", 0.05)
+
+
+@pytest.mark.usefixtures("fast_polls")
+def test_waits_for_the_model_server_and_goes_on_when_it_is_back(setup: tuple) -> None:
+    settings, sessions, job_id = setup
+    settings = settings.model_copy(update={"model_server_patience_s": 30.0})
+    client = OutageClient(sessions, job_id, outage_s=0.5)
+    run_job(job_id, sessions, client, settings, "w")
+    job = _job(sessions, job_id)
+    assert (job.state, job.attempts, job.progress.message) == ("succeeded", 1, None)
+    assert client.calls == 2  # refused once, then the batch went through
+    assert len(client.messages) >= 5
+    assert client.messages[0].startswith(
+        "waiting for the model server to serve maet (0 s so far, at most 30 s): TorchServe "
+        "at http://ts could not be reached"
+    )
+
+
+@pytest.mark.usefixtures("fast_polls")
+def test_fails_when_the_model_server_outlasts_the_patience(setup: tuple) -> None:
+    settings, sessions, job_id = setup
+    settings = settings.model_copy(update={"model_server_patience_s": 0.3})
+    client = OutageClient(sessions, job_id, outage_s=60.0)
+    started = time.monotonic()
+    run_job(job_id, sessions, client, settings, "w")
+    assert time.monotonic() - started < 5.0
+    job = _job(sessions, job_id)
+    assert job.state == "failed"
+    assert job.error == (
+        "the model server could not serve maet for 0.3 s (AFFECTSERVE_MODEL_SERVER_PATIENCE_S): "
+        "TorchServe at http://ts could not be reached; submit the job again once the model "
+        "server is back"
     )

@@ -1,4 +1,5 @@
-"""Which jobs the reconciler sends again: those the broker lost, and only those."""
+"""What the reconciler does: requeue jobs whose worker was lost, send again the jobs the
+broker lost, and only those."""
 
 from __future__ import annotations
 
@@ -8,33 +9,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select, update
 
 from core.broker import broker_messages
 from core.config import Settings
 from core.store import Job, session_factory
-from worker.reconcile import lost_job_ids
+from worker.reconcile import lost_job_ids, reconcile
 
 
-def test_lost_jobs(tmp_path: Path) -> None:
-    settings = Settings(
-        data_dir=tmp_path,
-        heartbeat_s=1,
-        sweep_interval_s=5,
-        visibility_timeout_s=60,
-        stale_job_s=600,
-    )
-    settings.ensure_dirs()
+def _add_jobs(settings: Settings, ages: dict[str, tuple[str, float]]) -> None:
     now = datetime.now(UTC)
-    ages = {
-        "queued_old": ("queued", 30),
-        "queued_old_held": ("queued", 30),
-        "queued_new": ("queued", 1),
-        "running_alive": ("running", 1),
-        "running_dead": ("running", 10),
-        "running_dead_held": ("running", 10),
-        "running_abandoned_held": ("running", 100),
-        "done": ("succeeded", 1000),
-    }
     with session_factory(settings.store_url)() as session:
         for job_id, (state, age_s) in ages.items():
             stamp = now - timedelta(seconds=age_s)
@@ -51,12 +35,75 @@ def test_lost_jobs(tmp_path: Path) -> None:
                 )
             )
         session.commit()
-    held = {"queued_old_held", "running_dead_held", "running_abandoned_held"}
-    assert sorted(lost_job_ids(settings, held)) == [
-        "queued_old",
-        "running_abandoned_held",
-        "running_dead",
-    ]
+
+
+def test_lost_jobs(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, heartbeat_s=1, sweep_interval_s=5)
+    settings.ensure_dirs()
+    _add_jobs(
+        settings,
+        {
+            "queued_old": ("queued", 30),
+            "queued_old_waiting": ("queued", 30),
+            "queued_new": ("queued", 1),
+            "running_dead": ("running", 100),
+            "done": ("succeeded", 1000),
+        },
+    )
+    assert lost_job_ids(settings, {"queued_old_waiting"}) == ["queued_old"]
+
+
+class Recorder:
+    """Stands in for Celery: records what is sent (or fails to send, like a broker down)."""
+
+    def __init__(self, reachable: bool = True) -> None:
+        self.reachable = reachable
+        self.sent: list[tuple[str, str]] = []
+
+    def send_task(self, task: str, args: list[str], queue: str, **_kwargs: object) -> None:
+        if not self.reachable:
+            raise OSError("connection refused")
+        self.sent.append((args[0], queue))
+
+
+def test_reconcile_requeues_lost_workers_jobs_whatever_the_visibility_timeout(
+    tmp_path: Path,
+) -> None:
+    """A running job with no heartbeat for three beats goes back to queued and is sent
+    again at once, though the broker would hand its message out only after an hour."""
+    settings = Settings(
+        data_dir=tmp_path,
+        broker_url="filesystem://",
+        heartbeat_s=2,
+        visibility_timeout_s=3600,
+    )
+    settings.ensure_dirs()
+    (settings.broker_dir / "queue").mkdir(parents=True)
+    _add_jobs(settings, {"alive": ("running", 1), "lost": ("running", 7), "new": ("queued", 1)})
+    app = Recorder()
+    assert reconcile(settings, app) == (["lost"], [])
+    assert app.sent == [("lost", settings.queue)]
+    with session_factory(settings.store_url)() as session:
+        states = dict(session.execute(select(Job.id, Job.state)).all())
+    assert states == {"alive": "running", "lost": "queued", "new": "queued"}
+
+
+def test_reconcile_keeps_requeued_jobs_when_the_broker_is_down(tmp_path: Path) -> None:
+    """A job requeued while the broker is down stays queued; a later pass sends it."""
+    settings = Settings(data_dir=tmp_path, broker_url="filesystem://", sweep_interval_s=1)
+    settings.ensure_dirs()
+    (settings.broker_dir / "queue").mkdir(parents=True)
+    _add_jobs(settings, {"lost": ("running", 60)})
+    down = Recorder(reachable=False)
+    assert reconcile(settings, down) == (["lost"], [])
+    assert down.sent == []
+    with session_factory(settings.store_url)() as session:
+        stamp = datetime.now(UTC) - timedelta(seconds=5)
+        session.execute(update(Job).where(Job.id == "lost").values(updated_at=stamp))
+        session.commit()
+    back = Recorder()
+    assert reconcile(settings, back) == ([], ["lost"])
+    assert back.sent == [("lost", settings.queue)]
 
 
 def test_filesystem_broker_ids(tmp_path: Path) -> None:

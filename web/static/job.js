@@ -11,6 +11,7 @@
   const queue = document.getElementById("queue");
   const eta = document.getElementById("eta");
   const error = document.getElementById("job-error");
+  const message = document.getElementById("job-message");
   const cancel = document.getElementById("cancel");
   const remove = document.getElementById("delete");
   const results = document.getElementById("results-link");
@@ -30,6 +31,8 @@
       li.classList.toggle("done", finished || (current >= 0 && k < current));
       li.classList.toggle("current", k === current && !finished);
     });
+    message.textContent = job.progress.message || "";
+    message.hidden = !job.progress.message;
     if (job.error) {
       error.textContent = `The job failed: ${job.error}`;
       error.hidden = false;

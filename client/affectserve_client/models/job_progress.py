@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,12 +20,15 @@ class JobProgress:
         done (float | Unset):  Default: 0.0.
         total (int | Unset):  Default: 0.
         percent (float | Unset):  Default: 0.0.
+        message (None | str | Unset): What the job is waiting for, when it waits (the model server or the job queue
+            unreachable, its worker lost); absent while it simply works.
     """
 
     stage: str | Unset = "queued"
     done: float | Unset = 0.0
     total: int | Unset = 0
     percent: float | Unset = 0.0
+    message: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,6 +39,12 @@ class JobProgress:
         total = self.total
 
         percent = self.percent
+
+        message: None | str | Unset
+        if isinstance(self.message, Unset):
+            message = UNSET
+        else:
+            message = self.message
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -48,6 +57,8 @@ class JobProgress:
             field_dict["total"] = total
         if percent is not UNSET:
             field_dict["percent"] = percent
+        if message is not UNSET:
+            field_dict["message"] = message
 
         return field_dict
 
@@ -62,11 +73,21 @@ class JobProgress:
 
         percent = d.pop("percent", UNSET)
 
+        def _parse_message(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        message = _parse_message(d.pop("message", UNSET))
+
         job_progress = cls(
             stage=stage,
             done=done,
             total=total,
             percent=percent,
+            message=message,
         )
 
         job_progress.additional_properties = d

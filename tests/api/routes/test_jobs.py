@@ -79,3 +79,30 @@ def test_unknown_job_is_404(client: TestClient) -> None:
         reply = client.request(method, path)
         assert reply.status_code == 404, (method, path)
         assert reply.json()["detail"] == "no job with id 0000"
+
+
+def test_job_posted_while_the_broker_is_down_is_stored_queued(
+    client: TestClient, seed_edf: Path
+) -> None:
+    """Nothing to retry for the client: the job is accepted and a worker's reconciler
+    sends it once the broker is back (tests/integration/test_faults.py does it for real)."""
+    from api.deps import get_celery
+    from core.broker import DEFERRED_MESSAGE, make_celery
+    from core.config import Settings
+
+    unreachable = make_celery(Settings(broker_url="redis://127.0.0.1:1/0"))
+    client.app.dependency_overrides[get_celery] = lambda: unreachable
+    recording = _upload(client, seed_edf)
+    reply = client.post(
+        "/v1/jobs",
+        json={
+            "recording_ids": [recording],
+            "models": ["maet"],
+            "options": {"allow_untrained": True},
+        },
+    )
+    assert reply.status_code == 202, reply.text
+    job = reply.json()
+    assert (job["state"], job["progress"]["message"]) == ("queued", DEFERRED_MESSAGE)
+    stored = client.get(f"/v1/jobs/{job['id']}").json()
+    assert (stored["state"], stored["progress"]["message"]) == ("queued", DEFERRED_MESSAGE)

@@ -173,6 +173,7 @@ def test_results_page_of_one_model_has_no_agreement(client: TestClient, seed_edf
 
 def test_job_page_shows_progress_and_error_in_words(client: TestClient, seed_edf: Path) -> None:
     from core.config import get_settings
+    from core.schemas import JobProgress, Stage
     from core.store import session_factory, update_job
 
     job = store_succeeded_job(_upload(client, seed_edf), "a.edf", {"maet": 5}, state="running")
@@ -181,6 +182,12 @@ def test_job_page_shows_progress_and_error_in_words(client: TestClient, seed_edf
     assert '<button id="cancel" type="button" class="button" >' in page
     for stage in ("reading", "features", "inference", "aggregating"):
         assert f'<li data-stage="{stage}">' in page
+    assert '<p id="job-message" class="hint" aria-live="polite" hidden></p>' in page
+    waiting = JobProgress.at(Stage.INFERENCE, 1, 4, "waiting for the model server to serve maet")
+    with session_factory(get_settings().store_url)() as session:
+        update_job(session, job, progress=waiting)
+    page = client.get(f"/jobs/{job}").text
+    assert 'aria-live="polite" >waiting for the model server to serve maet</p>' in page
     reply = client.get(f"/jobs/{job}/results", follow_redirects=False)
     assert reply.status_code == 303 and reply.headers["location"].endswith(f"/jobs/{job}")
     with session_factory(get_settings().store_url)() as session:

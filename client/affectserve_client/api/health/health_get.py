@@ -57,7 +57,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | Health]:
     """Get Health
 
-     State of the broker, the model server and the storage; 503 when one is down.
+     State of the broker, the model server, the storage and the jobs; 503 when one is
+    down.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -82,7 +83,8 @@ def sync(
 ) -> ErrorBody | Health | None:
     """Get Health
 
-     State of the broker, the model server and the storage; 503 when one is down.
+     State of the broker, the model server, the storage and the jobs; 503 when one is
+    down.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -103,7 +105,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | Health]:
     """Get Health
 
-     State of the broker, the model server and the storage; 503 when one is down.
+     State of the broker, the model server, the storage and the jobs; 503 when one is
+    down.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,7 +129,8 @@ async def asyncio(
 ) -> ErrorBody | Health | None:
     """Get Health
 
-     State of the broker, the model server and the storage; 503 when one is down.
+     State of the broker, the model server, the storage and the jobs; 503 when one is
+    down.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -57,11 +57,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
-    if response.status_code == 503:
-        response_503 = ErrorBody.from_dict(response.json())
-
-        return response_503
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -85,6 +80,10 @@ def sync_detailed(
     """Create Job
 
      Queue a job: JSON with recording ids, or multipart with the files themselves.
+
+    The job is stored first; when the job queue is unreachable it is still accepted
+    (``queued``, its progress message says so) and a worker sends it once the queue is
+    back.
 
     Args:
         body (JobsCreateJsonJobCreate): A job: run models on uploaded recordings.
@@ -118,6 +117,10 @@ def sync(
 
      Queue a job: JSON with recording ids, or multipart with the files themselves.
 
+    The job is stored first; when the job queue is unreachable it is still accepted
+    (``queued``, its progress message says so) and a worker sends it once the queue is
+    back.
+
     Args:
         body (JobsCreateJsonJobCreate): A job: run models on uploaded recordings.
         body (JobsCreateFilesBody):
@@ -144,6 +147,10 @@ async def asyncio_detailed(
     """Create Job
 
      Queue a job: JSON with recording ids, or multipart with the files themselves.
+
+    The job is stored first; when the job queue is unreachable it is still accepted
+    (``queued``, its progress message says so) and a worker sends it once the queue is
+    back.
 
     Args:
         body (JobsCreateJsonJobCreate): A job: run models on uploaded recordings.
@@ -174,6 +181,10 @@ async def asyncio(
     """Create Job
 
      Queue a job: JSON with recording ids, or multipart with the files themselves.
+
+    The job is stored first; when the job queue is unreachable it is still accepted
+    (``queued``, its progress message says so) and a worker sends it once the queue is
+    back.
 
     Args:
         body (JobsCreateJsonJobCreate): A job: run models on uploaded recordings.
