@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, inspect, text, update
 from sqlalchemy.orm import Session
 
@@ -23,8 +19,6 @@ from core.store import (
     update_attempt,
 )
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
 V1_SCHEMA = (
     "CREATE TABLE recordings (id VARCHAR(32) PRIMARY KEY, filename VARCHAR(255), "
     "sha256 VARCHAR(64), path TEXT, format VARCHAR(16), header JSON, created_at TIMESTAMP)",
@@ -34,31 +28,6 @@ V1_SCHEMA = (
     "INSERT INTO jobs (id, state, recording_ids, models, options, progress) "
     "VALUES ('old', 'succeeded', '[]', '[]', '{}', '{}')",
 )
-
-
-def _postgres_schema_url() -> Iterator[str]:
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(POSTGRES.replace("+psycopg", ""), connect_timeout=2)
-    except psycopg.OperationalError as err:
-        pytest.skip(f"PostgreSQL unreachable at {POSTGRES}: {err}")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin.autocommit = True
-    admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        admin.close()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty store on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'jobs.db'}"
-    else:
-        yield from _postgres_schema_url()
 
 
 def _add_job(session: Session, state: str = "queued") -> str:
@@ -74,8 +43,8 @@ def _age(session: Session, job_id: str, seconds: float) -> None:
     session.commit()
 
 
-def test_migrates_a_version_1_store_and_keeps_its_rows(store_url: str) -> None:
-    engine = create_engine(store_url)
+def test_migrates_a_version_1_store_and_keeps_its_rows(job_store_url: str) -> None:
+    engine = create_engine(job_store_url)
     with engine.begin() as connection:
         for statement in V1_SCHEMA:
             connection.execute(text(statement))
@@ -95,13 +64,13 @@ def test_migrates_a_version_1_store_and_keeps_its_rows(store_url: str) -> None:
     engine.dispose()
 
 
-def test_fresh_store_is_at_the_current_version(store_url: str) -> None:
-    with get_engine(store_url).connect() as connection:
+def test_fresh_store_is_at_the_current_version(job_store_url: str) -> None:
+    with get_engine(job_store_url).connect() as connection:
         assert schema_version(connection) == SCHEMA_VERSION
 
 
-def test_claims_are_exclusive_until_the_heartbeat_stops(store_url: str) -> None:
-    with session_factory(store_url)() as session:
+def test_claims_are_exclusive_until_the_heartbeat_stops(job_store_url: str) -> None:
+    with session_factory(job_store_url)() as session:
         job_id = _add_job(session)
         assert claim_job(session, job_id, "w1", claim_after_s=30) == 1
         assert claim_job(session, job_id, "w2", claim_after_s=30) is None
@@ -116,8 +85,8 @@ def test_claims_are_exclusive_until_the_heartbeat_stops(store_url: str) -> None:
         assert (job.state, job.attempts, job.worker) == ("succeeded", 2, "w2")
 
 
-def test_sweeper_fails_only_stale_running_jobs(store_url: str) -> None:
-    with session_factory(store_url)() as session:
+def test_sweeper_fails_only_stale_running_jobs(job_store_url: str) -> None:
+    with session_factory(job_store_url)() as session:
         fresh, stale, done = _add_job(session), _add_job(session), _add_job(session, "failed")
         for job_id in (fresh, stale):
             claim_job(session, job_id, "w", claim_after_s=30)
