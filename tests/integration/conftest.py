@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.config import Settings
+
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,6 +72,7 @@ class Service:
     process: subprocess.Popen[str]
     data_dir: Path
     log: Path
+    store_url: str
 
     def wait_job(self, job_id: str, timeout_s: float = 180.0) -> dict:
         """Poll a job until it reaches a final state."""
@@ -96,12 +99,17 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
     started: list[Service] = []
 
     def start(
-        backend: str, broker: str, default_model_ports: bool = False, **env_overrides: str
+        backend: str,
+        broker: str,
+        default_model_ports: bool = False,
+        default_queue: bool = False,
+        **env_overrides: str,
     ) -> Service:
-        """With ``default_model_ports``, ``up`` chooses TorchServe's ports itself."""
+        """With ``default_model_ports``, ``up`` chooses TorchServe's ports itself; with
+        ``default_queue``, its queue (otherwise each service gets a random one)."""
         port, ts_port, mgmt_port = free_port(), free_port(), free_port()
-        data_dir = tmp_path / f"data-{backend}"
-        log = tmp_path / f"up-{backend}.log"
+        data_dir = tmp_path / f"data-{backend}-{len(started)}"
+        log = tmp_path / f"up-{backend}-{len(started)}.log"
         env = {
             **os.environ,
             "AFFECTSERVE_MODEL_BACKEND": backend,
@@ -114,6 +122,8 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
         }
         if default_model_ports:
             del env["AFFECTSERVE_TORCHSERVE_URL"], env["AFFECTSERVE_TORCHSERVE_MANAGEMENT_URL"]
+        if default_queue:
+            del env["AFFECTSERVE_QUEUE"]
         handle = open(log, "w")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
             [
@@ -132,8 +142,14 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
             stderr=subprocess.STDOUT,
             text=True,
         )
+        store = env.get("AFFECTSERVE_DATABASE_URL")
         service = Service(
-            f"http://127.0.0.1:{port}", f"http://127.0.0.1:{ts_port}", process, data_dir, log
+            f"http://127.0.0.1:{port}",
+            f"http://127.0.0.1:{ts_port}",
+            process,
+            data_dir,
+            log,
+            Settings(data_dir=data_dir, database_url=store).store_url,
         )
         started.append(service)
         deadline = time.monotonic() + 180

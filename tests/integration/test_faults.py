@@ -9,7 +9,6 @@ import contextlib
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.store import Job, session_factory
 from model_store.clients import torchserve_headers
 from tests.conftest import write_seed_edf
 from tests.integration.conftest import Service, free_port
@@ -83,6 +83,19 @@ def own_redis() -> Iterator[RedisProcess]:
     server.kill()
 
 
+@pytest.fixture
+def start_service(
+    start_service: Callable[..., Service], job_store_url: str
+) -> Callable[..., Service]:
+    """``affectserve up`` (the integration fixture) with its job store on each backend:
+    every fault here runs once on SQLite and once on PostgreSQL."""
+
+    def start(*args: object, **env: str) -> Service:
+        return start_service(*args, AFFECTSERVE_DATABASE_URL=job_store_url, **env)
+
+    return start
+
+
 @pytest.fixture(scope="module")
 def long_edf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 3-minute SEED-montage EDF: long enough to be caught mid-job."""
@@ -144,9 +157,16 @@ def _api_up(service: Service) -> bool:
     return True
 
 
+def _stored(service: Service, job_id: str) -> Job:
+    """The job's row, read from the service's store."""
+    with session_factory(service.store_url)() as session:
+        job = session.get(Job, job_id)
+    assert job is not None, job_id
+    return job
+
+
 def _state(service: Service, job_id: str) -> str:
-    with sqlite3.connect(service.data_dir / "affectserve.db") as db:
-        return str(db.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()[0])
+    return _stored(service, job_id).state
 
 
 def _metrics(service: Service) -> dict[str, float]:
@@ -161,8 +181,7 @@ def _metrics(service: Service) -> dict[str, float]:
 
 
 def _attempts(service: Service, job_id: str) -> int:
-    with sqlite3.connect(service.data_dir / "affectserve.db") as db:
-        return int(db.execute("SELECT attempts FROM jobs WHERE id = ?", (job_id,)).fetchone()[0])
+    return _stored(service, job_id).attempts
 
 
 def _windows(service: Service, job_id: str) -> int:
@@ -271,7 +290,7 @@ def test_stop_finishes_the_running_job_after_the_api_is_gone(
 ) -> None:
     service = start_service("inprocess", own_redis.url, **FAST)
     job_id = _submit(service, long_edf)
-    _wait_stage(service, job_id, "features")
+    _wait_stage(service, job_id, "inference")
     service.process.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + 30
     while _api_up(service):
