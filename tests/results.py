@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -35,7 +34,8 @@ def store_succeeded_job(
     worker's own functions from the stored recording. Returns the job id.
     """
     from core.config import get_settings
-    from core.store import Job, Recording, session_factory, write_figures, write_result
+    from core.storage import recording_files, storage_for, write_result
+    from core.store import Job, Recording, session_factory, write_figures
     from signals.io import read_raw
     from worker.figures import recording_figures, store_figures
 
@@ -58,12 +58,12 @@ def store_succeeded_job(
             },
         )
         recording = session.get(Recording, recording_id)
-        raw = (
-            read_raw(Path(recording.path)) if recording.header.get("kind") != "features" else None
-        )
+        storage = storage_for(settings)
         folder = settings.plots_dir / job.id
-        write_figures(folder, store_figures(recording_figures(0, part, raw), folder))
+        with recording_files(storage, recording) as (path, _):
+            raw = read_raw(path) if recording.header.get("kind") != "features" else None
+            write_figures(folder, store_figures(recording_figures(0, part, raw), folder))
         result = JobResult(job_id=job.id, recordings=[part])
-        job.result_path = str(write_result(settings.results_dir, result))
+        job.result_path = write_result(storage, result)
         session.commit()
         return job.id
