@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import create_engine, inspect, text, update
@@ -98,3 +100,24 @@ def test_sweeper_fails_only_stale_running_jobs(job_store_url: str) -> None:
             session.refresh(job)
         assert [states[j].state for j in (fresh, stale, done)] == ["running", "failed", "failed"]
         assert "no progress for 60 s" in states[stale].error
+
+
+def test_concurrent_claims_have_one_winner(job_store_url: str) -> None:
+    """Eight workers claim the same delivery at once: one attempt owns the job."""
+    sessions = session_factory(job_store_url)
+    with sessions() as session:
+        job_id = _add_job(session)
+    start = threading.Barrier(8)
+
+    def claim(worker: int) -> int | None:
+        with sessions() as session:
+            start.wait()
+            return claim_job(session, job_id, f"w{worker}", claim_after_s=30)
+
+    with ThreadPoolExecutor(8) as pool:
+        attempts = list(pool.map(claim, range(8)))
+    assert sorted(attempts, key=lambda a: a is None) == [1] + [None] * 7
+    with sessions() as session:
+        job = session.get(Job, job_id)
+        assert (job.state, job.attempts) == ("running", 1)
+        assert job.worker == f"w{attempts.index(1)}"
