@@ -152,7 +152,8 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
             Settings(data_dir=data_dir, database_url=store).store_url,
         )
         started.append(service)
-        deadline = time.monotonic() + 180
+        # up waits for the models (AFFECTSERVE_MODEL_READY_TIMEOUT_S) before it serves
+        deadline = time.monotonic() + 60 + float(env.get("AFFECTSERVE_MODEL_READY_TIMEOUT_S", 120))
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise AssertionError(f"affectserve up exited:\n{log.read_text()[-4000:]}")

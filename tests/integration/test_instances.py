@@ -64,9 +64,13 @@ def _queue(service: Service) -> str:
 def test_two_default_instances_share_no_messages_and_no_model_server(
     start_service: Callable[..., Service], redis_server: str, tmp_path: Path
 ) -> None:
-    first = start_service("torchserve", redis_server, default_model_ports=True, default_queue=True)
-    second = start_service(
-        "torchserve", redis_server, default_model_ports=True, default_queue=True
+    # only the patience of `up` with slow model loading on a busy machine is not a default
+    patient = {"AFFECTSERVE_MODEL_READY_TIMEOUT_S": "480"}
+    first, second = (
+        start_service(
+            "torchserve", redis_server, default_model_ports=True, default_queue=True, **patient
+        )
+        for _ in range(2)
     )
     assert _queue(first) != _queue(second)
     (first_pid, first_management), (_, second_management) = _torchserve(first), _torchserve(second)
