@@ -108,8 +108,9 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
         """With ``default_model_ports``, ``up`` chooses TorchServe's ports itself; with
         ``default_queue``, its queue (otherwise each service gets a random one)."""
         port, ts_port, mgmt_port = free_port(), free_port(), free_port()
-        data_dir = tmp_path / f"data-{backend}-{len(started)}"
-        log = tmp_path / f"up-{backend}-{len(started)}.log"
+        name = f"{backend}-{len(started)}" if started else backend
+        data_dir = tmp_path / f"data-{name}"
+        log = tmp_path / f"up-{name}.log"
         env = {
             **os.environ,
             "AFFECTSERVE_MODEL_BACKEND": backend,
