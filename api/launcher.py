@@ -508,3 +508,6 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
     finally:
         print("affectserve: stopping", flush=True)
         supervisor.stop()
+        if settings.model_backend == "torchserve":
+            # its pid file, sockets and unpacked archives: nothing outlives the server
+            shutil.rmtree(torchserve_tmp(settings), ignore_errors=True)

@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from api.launcher import torchserve_tmp
+from core.config import Settings
 from model_store.clients import torchserve_headers
 from tests.conftest import write_seed_edf
 from tests.integration.conftest import Service
@@ -89,6 +91,7 @@ def test_two_default_instances_share_no_messages_and_no_model_server(
 
     second.process.send_signal(signal.SIGTERM)
     assert second.process.wait(timeout=120) == 0
+    assert not torchserve_tmp(Settings(data_dir=second.data_dir)).exists()
     os.kill(first_pid, 0)  # the first instance's TorchServe is still running
     keys = first.data_dir / "torchserve" / "key_file.json"
     described = httpx.get(
