@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,10 @@ MAX_RESTARTS = 5
 #: Ports TorchServe binds: inference, management, then management + 1, + 2, + 3 (metrics,
 #: gRPC inference, gRPC management).
 TORCHSERVE_PORTS = 5
+#: The longest name TorchServe gives a model worker's Unix socket in its temp folder.
+TORCHSERVE_SOCKET = ".ts.sock.65535"
+#: Longest path of a Unix socket on Linux (``sun_path`` holds 108 bytes with the NUL).
+UNIX_PATH_MAX = 107
 #: Seconds between progress lines while the models load.
 PROGRESS_EVERY_S = 5.0
 
@@ -236,6 +241,21 @@ def torchserve_command(settings: Settings, models: list[str], model_store: Path)
     ]
 
 
+def torchserve_tmp(settings: Settings) -> Path:
+    """TorchServe's temp folder, of this data dir alone: its pid file and the Unix sockets
+    of its model workers.
+
+    ``data_dir/torchserve/tmp``, unless a socket path there would be longer than Linux
+    allows (`UNIX_PATH_MAX`; the workers then die with "AF_UNIX path too long"): then
+    ``affectserve-<digest of the data dir>`` in the system's temp folder.
+    """
+    folder = settings.torchserve_dir.resolve() / "tmp"
+    if len(str(folder / TORCHSERVE_SOCKET)) <= UNIX_PATH_MAX:
+        return folder
+    digest = hashlib.sha256(str(settings.data_dir.resolve()).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"affectserve-{digest}"
+
+
 def torchserve_env(settings: Settings, env: dict[str, str]) -> dict[str, str]:
     """TorchServe's own folders for temp files, logs and metrics under the data dir.
 
@@ -245,13 +265,14 @@ def torchserve_env(settings: Settings, env: dict[str, str]) -> dict[str, str]:
     ``model_store`` from this checkout even when it is not installed.
     """
     folder = settings.torchserve_dir.resolve()
-    for sub in ("tmp", "logs"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+    (folder / "logs").mkdir(parents=True, exist_ok=True)
+    tmp = torchserve_tmp(settings)
+    tmp.mkdir(mode=0o700, parents=True, exist_ok=True)
     return {
         **env,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
-        "TMPDIR": str(folder / "tmp"),
-        "TEMP": str(folder / "tmp"),
+        "TMPDIR": str(tmp),
+        "TEMP": str(tmp),
         "LOG_LOCATION": str(folder / "logs"),
         "METRICS_LOCATION": str(folder / "logs"),
         "OMP_NUM_THREADS": str(settings.torch_threads),
@@ -487,3 +508,6 @@ def up(host: str, port: int, data_dir: Path | None, workers: int = 1) -> int:
     finally:
         print("affectserve: stopping", flush=True)
         supervisor.stop()
+        if settings.model_backend == "torchserve":
+            # its pid file, sockets and unpacked archives: nothing outlives the server
+            shutil.rmtree(torchserve_tmp(settings), ignore_errors=True)

@@ -8,6 +8,7 @@ import itertools
 import os
 import re
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -19,6 +20,7 @@ from api.schemas import ModelFeed, RecordingRead
 from core.cards import load_cards
 from core.config import Settings
 from core.metrics import ERRORS, UPLOAD_BYTES
+from core.storage import UPLOADS, Storage, storage_for
 from core.store import Recording, new_id
 from signals.feeding import check_feed
 from signals.io import ReadLimits, RecordingHeader, UnreadableRecordingError, detect_format
@@ -113,14 +115,12 @@ def _spool(
 
 
 def _store_companion(
-    source: BinaryIO, filename: str | None, settings: Settings
+    source: BinaryIO, filename: str | None, settings: Settings, storage: Storage
 ) -> tuple[str, str]:
     spooled, sha256 = _spool(source, settings, filename)
-    name = display_name(filename)
     suffix = _suffix(filename)
-    path = settings.uploads_dir / (f"{sha256}.{suffix}" if suffix else sha256)
-    spooled.replace(path)
-    return name, str(path)
+    key = f"{UPLOADS}/{sha256}.{suffix}" if suffix else f"{UPLOADS}/{sha256}"
+    return display_name(filename), storage.put_file(key, spooled)
 
 
 def store_upload(
@@ -153,20 +153,22 @@ def store_upload(
         413 over the size limit, 422 when the file is not a readable recording.
     """
     settings.ensure_dirs()
-    stored = dict(_store_companion(fid, name, settings) for fid, name in companions)
+    storage = storage_for(settings)
+    stored = dict(_store_companion(fid, name, settings, storage) for fid, name in companions)
     options = options or {}
     spooled, sha256 = _spool(source, settings, filename, deidentify=True)
     tmp = spooled
     try:
         tmp = spooled.rename(spooled.with_suffix(f".{detect_format(spooled)}"))
-        header = read_header_limited(
-            tmp,
-            {k: Path(v) for k, v in stored.items()},
-            options,
-            ReadLimits.from_settings(settings),
-            settings.read_timeout_s,
-            settings.reader_memory_mb,
-        )
+        with ExitStack() as stack:
+            header = read_header_limited(
+                tmp,
+                {k: stack.enter_context(storage.local(v)) for k, v in stored.items()},
+                options,
+                ReadLimits.from_settings(settings),
+                settings.read_timeout_s,
+                settings.reader_memory_mb,
+            )
     except UnreadableRecordingError as err:
         tmp.unlink(missing_ok=True)
         ERRORS.labels(kind="upload_unreadable").inc()
@@ -174,13 +176,11 @@ def store_upload(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             f"{display_name(filename)} could not be read: {err}",
         ) from err
-    path = settings.uploads_dir / f"{sha256}.{header.format}"
     UPLOAD_BYTES.inc(tmp.stat().st_size)
-    tmp.replace(path)
     recording = Recording(
         filename=display_name(filename),
         sha256=sha256,
-        path=str(path),
+        path=storage.put_file(f"{UPLOADS}/{sha256}.{header.format}", tmp),
         format=header.format,
         header=header_dict(header),
         companions=stored,

@@ -9,8 +9,9 @@ time, so they are right even after restarts.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from time import perf_counter
 
 from prometheus_client import (
@@ -21,7 +22,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
@@ -92,13 +93,31 @@ class StoreCollector(Collector):
         yield depth
 
 
+class AllProcessesCollector(Collector):
+    """The metrics of every process that writes under ``folder``, added up: the files in it
+    and in its subfolders.
+
+    Processes on one host write to the folder itself (their pids differ); a container or
+    host that shares the folder writes to a subfolder of its own, as its pids may repeat
+    another's.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def collect(self) -> Iterable[Metric]:
+        """Merge the files of the live and the finished processes now."""
+        from prometheus_client import multiprocess
+
+        files = sorted(str(path) for path in self.folder.rglob("*.db"))
+        return multiprocess.MultiProcessCollector.merge(files, accumulate=True)
+
+
 def exposition(settings: Settings) -> tuple[bytes, str]:
     """The metrics in Prometheus' text format, and its content type."""
     registry = CollectorRegistry()
     if os.environ.get(MULTIPROC_ENV):
-        from prometheus_client import multiprocess
-
-        multiprocess.MultiProcessCollector(registry)
+        registry.register(AllProcessesCollector(Path(os.environ[MULTIPROC_ENV])))
     else:
         registry = REGISTRY
     body = generate_latest(registry)

@@ -10,12 +10,12 @@ import logging
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.config import Settings
+from core.storage import Storage, storage_for
 from core.store import ACTIVE_STATES, FINAL_STATES, Job, Recording
 
 logger = logging.getLogger(__name__)
@@ -30,9 +30,8 @@ class CleanupReport:
     files: int = 0
 
 
-def _unlink(path: str | None, report: CleanupReport) -> None:
-    if path and Path(path).exists():
-        Path(path).unlink(missing_ok=True)
+def _delete(storage: Storage, key: str, report: CleanupReport) -> None:
+    if storage.delete(key):
         report.files += 1
 
 
@@ -41,12 +40,16 @@ def delete_job(
 ) -> None:
     """Delete a finished job, its cached plots and its result file (unless shared)."""
     report = report or CleanupReport()
+    storage = storage_for(settings)
     path = job.result_path
     shutil.rmtree(settings.plots_dir / job.id, ignore_errors=True)
     session.delete(job)
     session.flush()
-    if path and not session.scalar(select(func.count()).where(Job.result_path == path)):
-        _unlink(path, report)
+    if path:
+        key = storage.key(path)
+        others = session.scalars(select(Job.result_path).where(Job.result_path.is_not(None)))
+        if all(storage.key(other) != key for other in others):
+            _delete(storage, key, report)
     report.jobs += 1
     session.commit()
 
@@ -57,22 +60,26 @@ def recording_in_use(session: Session, recording_id: str, states: tuple[str, ...
     return any(recording_id in ids for ids in jobs)
 
 
-def _recording_files(recording: Recording) -> list[str]:
-    return [recording.path, *(recording.companions or {}).values()]
+def _recording_keys(storage: Storage, recording: Recording) -> set[str]:
+    return {storage.key(p) for p in [recording.path, *(recording.companions or {}).values()]}
 
 
 def delete_recording(
-    session: Session, recording: Recording, report: CleanupReport | None = None
+    session: Session,
+    storage: Storage,
+    recording: Recording,
+    report: CleanupReport | None = None,
 ) -> None:
     """Delete a recording and its files (those no other recording shares)."""
     report = report or CleanupReport()
-    paths = _recording_files(recording)
+    keys = _recording_keys(storage, recording)
     session.delete(recording)
     session.flush()
-    shared = {p for other in session.scalars(select(Recording)) for p in _recording_files(other)}
-    for path in paths:
-        if path not in shared:
-            _unlink(path, report)
+    shared = set().union(
+        *(_recording_keys(storage, other) for other in session.scalars(select(Recording)))
+    )
+    for key in sorted(keys - shared):
+        _delete(storage, key, report)
     report.recordings += 1
     session.commit()
 
@@ -94,10 +101,11 @@ def cleanup(session: Session, settings: Settings, now: datetime | None = None) -
         delete_job(session, settings, job, report)
     for recording in session.scalars(select(Recording).where(Recording.created_at < cutoff)).all():
         if not recording_in_use(session, recording.id, ACTIVE_STATES + FINAL_STATES):
-            delete_recording(session, recording, report)
-    for path in (settings.data_dir / "tmp").glob("*"):
+            delete_recording(session, storage_for(settings), recording, report)
+    for path in settings.spool_dir.glob("*"):
         if datetime.fromtimestamp(path.stat().st_mtime, UTC) < cutoff:
-            _unlink(str(path), report)
+            path.unlink(missing_ok=True)
+            report.files += 1
     if report.jobs or report.recordings or report.files:
         logger.info(
             "retention: deleted %d jobs, %d recordings, %d files",

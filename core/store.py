@@ -14,7 +14,6 @@ ADD COLUMN`` runs the same on SQLite and PostgreSQL, without Alembic's machinery
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import uuid
@@ -49,7 +48,6 @@ from core.schemas import (
     FigureManifest,
     JobKind,
     JobProgress,
-    JobResult,
     JobState,
     Stage,
 )
@@ -386,26 +384,14 @@ FIGURES_MANIFEST = "figures.json"
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename; returns ``path``.
 
-    A reader sees the old file or the new one, never a part.
+    A reader sees the old file or the new one, never a part. The file is readable by the
+    service user only (0600).
     """
     partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
-    partial.write_bytes(data)
+    with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+        out.write(data)
     partial.replace(path)
     return path
-
-
-def write_result(folder: Path, result: JobResult) -> Path:
-    """Store a job's result in ``folder`` as ``<sha256 of its JSON>.json``; returns the path.
-
-    Writing the same result twice (a job delivered again) gives the same file.
-    """
-    data = result.model_dump_json().encode()
-    return write_atomic(folder / f"{hashlib.sha256(data).hexdigest()}.json", data)
-
-
-def read_result(path: Path) -> JobResult:
-    """The result stored at ``path`` (by `write_result`)."""
-    return JobResult.model_validate_json(path.read_bytes())
 
 
 def write_figures(folder: Path, manifest: FigureManifest) -> Path:

@@ -2,16 +2,74 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import mne
 import numpy as np
 import pytest
+from sqlalchemy.engine import make_url
 
 from core.cards import montage_channels
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+POSTGRES_URL = os.environ.get(
+    "AFFECTSERVE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+"""The PostgreSQL server of the development and CI machines (trust authentication); the
+tests only create and drop a database of their own there."""
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """The URL of a fresh PostgreSQL database for this test session, dropped afterwards.
+
+    Skips (with the reason) when psycopg is missing or PostgreSQL does not answer at
+    `POSTGRES_URL`.
+    """
+    psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (extra `test`)")
+    server = make_url(POSTGRES_URL)
+    try:
+        admin = psycopg.connect(
+            server.set(drivername="postgresql").render_as_string(hide_password=False),
+            connect_timeout=2,
+            autocommit=True,
+        )
+    except psycopg.OperationalError as err:
+        pytest.skip(
+            f"PostgreSQL is unreachable at {server.render_as_string()} ({err}); start it, or "
+            "point AFFECTSERVE_TEST_POSTGRES_URL at one"
+        )
+    name = f"affectserve_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def job_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, empty job store on each backend: a SQLite file, or a schema of
+    its own in the session's PostgreSQL database (`postgres_database`)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'jobs.db'}"
+        return
+    import psycopg
+
+    database = make_url(request.getfixturevalue("postgres_database"))
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(
+        database.set(drivername="postgresql").render_as_string(hide_password=False),
+        autocommit=True,
+    ) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    search_path = database.update_query_dict({"options": f"-csearch_path={schema}"})
+    yield search_path.render_as_string(hide_password=False)
 
 
 def write_seed_edf(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -40,7 +39,8 @@ def store_succeeded_job(
     Returns the job id.
     """
     from core.config import get_settings
-    from core.store import Job, Recording, session_factory, write_figures, write_result
+    from core.storage import recording_files, storage_for, write_result
+    from core.store import Job, Recording, session_factory, write_figures
     from signals.io import read_raw
     from signals.segments import recording_segments
     from worker.figures import recording_figures, store_figures
@@ -57,23 +57,23 @@ def store_succeeded_job(
         session.add(job)
         session.commit()
         recording = session.get(Recording, recording_id)
-        raw = (
-            read_raw(Path(recording.path)) if recording.header.get("kind") != "features" else None
-        )
-        segments = recording_segments(raw) if raw is not None else []
-        part = RecordingResult(
-            recording_id=recording_id,
-            filename=filename,
-            models={
-                name: model_result(name, n, seed=k, segments=segments)
-                for k, (name, n) in enumerate(models.items())
-            },
-            segments=segments,
-        )
-        part.agreement = agreement(list(part.models.values()))
+        storage = storage_for(settings)
         folder = settings.plots_dir / job.id
-        write_figures(folder, store_figures(recording_figures(0, part, raw), folder))
+        with recording_files(storage, recording) as (path, _):
+            raw = read_raw(path) if recording.header.get("kind") != "features" else None
+            segments = recording_segments(raw) if raw is not None else []
+            part = RecordingResult(
+                recording_id=recording_id,
+                filename=filename,
+                models={
+                    name: model_result(name, n, seed=k, segments=segments)
+                    for k, (name, n) in enumerate(models.items())
+                },
+                segments=segments,
+            )
+            part.agreement = agreement(list(part.models.values()))
+            write_figures(folder, store_figures(recording_figures(0, part, raw), folder))
         result = JobResult(job_id=job.id, recordings=[part])
-        job.result_path = str(write_result(settings.results_dir, result))
+        job.result_path = write_result(storage, result)
         session.commit()
         return job.id

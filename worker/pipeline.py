@@ -38,13 +38,13 @@ from core.schemas import (
     Stage,
     WindowPrediction,
 )
+from core.storage import recording_files, storage_for, write_result
 from core.store import (
     Job,
     Recording,
     claim_job,
     update_attempt,
     write_figures,
-    write_result,
 )
 from core.versions import is_version_ref, resolve_card
 from model_store.clients import (
@@ -418,13 +418,13 @@ def run_job(
             update_attempt(session, job_id, attempt, state=JobState.FAILED, error=error)
             return
         write_figures(settings.plots_dir / job_id, figures)
-        path = write_result(settings.results_dir, result)
+        key = write_result(storage_for(settings), result)
         if update_attempt(
             session,
             job_id,
             attempt,
             state=JobState.SUCCEEDED,
-            result_path=str(path),
+            result_path=key,
             progress=JobProgress.at(Stage.DONE, progress.total, progress.total),
         ):
             logger.info("succeeded; figures drawn in %.2f s", figures.seconds)
@@ -439,6 +439,7 @@ def _run(
     progress: Progress,
 ) -> tuple[JobResult, FigureManifest]:
     """Every recording through every model, then its figures; the result and figure list."""
+    storage = storage_for(settings)
     parts = []
     figures = []
     for index, (recording_id, recording) in enumerate(
@@ -446,41 +447,42 @@ def _run(
     ):
         if recording is None:
             raise ValueError(f"recording {recording_id} no longer exists; upload it again")
-        progress.advance(Stage.READING, 0)
-        with timed(STAGE_SECONDS, stage=Stage.READING):
-            raw, segments, make_inputs = _reader(recording)
-        progress.advance(Stage.READING)
-        models = {}
-        for name, card in cards.items():
-            runner = _versions_client(settings, job.owner) if is_version_ref(name) else client
-            with timed(STAGE_SECONDS, stage=Stage.FEATURES):
-                inputs = make_inputs(card)
-            progress.advance(Stage.FEATURES)
-            with timed(STAGE_SECONDS, stage=Stage.INFERENCE):
-                probs = predict_windows(
-                    runner,
-                    name,
-                    inputs.arrays,
-                    settings.batch_size,
-                    lambda fraction: progress.advance(Stage.INFERENCE, fraction),
-                    lambda message: progress.wait(Stage.INFERENCE, message),
-                    settings.model_server_patience_s,
-                )
-            with timed(STAGE_SECONDS, stage=Stage.AGGREGATING):
-                named = card.model_copy(update={"name": name})
-                models[name] = model_result(named, inputs, probs, runner, segments)
-            progress.advance(Stage.AGGREGATING)
-        part = RecordingResult(
-            recording_id=recording.id,
-            filename=recording.filename,
-            models=models,
-            segments=segments,
-            agreement=agreement(list(models.values())),
-        )
-        with timed(STAGE_SECONDS, stage=Stage.PLOTS):
-            drawings = recording_figures(index, part, raw)
-            figures.append(store_figures(drawings, settings.plots_dir / job.id))
-        progress.advance(Stage.PLOTS)
+        with recording_files(storage, recording) as (path, companions):
+            progress.advance(Stage.READING, 0)
+            with timed(STAGE_SECONDS, stage=Stage.READING):
+                raw, segments, make_inputs = _reader(recording, path, companions)
+            progress.advance(Stage.READING)
+            models = {}
+            for name, card in cards.items():
+                runner = _versions_client(settings, job.owner) if is_version_ref(name) else client
+                with timed(STAGE_SECONDS, stage=Stage.FEATURES):
+                    inputs = make_inputs(card)
+                progress.advance(Stage.FEATURES)
+                with timed(STAGE_SECONDS, stage=Stage.INFERENCE):
+                    probs = predict_windows(
+                        runner,
+                        name,
+                        inputs.arrays,
+                        settings.batch_size,
+                        lambda fraction: progress.advance(Stage.INFERENCE, fraction),
+                        lambda message: progress.wait(Stage.INFERENCE, message),
+                        settings.model_server_patience_s,
+                    )
+                with timed(STAGE_SECONDS, stage=Stage.AGGREGATING):
+                    named = card.model_copy(update={"name": name})
+                    models[name] = model_result(named, inputs, probs, runner, segments)
+                progress.advance(Stage.AGGREGATING)
+            part = RecordingResult(
+                recording_id=recording.id,
+                filename=recording.filename,
+                models=models,
+                segments=segments,
+                agreement=agreement(list(models.values())),
+            )
+            with timed(STAGE_SECONDS, stage=Stage.PLOTS):
+                drawings = recording_figures(index, part, raw)
+                figures.append(store_figures(drawings, settings.plots_dir / job.id))
+            progress.advance(Stage.PLOTS)
         parts.append(part)
     return JobResult(job_id=job.id, recordings=parts), merge_manifests(figures)
 
@@ -491,13 +493,11 @@ def _versions_client(settings: Settings, owner: str | None) -> ModelClient:
 
 
 def _reader(
-    recording: Recording,
+    recording: Recording, path: Path, companions: dict[str, Path]
 ) -> tuple[mne.io.BaseRaw | None, list[Segment], Callable[[ModelCard], ModelInputs]]:
-    """Read a recording once: its signals (None for a feature file), its segments
-    (annotations, trigger codes or trials), and the function that makes a model's inputs
-    from it."""
-    path = Path(recording.path)
-    companions = {name: Path(p) for name, p in (recording.companions or {}).items()}
+    """Read a recording once from its local files (`recording_files`): its signals (None
+    for a feature file), its segments (annotations, trigger codes or trials), and the
+    function that makes a model's inputs from it."""
     options = recording.options or {}
     if recording.header.get("kind") == "features":
         features = read_features(path, companions, options)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,7 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.cards import load_card
 from core.config import Settings
 from core.schemas import JobProgress, JobState, Stage
-from core.store import Job, Recording, update_attempt, write_atomic
+from core.storage import RESULTS, recording_files, storage_for
+from core.store import Job, Recording, update_attempt
 from core.trainings import TrainingResult, TrainingSpec
 from core.versions import version_folder
 from model_store.training.calibrate import (
@@ -74,8 +74,8 @@ def run_training(
             logger.warning("training failed: %s", err)
             update_attempt(session, job_id, attempt, state=JobState.FAILED, error=str(err))
             return
-        path = write_atomic(
-            settings.results_dir / f"training-{job_id}.json", result.model_dump_json().encode()
+        key = storage_for(settings).put(
+            f"{RESULTS}/training-{job_id}.json", result.model_dump_json().encode()
         )
         total = job.progress.total or 1
         done = JobProgress.at(Stage.DONE, total, total)
@@ -84,7 +84,7 @@ def run_training(
             job_id,
             attempt,
             state=JobState.SUCCEEDED,
-            result_path=str(path),
+            result_path=key,
             progress=done,
         )
 
@@ -102,18 +102,21 @@ def _train(
     if missing:
         raise ValueError(f"recording {missing[0]} no longer exists; upload it again")
     report(0, 1, Stage.READING)
-    labelled = [
-        labelled_recording(
-            card,
-            Path(r.path),
-            spec.labels[r.id],
-            r.header.get("kind", "signals"),
-            {name: Path(p) for name, p in (r.companions or {}).items()},
-            r.options,
-            r.filename,
-        )
-        for r in recordings
-    ]
+    storage = storage_for(settings)
+    labelled = []
+    for r in recordings:
+        with recording_files(storage, r) as (path, companions):
+            labelled.append(
+                labelled_recording(
+                    card,
+                    path,
+                    spec.labels[r.id],
+                    r.header.get("kind", "signals"),
+                    companions,
+                    r.options,
+                    r.filename,
+                )
+            )
     samples = samples_from_inputs(card, labelled)
     config = TrainConfig(
         epochs=spec.settings.epochs,

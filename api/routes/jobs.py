@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
@@ -29,16 +28,16 @@ from api.uploads import check_file_count, feed_header, store_upload
 from core import retention
 from core.broker import DEFERRED_MESSAGE, send_job
 from core.cards import ModelCard, card_names, load_card
-from core.config import Settings
+from core.config import Settings, get_settings
 from core.reliability import statement
 from core.schemas import JobKind, JobState, Stage
+from core.storage import read_result, storage_for
 from core.store import (
     ACTIVE_STATES,
     FINAL_STATES,
     Job,
     Recording,
     list_jobs,
-    read_result,
     update_job,
 )
 from core.versions import resolve_card
@@ -299,7 +298,7 @@ def stored_result(session: Session, job_id: str, caller: Caller | None) -> JobRe
             f"job {job_id} is {job.state}; a result exists once it has succeeded"
             + (f" (error: {job.error})" if job.error else ""),
         )
-    return read_result(Path(job.result_path))
+    return read_result(storage_for(get_settings()), job.result_path)
 
 
 def result_csv(result: JobResult) -> str:
@@ -402,5 +401,5 @@ def delete_job(
         if recording is not None and not retention.recording_in_use(
             session, recording_id, ACTIVE_STATES + FINAL_STATES
         ):
-            retention.delete_recording(session, recording)
+            retention.delete_recording(session, storage_for(settings), recording)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -6,6 +6,8 @@ not with JSON: `error_page` is the application's handler for HTTP errors.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlencode
@@ -24,6 +26,7 @@ from api.routes.jobs import find_job, job_read, stored_result
 from api.routes.recordings import find_recording
 from api.uploads import recording_read
 from core.cards import load_card, load_cards, reference
+from core.config import get_settings
 from core.reliability import agreement, headline, reliability
 from core.schemas import (
     ACTIVE_STATES,
@@ -33,6 +36,7 @@ from core.schemas import (
     Segment,
     SegmentSummary,
 )
+from core.storage import recording_files, storage_for
 from core.store import Recording, list_jobs
 from signals.io import UnreadableRecordingError, read_raw
 from signals.plots.colours import label_colour
@@ -112,9 +116,11 @@ def history_page(
     )
 
 
-def _read(recording: Recording) -> mne.io.BaseRaw:
-    companions = {name: Path(p) for name, p in (recording.companions or {}).items()}
-    return read_raw(Path(recording.path), companions, recording.options or {})
+@contextmanager
+def _opened(recording: Recording) -> Iterator[mne.io.BaseRaw]:
+    """The recording's signals, readable while the context lasts (from its stored files)."""
+    with recording_files(storage_for(get_settings()), recording) as (path, companions):
+        yield read_raw(path, companions, recording.options or {})
 
 
 def quality_flags(raw: mne.io.BaseRaw) -> list[str]:
@@ -133,8 +139,8 @@ def quality_flags(raw: mne.io.BaseRaw) -> list[str]:
 
 def quality_rows(recording: Recording) -> list[tuple[str, str, str]]:
     """(channel, type, quality) of every channel of ``recording``."""
-    raw = _read(recording)
-    return list(zip(raw.ch_names, raw.get_channel_types(), quality_flags(raw), strict=True))
+    with _opened(recording) as raw:
+        return list(zip(raw.ch_names, raw.get_channel_types(), quality_flags(raw), strict=True))
 
 
 @router.get("/recordings/{recording_id}", name="page-recording", response_class=HTMLResponse)
@@ -175,18 +181,18 @@ def recording_preview(recording_id: str, session: SessionDep, caller: CallerDep)
     if recording.header.get("kind") == "features":
         raise HTTPException(status.HTTP_404_NOT_FOUND, "a feature file has no signals to show")
     try:
-        raw = _read(recording)
+        with _opened(recording) as raw:
+            data = raw.get_data(stop=int(PREVIEW_S * raw.info["sfreq"]))
+            fig = plot_preview(
+                data,
+                raw.info["sfreq"],
+                raw.ch_names,
+                raw.get_channel_types(),
+                quality_flags(raw),
+                recording.filename,
+            )
     except UnreadableRecordingError as err:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(err)) from err
-    data = raw.get_data(stop=int(PREVIEW_S * raw.info["sfreq"]))
-    fig = plot_preview(
-        data,
-        raw.info["sfreq"],
-        raw.ch_names,
-        raw.get_channel_types(),
-        quality_flags(raw),
-        recording.filename,
-    )
     body = figure_bytes(fig, "png")
     return Response(
         body, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"}

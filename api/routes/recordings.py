@@ -14,6 +14,7 @@ from api.errors import validation_message
 from api.schemas import ErrorBody, RecordingRead, UploadOptions
 from api.uploads import recording_read, store_upload
 from core import retention
+from core.storage import storage_for
 from core.store import ACTIVE_STATES, Recording
 
 router = APIRouter(prefix="/v1/recordings", tags=["recordings"])
@@ -92,7 +93,9 @@ def find_recording(session: Session, recording_id: str, caller: Caller | None) -
         409: {"model": ErrorBody, "description": "A queued or running job reads it."},
     },
 )
-def delete_recording(recording_id: str, session: SessionDep, caller: CallerDep) -> Response:
+def delete_recording(
+    recording_id: str, session: SessionDep, settings: SettingsDep, caller: CallerDep
+) -> Response:
     """Delete an uploaded recording and its file."""
     recording = find_recording(session, recording_id, caller)
     if retention.recording_in_use(session, recording_id, ACTIVE_STATES):
@@ -100,5 +103,5 @@ def delete_recording(recording_id: str, session: SessionDep, caller: CallerDep) 
             status.HTTP_409_CONFLICT,
             f"recording {recording_id} is read by a queued or running job; cancel it first",
         )
-    retention.delete_recording(session, recording)
+    retention.delete_recording(session, storage_for(settings), recording)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -14,6 +14,7 @@ from api.schemas import ErrorBody, TrainingCreate, TrainingList, TrainingRead
 from core.broker import DEFERRED_MESSAGE, route, send_job
 from core.cards import card_names, load_card
 from core.schemas import ACTIVE_STATES, JobKind, JobProgress, JobState, Stage
+from core.storage import Storage, recording_files, storage_for
 from core.store import Job, Recording, list_jobs, update_job
 from core.trainings import TrainingResult, TrainingSpec
 from signals.labels import LabelError, Segment, check_classes, check_segments, segments_for
@@ -29,7 +30,7 @@ def training_read(job: Job, settings: Any) -> TrainingRead:
     links = {"self": f"/v1/trainings/{job.id}"}
     evaluation, version = None, None
     if job.state == JobState.SUCCEEDED and job.result_path:
-        result = TrainingResult.model_validate_json(Path(job.result_path).read_bytes())
+        result = TrainingResult.model_validate_json(storage_for(settings).get(job.result_path))
         evaluation, version = result.evaluation, result.version
         links["model"] = f"/v1/models/{version}"
     return TrainingRead(
@@ -52,11 +53,11 @@ def _unprocessable(message: str) -> HTTPException:
     return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, message)
 
 
-def _annotations(recording: Recording) -> list[tuple[float, float, str]]:
+def _annotations(recording: Recording, path: Path) -> list[tuple[float, float, str]]:
     import mne
 
     try:
-        annotations = mne.read_annotations(recording.path)
+        annotations = mne.read_annotations(path)
     except (ValueError, OSError, RuntimeError) as err:
         raise _unprocessable(
             f"{recording.filename}: its annotations cannot be read ({err}); give the trials "
@@ -65,7 +66,7 @@ def _annotations(recording: Recording) -> list[tuple[float, float, str]]:
     return [(float(a["onset"]), float(a["duration"]), str(a["description"])) for a in annotations]
 
 
-def check_labels(body: TrainingCreate, recordings: list[Recording]) -> None:
+def check_labels(body: TrainingCreate, recordings: list[Recording], storage: Storage) -> None:
     """Refuse labels that cannot train and evaluate the model, with the reason (422)."""
     classes = load_card(body.model).labels
     pooled: list[Segment] = []
@@ -74,9 +75,11 @@ def check_labels(body: TrainingCreate, recordings: list[Recording]) -> None:
         header = recording.header
         features = header.get("kind") == "features"
         try:
-            annotations = _annotations(recording) if source.annotations is not None else []
-            companions = {name: Path(p) for name, p in (recording.companions or {}).items()}
-            segments = segments_for(source, annotations, companions)
+            with recording_files(storage, recording) as (path, companions):
+                annotations = (
+                    _annotations(recording, path) if source.annotations is not None else []
+                )
+                segments = segments_for(source, annotations, companions)
             if features and any(s.trial is None for s in segments):
                 raise LabelError(
                     f"{recording.filename} is a trial file: label its trials with a "
@@ -135,7 +138,7 @@ def create_training(
             "from a random initialisation"
         )
     recordings = _recordings(body, session, caller)
-    check_labels(body, recordings)
+    check_labels(body, recordings, storage_for(settings))
     spec = TrainingSpec(
         model=body.model, base=body.base, labels=body.labels, settings=body.settings
     )

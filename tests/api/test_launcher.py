@@ -125,3 +125,22 @@ def test_models_not_ready_in_time_say_where_to_look(
     with pytest.raises(RuntimeError, match=r"did not get maet ready in 1.2 s"):
         launcher.wait_models_ready(settings, ["maet"], log=lines.append)
     assert lines and lines[0].startswith("affectserve: loading models, 0 of 1 ready after ")
+
+
+def test_torchserve_sockets_fit_however_deep_the_data_dir(tmp_path: Path) -> None:
+    from core.config import Settings
+
+    shallow = Settings(data_dir=tmp_path / "d")
+    assert launcher.torchserve_tmp(shallow) == shallow.torchserve_dir.resolve() / "tmp"
+    deep = Settings(data_dir=tmp_path / ("x" * 60) / "data")
+    other = Settings(data_dir=tmp_path / ("y" * 60) / "data")
+    env = launcher.torchserve_env(deep, {})
+    socket_path = Path(env["TMPDIR"]) / launcher.TORCHSERVE_SOCKET
+    assert len(str(socket_path)) <= launcher.UNIX_PATH_MAX
+    assert env["TMPDIR"] == env["TEMP"] == str(launcher.torchserve_tmp(deep))
+    assert Path(env["TMPDIR"]).is_dir() and Path(env["TMPDIR"]).stat().st_mode & 0o777 == 0o700
+    assert launcher.torchserve_tmp(deep) != launcher.torchserve_tmp(other)
+    with socket.socket(socket.AF_UNIX) as sock:  # the path TorchServe binds works
+        sock.bind(str(socket_path))
+    socket_path.unlink()
+    Path(env["TMPDIR"]).rmdir()

@@ -35,11 +35,11 @@ def test_cleanup_removes_old_rows_and_unshared_files(tmp_path: Path) -> None:
     (settings.plots_dir / "j_old").mkdir(parents=True)
     plot = _file(settings.plots_dir / "j_old", "timeline.png")
 
-    def recording(rid: str, path: Path, created: datetime) -> Recording:
+    def recording(rid: str, path: Path | str, created: datetime) -> Recording:
         return Recording(
             id=rid,
             filename="f",
-            sha256=path.stem,
+            sha256=Path(path).stem,
             path=str(path),
             format="edf",
             header={},
@@ -64,7 +64,9 @@ def test_cleanup_removes_old_rows_and_unshared_files(tmp_path: Path) -> None:
             [
                 recording("r_old", upload, old),
                 recording("r_twin", upload, old),
-                recording("r_busy", kept_upload, old),
+                # kept_upload under its storage key, and as an earlier build's absolute path
+                recording("r_busy", "uploads/bb.edf", old),
+                recording("r_busy_twin", kept_upload, old),
                 job("j_old", "succeeded", ["r_old"], old),
                 job("j_old2", "failed", ["r_twin"], old),
                 job("j_new", "succeeded", ["r_new"], datetime.now(UTC)),
@@ -73,7 +75,7 @@ def test_cleanup_removes_old_rows_and_unshared_files(tmp_path: Path) -> None:
         )
         session.commit()
         report = cleanup(session, settings)
-        assert (report.jobs, report.recordings) == (2, 2)
+        assert (report.jobs, report.recordings) == (2, 3)
         assert sorted(j.id for j in session.query(Job)) == ["j_new", "j_queued"]
         assert [r.id for r in session.query(Recording)] == ["r_busy"]
     assert not upload.exists() and kept_upload.exists()

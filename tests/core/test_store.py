@@ -3,12 +3,10 @@ whose worker was lost."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, inspect, text, update
 from sqlalchemy.orm import Session
 
@@ -24,8 +22,6 @@ from core.store import (
     update_attempt,
 )
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
 V1_SCHEMA = (
     "CREATE TABLE recordings (id VARCHAR(32) PRIMARY KEY, filename VARCHAR(255), "
     "sha256 VARCHAR(64), path TEXT, format VARCHAR(16), header JSON, created_at TIMESTAMP)",
@@ -35,31 +31,6 @@ V1_SCHEMA = (
     "INSERT INTO jobs (id, state, recording_ids, models, options, progress) "
     "VALUES ('old', 'succeeded', '[]', '[]', '{}', '{}')",
 )
-
-
-def _postgres_schema_url() -> Iterator[str]:
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(POSTGRES.replace("+psycopg", ""), connect_timeout=2)
-    except psycopg.OperationalError as err:
-        pytest.skip(f"PostgreSQL unreachable at {POSTGRES}: {err}")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin.autocommit = True
-    admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        admin.close()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty store on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'jobs.db'}"
-    else:
-        yield from _postgres_schema_url()
 
 
 def _add_job(session: Session, state: str = "queued") -> str:
@@ -75,8 +46,8 @@ def _age(session: Session, job_id: str, seconds: float) -> None:
     session.commit()
 
 
-def test_migrates_a_version_1_store_and_keeps_its_rows(store_url: str) -> None:
-    engine = create_engine(store_url)
+def test_migrates_a_version_1_store_and_keeps_its_rows(job_store_url: str) -> None:
+    engine = create_engine(job_store_url)
     with engine.begin() as connection:
         for statement in V1_SCHEMA:
             connection.execute(text(statement))
@@ -96,13 +67,13 @@ def test_migrates_a_version_1_store_and_keeps_its_rows(store_url: str) -> None:
     engine.dispose()
 
 
-def test_fresh_store_is_at_the_current_version(store_url: str) -> None:
-    with get_engine(store_url).connect() as connection:
+def test_fresh_store_is_at_the_current_version(job_store_url: str) -> None:
+    with get_engine(job_store_url).connect() as connection:
         assert schema_version(connection) == SCHEMA_VERSION
 
 
-def test_claims_are_exclusive_until_the_heartbeat_stops(store_url: str) -> None:
-    with session_factory(store_url)() as session:
+def test_claims_are_exclusive_until_the_heartbeat_stops(job_store_url: str) -> None:
+    with session_factory(job_store_url)() as session:
         job_id = _add_job(session)
         assert claim_job(session, job_id, "w1", claim_after_s=30) == 1
         assert claim_job(session, job_id, "w2", claim_after_s=30) is None
@@ -117,8 +88,8 @@ def test_claims_are_exclusive_until_the_heartbeat_stops(store_url: str) -> None:
         assert (job.state, job.attempts, job.worker) == ("succeeded", 2, "w2")
 
 
-def test_requeues_only_running_jobs_whose_heartbeat_stopped(store_url: str) -> None:
-    with session_factory(store_url)() as session:
+def test_requeues_only_running_jobs_whose_heartbeat_stopped(job_store_url: str) -> None:
+    with session_factory(job_store_url)() as session:
         fresh, stale, done = _add_job(session), _add_job(session), _add_job(session, "failed")
         for job_id in (fresh, stale):
             claim_job(session, job_id, "w", claim_after_s=30)
@@ -136,3 +107,24 @@ def test_requeues_only_running_jobs_whose_heartbeat_stopped(store_url: str) -> N
         # the lost attempt is fenced off; the next claim counts a second attempt
         assert not update_attempt(session, stale, 1, state="succeeded")
         assert claim_job(session, stale, "w2", claim_after_s=60) == 2
+
+
+def test_concurrent_claims_have_one_winner(job_store_url: str) -> None:
+    """Eight workers claim the same delivery at once: one attempt owns the job."""
+    sessions = session_factory(job_store_url)
+    with sessions() as session:
+        job_id = _add_job(session)
+    start = threading.Barrier(8)
+
+    def claim(worker: int) -> int | None:
+        with sessions() as session:
+            start.wait()
+            return claim_job(session, job_id, f"w{worker}", claim_after_s=30)
+
+    with ThreadPoolExecutor(8) as pool:
+        attempts = list(pool.map(claim, range(8)))
+    assert sorted(attempts, key=lambda a: a is None) == [1] + [None] * 7
+    with sessions() as session:
+        job = session.get(Job, job_id)
+        assert (job.state, job.attempts) == ("running", 1)
+        assert job.worker == f"w{attempts.index(1)}"

@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.config import Settings
+
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,6 +72,7 @@ class Service:
     process: subprocess.Popen[str]
     data_dir: Path
     log: Path
+    store_url: str
 
     def wait_job(self, job_id: str, timeout_s: float = 180.0) -> dict:
         """Poll a job until it reaches a final state."""
@@ -96,12 +99,18 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
     started: list[Service] = []
 
     def start(
-        backend: str, broker: str, default_model_ports: bool = False, **env_overrides: str
+        backend: str,
+        broker: str,
+        default_model_ports: bool = False,
+        default_queue: bool = False,
+        **env_overrides: str,
     ) -> Service:
-        """With ``default_model_ports``, ``up`` chooses TorchServe's ports itself."""
+        """With ``default_model_ports``, ``up`` chooses TorchServe's ports itself; with
+        ``default_queue``, its queue (otherwise each service gets a random one)."""
         port, ts_port, mgmt_port = free_port(), free_port(), free_port()
-        data_dir = tmp_path / f"data-{backend}"
-        log = tmp_path / f"up-{backend}.log"
+        name = f"{backend}-{len(started)}" if started else backend
+        data_dir = tmp_path / f"data-{name}"
+        log = tmp_path / f"up-{name}.log"
         env = {
             **os.environ,
             "AFFECTSERVE_MODEL_BACKEND": backend,
@@ -114,6 +123,8 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
         }
         if default_model_ports:
             del env["AFFECTSERVE_TORCHSERVE_URL"], env["AFFECTSERVE_TORCHSERVE_MANAGEMENT_URL"]
+        if default_queue:
+            del env["AFFECTSERVE_QUEUE"]
         handle = open(log, "w")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
             [
@@ -132,11 +143,18 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
             stderr=subprocess.STDOUT,
             text=True,
         )
+        store = env.get("AFFECTSERVE_DATABASE_URL")
         service = Service(
-            f"http://127.0.0.1:{port}", f"http://127.0.0.1:{ts_port}", process, data_dir, log
+            f"http://127.0.0.1:{port}",
+            f"http://127.0.0.1:{ts_port}",
+            process,
+            data_dir,
+            log,
+            Settings(data_dir=data_dir, database_url=store).store_url,
         )
         started.append(service)
-        deadline = time.monotonic() + 180
+        # up waits for the models (AFFECTSERVE_MODEL_READY_TIMEOUT_S) before it serves
+        deadline = time.monotonic() + 60 + float(env.get("AFFECTSERVE_MODEL_READY_TIMEOUT_S", 120))
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise AssertionError(f"affectserve up exited:\n{log.read_text()[-4000:]}")

@@ -11,7 +11,6 @@ import contextlib
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.schemas import WORK_STAGES, Stage
+from core.store import Job, session_factory
 from model_store.clients import torchserve_headers
 from tests.conftest import write_seed_edf
 from tests.integration.conftest import Service, free_port
@@ -84,6 +85,19 @@ def own_redis() -> Iterator[RedisProcess]:
     server.kill()
 
 
+@pytest.fixture
+def start_service(
+    start_service: Callable[..., Service], job_store_url: str
+) -> Callable[..., Service]:
+    """``affectserve up`` (the integration fixture) with its job store on each backend:
+    every fault here runs once on SQLite and once on PostgreSQL."""
+
+    def start(*args: object, **env: str) -> Service:
+        return start_service(*args, AFFECTSERVE_DATABASE_URL=job_store_url, **env)
+
+    return start
+
+
 @pytest.fixture(scope="module")
 def long_edf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 3-minute SEED-montage EDF: long enough to be caught mid-job."""
@@ -109,10 +123,13 @@ def _job(service: Service, recording_id: str) -> str:
 
 
 def _wait_stage(service: Service, job_id: str, stage: str, timeout_s: float = 120) -> dict:
+    """Wait until the job runs at ``stage`` or a later one (on a busy machine a short stage
+    can pass between two polls)."""
+    later = [s.value for s in WORK_STAGES[WORK_STAGES.index(Stage(stage)) :]]
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         job = httpx.get(f"{service.url}/v1/jobs/{job_id}", timeout=10).json()
-        if job["state"] == "running" and job["progress"]["stage"] == stage:
+        if job["state"] == "running" and job["progress"]["stage"] in later:
             return job
         assert job["state"] in ("queued", "running"), job
         time.sleep(0.05)
@@ -140,9 +157,16 @@ def _api_up(service: Service) -> bool:
     return True
 
 
+def _stored(service: Service, job_id: str) -> Job:
+    """The job's row, read from the service's store."""
+    with session_factory(service.store_url)() as session:
+        job = session.get(Job, job_id)
+    assert job is not None, job_id
+    return job
+
+
 def _state(service: Service, job_id: str) -> str:
-    with sqlite3.connect(service.data_dir / "affectserve.db") as db:
-        return str(db.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()[0])
+    return _stored(service, job_id).state
 
 
 def _metrics(service: Service) -> dict[str, float]:
@@ -158,11 +182,8 @@ def _metrics(service: Service) -> dict[str, float]:
 
 def _row(service: Service, job_id: str) -> tuple[str, int]:
     """The job's state and attempts, read from the store (no API in between)."""
-    with sqlite3.connect(service.data_dir / "affectserve.db") as db:
-        state, attempts = db.execute(
-            "SELECT state, attempts FROM jobs WHERE id = ?", (job_id,)
-        ).fetchone()
-    return str(state), int(attempts)
+    job = _stored(service, job_id)
+    return job.state, job.attempts
 
 
 def _upload(service: Service, recording: Path) -> str:
@@ -175,8 +196,7 @@ def _upload(service: Service, recording: Path) -> str:
 
 
 def _attempts(service: Service, job_id: str) -> int:
-    with sqlite3.connect(service.data_dir / "affectserve.db") as db:
-        return int(db.execute("SELECT attempts FROM jobs WHERE id = ?", (job_id,)).fetchone()[0])
+    return _stored(service, job_id).attempts
 
 
 def _windows(service: Service, job_id: str) -> int:

@@ -68,7 +68,7 @@ def test_stored_result_is_the_apis_jobresult_byte_for_byte(setup: tuple) -> None
     with sessions() as session:
         job = session.get(Job, job_id)
     assert job.state == JobState.SUCCEEDED, job.error
-    stored = Path(job.result_path).read_bytes()
+    stored = (settings.data_dir / job.result_path).read_bytes()
     result = JobResult.model_validate_json(stored)
     assert result.model_dump_json().encode() == stored
     maet = result.recordings[0].models["maet"]

@@ -100,9 +100,11 @@ def test_runs_once_and_duplicates_do_nothing(setup: tuple) -> None:
     )
     job = _job(sessions, job_id)
     assert (job.state, job.attempts, job.worker) == ("succeeded", 1, "w1")
-    result = Path(job.result_path)
+    assert job.result_path.startswith("results/")  # a storage key, not a host's path
+    result = settings.data_dir / job.result_path
     assert result.parent == settings.results_dir
     assert result.stem == hashlib.sha256(result.read_bytes()).hexdigest()
+    assert result.stat().st_mode & 0o777 == 0o600
     calls = client.calls
     run_job(job_id, sessions, client, settings, "w2")
     assert client.calls == calls

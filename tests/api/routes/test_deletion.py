@@ -16,8 +16,9 @@ def test_delete_recording_with_its_file(client: TestClient, seed_edf: Path) -> N
     with open(seed_edf, "rb") as fid:
         twin = client.post("/v1/recordings", files={"file": ("b.edf", fid)}).json()
     with session_factory(get_settings().store_url)() as session:
-        path = Path(session.get(Recording, first["id"]).path)
-        assert path == Path(session.get(Recording, twin["id"]).path)
+        key = session.get(Recording, first["id"]).path
+        assert key == session.get(Recording, twin["id"]).path
+        path = get_settings().data_dir / key
         job = Job(recording_ids=[first["id"]], models=["maet"], options={}, progress={})
         session.add(job)
         session.commit()
@@ -43,7 +44,7 @@ def test_delete_job_with_its_recordings(client: TestClient, seed_edf: Path) -> N
         ]
         session.add_all(jobs)
         session.commit()
-        path = Path(session.get(Recording, recording).path)
+        path = get_settings().data_dir / session.get(Recording, recording).path
         first, second = (job.id for job in jobs)
     assert client.delete(f"/v1/jobs/{first}?recordings=true").status_code == 204
     assert path.exists(), "the second job still reads the recording"

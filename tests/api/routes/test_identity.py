@@ -37,7 +37,9 @@ def test_patient_fields_are_scrubbed(client: TestClient, tmp_path: Path, fmt: st
     assert reply.json()["duration_s"] == 10.0
     with session_factory(get_settings().store_url)() as session:
         recording = session.get(Recording, reply.json()["id"])
-        stored = Path(recording.path).read_bytes()
+        assert recording.path.startswith("uploads/")  # a storage key under the data dir
+        on_disk = get_settings().data_dir / recording.path
+        stored = on_disk.read_bytes()
         row = json.dumps(recording.header)
     for secret in ("Lovelace", "Ada", "HOSP4711", "1915"):
         assert secret not in reply.text
@@ -45,10 +47,10 @@ def test_patient_fields_are_scrubbed(client: TestClient, tmp_path: Path, fmt: st
         assert secret.encode() not in stored[:256]
     assert stored[8:16] == b"X X X X "
     assert stored[168:184] == b"01.01.0000.00.00"
-    scrubbed = read_raw(Path(recording.path))
+    scrubbed = read_raw(on_disk)
     assert scrubbed.n_times == 1280 and scrubbed.info["subject_info"]["last_name"] == "X"
     assert scrubbed.info["meas_date"] == datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
-    assert Path(recording.path).stat().st_mode & 0o777 == 0o600
+    assert on_disk.stat().st_mode & 0o777 == 0o600
     for folder in (get_settings().data_dir, get_settings().uploads_dir):
         assert folder.stat().st_mode & 0o777 == 0o700
     reread = client.get(f"/v1/recordings/{reply.json()['id']}").json()
