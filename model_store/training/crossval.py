@@ -14,6 +14,7 @@ from core.cards import ModelCard
 from model_store.training.loop import LossFn, TrainConfig, fit, seed_everything
 from model_store.training.protocols import Fold, inner_split
 from model_store.training.samples import Samples
+from model_store.training.standardise import channel_layout, fit_stats, standardise
 
 Builder = Callable[[ModelCard], nn.Module]
 LossFactory = Callable[..., LossFn]
@@ -74,23 +75,27 @@ def run_folds(
 ) -> list[FoldRun]:
     """Train a fresh, identically seeded model per fold; record test predictions.
 
-    Test predictions are kept after the epochs ``watch_epochs`` (None: every epoch).
+    Standardised inputs (`model_store.training.standardise`) are z-scored with
+    statistics of the fold's fitting trials only. Test predictions are kept after the
+    epochs ``watch_epochs`` (None: every epoch).
     """
     runs = []
     for k, fold in enumerate(folds):
         fit_ids, val_ids = inner_split(samples.trials, fold.train, val_trials, config.seed + k)
+        scaled = standardise(samples, fit_stats(card, samples.select(fit_ids)))
         seed_everything(config.seed)
         model = builder(card)
-        test = samples.select(fold.test)
+        test = scaled.select(fold.test)
         history = fit(
             model,
-            samples.select(fit_ids),
+            scaled.select(fit_ids),
             config,
-            val=samples.select(val_ids) if val_ids else None,
+            val=scaled.select(val_ids) if val_ids else None,
             watch={"test": test},
             watch_epochs=watch_epochs,
             loss_fn=loss_fn,
-            desc=f"fold {k + 1}/{len(folds)}",
+            desc=f"fold {k + 1}/{len(folds)} seed {config.seed}",
+            layout=channel_layout(card),
         )
         runs.append(
             FoldRun(fold.name, test.targets, history.predictions["test"], history.best_epoch)
@@ -123,6 +128,14 @@ def grid(options: dict[str, list[float | int]]) -> list[dict[str, float | int]]:
     ]
 
 
+def _runs(config: TrainConfig, epochs: list[int], val_trials: int) -> list[tuple[int, list[int]]]:
+    """The fits to run, as (epochs of the fit, epoch counts scored from it)."""
+    counts = sorted(set(epochs))
+    if val_trials or (config.schedule == "constant" and not config.average_last):
+        return [(max(counts), counts)]
+    return [(n, [n]) for n in counts]
+
+
 def search(
     card: ModelCard,
     samples: Samples,
@@ -133,14 +146,18 @@ def search(
     builder: Builder,
     loss_factory: LossFactory,
     val_trials: int = 0,
+    seeds: list[int] | None = None,
 ) -> list[Score]:
-    """Cross-validate every setting of ``options`` x ``epochs``.
+    """Cross-validate every setting of ``options`` x ``epochs``, over seeds.
 
     ``options`` holds lists of `TrainConfig` fields (``lr``, ``weight_decay``,
-    ``batch_size``) and loss keywords (passed to ``loss_factory``). Epoch counts are
-    scored from one run of ``max(epochs)`` epochs per fold (the learning rate is
-    constant, so stopping earlier gives the same model); with ``val_trials`` the
-    epoch is instead selected per fold on inner validation trials.
+    ``batch_size``, ``noise``, ...) and loss keywords (passed to ``loss_factory``).
+    With a constant learning rate and no weight averaging, epoch counts are scored from
+    one run of ``max(epochs)`` epochs per fold (stopping earlier gives the same model);
+    otherwise (a cosine schedule decays over the epochs) each count is a run of its own.
+    With ``val_trials`` the epoch is instead selected per fold on inner validation
+    trials. Every fold is trained once per seed of ``seeds`` (default: ``base.seed``),
+    and the score's fold accuracies hold every (seed, fold) run.
 
     Returns
     -------
@@ -152,13 +169,27 @@ def search(
     for setting in grid(options):
         train_kw = {k: v for k, v in setting.items() if k in fields}
         loss_kw = {k: v for k, v in setting.items() if k not in fields}
-        config = replace(base, epochs=max(epochs), **train_kw)
+        config = replace(base, **{"epochs": max(epochs), **train_kw})
         loss_fn = loss_factory(**loss_kw)
-        watch = None if val_trials else epochs
-        runs = run_folds(card, samples, folds, config, builder, loss_fn, val_trials, watch)
-        for n in [None] if val_trials else sorted(set(epochs)):
-            result = score(runs, len(card.labels), n)
-            scores.append(replace(result, settings={**setting, "epochs": n}))
+        for n_epochs, scored in _runs(config, epochs, val_trials):
+            watch = None if val_trials else scored
+            runs = [
+                run
+                for seed in seeds or [base.seed]
+                for run in run_folds(
+                    card,
+                    samples,
+                    folds,
+                    replace(config, epochs=n_epochs, seed=seed),
+                    builder,
+                    loss_fn,
+                    val_trials,
+                    watch,
+                )
+            ]
+            for n in [None] if val_trials else scored:
+                result = score(runs, len(card.labels), n)
+                scores.append(replace(result, settings={**setting, "epochs": n}))
     return sorted(
         scores,
         key=lambda s: (-s.mean_accuracy, -s.pooled_accuracy, s.settings["epochs"] or 0),
