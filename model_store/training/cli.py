@@ -114,6 +114,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         default=[0],
         help="average the weights of the last N epochs (0: the last weights)",
     )
+    parser.add_argument("--jobs", type=int, default=1, help="processes training the seeds at once")
     parser.add_argument(
         "--seeds",
         type=_numbers(int),
@@ -356,6 +357,7 @@ def run(
         loss_factory,
         args.val_trials,
         args.seeds,
+        args.jobs,
     )
     for s in scores:
         print(

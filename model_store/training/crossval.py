@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -128,6 +131,40 @@ def grid(options: dict[str, list[float | int]]) -> list[dict[str, float | int]]:
     ]
 
 
+def _seed_runs(
+    card: ModelCard,
+    samples: Samples,
+    folds: list[Fold],
+    builder: Builder,
+    loss_factory: LossFactory,
+    loss_kw: dict[str, float | int],
+    val_trials: int,
+    watch: list[int] | None,
+    config: TrainConfig,
+) -> list[FoldRun]:
+    """`run_folds` with the loss made here, so that a process pool can run it."""
+    loss_fn = loss_factory(**loss_kw)
+    return run_folds(card, samples, folds, config, builder, loss_fn, val_trials, watch)
+
+
+def _one_thread() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def _map(
+    task: Callable[[TrainConfig], list[FoldRun]], configs: list[TrainConfig], jobs: int
+) -> list[list[FoldRun]]:
+    """``task`` of every config, in order: here, or in ``jobs`` spawned processes."""
+    if jobs <= 1 or len(configs) == 1:
+        return [task(config) for config in configs]
+    context = multiprocessing.get_context("spawn")
+    workers = min(jobs, len(configs))
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_one_thread) as pool:
+        return list(pool.map(task, configs))
+
+
 def _runs(config: TrainConfig, epochs: list[int], val_trials: int) -> list[tuple[int, list[int]]]:
     """The fits to run, as (epochs of the fit, epoch counts scored from it)."""
     counts = sorted(set(epochs))
@@ -147,6 +184,7 @@ def search(
     loss_factory: LossFactory,
     val_trials: int = 0,
     seeds: list[int] | None = None,
+    jobs: int = 1,
 ) -> list[Score]:
     """Cross-validate every setting of ``options`` x ``epochs``, over seeds.
 
@@ -157,7 +195,8 @@ def search(
     otherwise (a cosine schedule decays over the epochs) each count is a run of its own.
     With ``val_trials`` the epoch is instead selected per fold on inner validation
     trials. Every fold is trained once per seed of ``seeds`` (default: ``base.seed``),
-    and the score's fold accuracies hold every (seed, fold) run.
+    and the score's fold accuracies hold every (seed, fold) run; with ``jobs`` > 1 the
+    seeds train in that many processes at once (each with one torch thread).
 
     Returns
     -------
@@ -170,23 +209,15 @@ def search(
         train_kw = {k: v for k, v in setting.items() if k in fields}
         loss_kw = {k: v for k, v in setting.items() if k not in fields}
         config = replace(base, **{"epochs": max(epochs), **train_kw})
-        loss_fn = loss_factory(**loss_kw)
         for n_epochs, scored in _runs(config, epochs, val_trials):
             watch = None if val_trials else scored
-            runs = [
-                run
-                for seed in seeds or [base.seed]
-                for run in run_folds(
-                    card,
-                    samples,
-                    folds,
-                    replace(config, epochs=n_epochs, seed=seed),
-                    builder,
-                    loss_fn,
-                    val_trials,
-                    watch,
-                )
+            configs = [
+                replace(config, epochs=n_epochs, seed=seed) for seed in seeds or [base.seed]
             ]
+            task = partial(
+                _seed_runs, card, samples, folds, builder, loss_factory, loss_kw, val_trials, watch
+            )
+            runs = [run for seed_runs in _map(task, configs, jobs) for run in seed_runs]
             for n in [None] if val_trials else scored:
                 result = score(runs, len(card.labels), n)
                 scores.append(replace(result, settings={**setting, "epochs": n}))

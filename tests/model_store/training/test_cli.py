@@ -126,3 +126,15 @@ def test_add_parser_registers_train() -> None:
         [1e-3],
     )
     assert callable(args.run)
+
+
+def test_seeds_score_the_same_in_parallel_processes(seed_dir: Path, tmp_path: Path) -> None:
+    args = ("--cv-only", "--seeds", "0,1", "--schedule", "cosine")
+    alone = _train(seed_dir, tmp_path, *args, "--record")
+    (tmp_path / "p").mkdir()
+    parallel = _train(seed_dir, tmp_path / "p", *args, "--record", "--jobs", "2")
+    assert parallel.metrics == alone.metrics
+    # two seeds x three sessions' folds; each epoch count is a run of its own (cosine)
+    (recorded,) = [m for m in alone.metrics if "ExtractedFeatures" in m.dataset][:1]
+    folds = recorded.note.split("per fold: ")[1].split(";")[0].split(", ")
+    assert len(folds) == 6
