@@ -260,7 +260,14 @@ def test_fill_missing_takes_the_value_given():
     np.testing.assert_array_equal(out.data, [[1.0, 7.0], [7.0, -2.0]])
 
 
-@pytest.mark.parametrize("model", ["maet", "strnn", "emotionclip"])
+def test_emotionclip_fills_missing_channels_without_standardising():
+    # z-scoring measured worse for EmotionCLIP (docs/quality.md): per-window scaling only
+    names = [step.step for step in load_card("emotionclip").input("eeg").recipe]
+    assert "normalize" not in names
+    assert names[names.index("minmax_scale") :] == ["minmax_scale", "fill_missing", "stack_slices"]
+
+
+@pytest.mark.parametrize("model", ["maet", "strnn"])
 def test_seed_cards_standardise_with_the_statistics_shipped_beside_the_weights(model: str):
     """The served features are (per-window scaled DE - training mean) / training sd."""
     spec = load_card(model).input("eeg")
