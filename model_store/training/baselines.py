@@ -31,7 +31,8 @@ def baseline_predictions(kind: str, train: Samples, test: Samples) -> NDArray[np
     kind : {'logistic_regression', 'linear_svm'}
         The classifier.
     train, test : Samples
-        Samples of the training and the test trials.
+        Samples of the training and the test trials. Training samples of a single
+        class predict that class.
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -40,6 +41,9 @@ def baseline_predictions(kind: str, train: Samples, test: Samples) -> NDArray[np
 
     if kind not in BASELINES:
         raise ValueError(f"unknown baseline {kind!r}; known: {', '.join(BASELINES)}")
+    classes = np.unique(train.targets)
+    if len(classes) < 2:  # a fold whose training trials hold one class: answer it
+        return np.full(len(test), classes[0], dtype=np.int64)
     classifier = (
         LogisticRegression(max_iter=2000) if kind == "logistic_regression" else LinearSVC()
     )
