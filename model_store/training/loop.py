@@ -68,7 +68,8 @@ class TrainConfig:
         training sample; needs the channel layout given to `fit`.
     average_last : int
         Average the weights at the end of each of the last ``average_last`` epochs
-        (stochastic weight averaging) and keep the average (0: the last weights).
+        (stochastic weight averaging) and keep the average (0: the last weights). With
+        inner validation trials the selected epoch's weights are kept instead.
     """
 
     epochs: int = 50
