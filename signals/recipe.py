@@ -13,8 +13,8 @@ Steps (name in a card -> function here):
 * windows ``(n_windows, n_channels, n_times)``: ``remove_baseline``,
   ``differential_entropy``, ``psd``, ``zscore``
 * features ``(n_windows, n_channels, n_bands)``: ``lds_smooth``, ``dasm``, ``rasm``,
-  ``grid_9x9``, ``stack_slices``, ``normalize``, ``zscore``, ``minmax_scale``,
-  ``flatten``
+  ``grid_9x9``, ``stack_slices``, ``normalize``, ``fill_missing``, ``zscore``,
+  ``minmax_scale``, ``flatten``
 * media files (a `media_stream`): ``video_frames`` then ``face_crop`` (frames
   ``(n_frames, 3, size, size)``) then ``frame_windows``; ``opensmile_compare`` (one
   vector for the whole song)
@@ -221,6 +221,15 @@ def normalize(stream: Stream, stats: str) -> Stream:
     return replace(stream, data=apply_normalization(stream.data, load_normalization(path)))
 
 
+def fill_missing(stream: Stream, value: float = 0.0) -> Stream:
+    """Replace missing values (NaN: channels a smaller montage lacks) by ``value``.
+
+    After ``normalize`` the default 0 is the training mean of every feature, which is
+    also what channel masking feeds the model in training.
+    """
+    return replace(stream, data=np.where(np.isnan(stream.data), value, stream.data))
+
+
 def zscore(stream: Stream, axis: int = 0) -> Stream:
     """Standardise along ``axis`` with this recording's own statistics.
 
@@ -236,12 +245,13 @@ def minmax_scale(stream: Stream, per_window: bool = False) -> Stream:
     """Scale values to [0, 1]: all values of the recording together, or each window's.
 
     ``per_window=True`` is the scaling of the distributed SEED features (every 1-s
-    window's 310 values span [0, 1]).
+    window's 310 values span [0, 1]). Missing values (NaN, channels a smaller montage
+    lacks) stay missing and do not count in the range.
     """
     data = np.asarray(stream.data, dtype=np.float64)
     axes = tuple(range(1, data.ndim)) if per_window else None
-    lo = data.min(axis=axes, keepdims=True)
-    span = data.max(axis=axes, keepdims=True) - lo
+    lo = np.nanmin(data, axis=axes, keepdims=True)
+    span = np.nanmax(data, axis=axes, keepdims=True) - lo
     return replace(stream, data=(data - lo) / np.where(span > 0, span, 1.0))
 
 
@@ -365,6 +375,7 @@ STEPS: dict[str, Callable[..., Stream]] = {
     "grid_9x9": grid_step,
     "stack_slices": stack_slices,
     "normalize": normalize,
+    "fill_missing": fill_missing,
     "zscore": zscore,
     "minmax_scale": minmax_scale,
     "flatten": flatten,

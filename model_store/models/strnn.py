@@ -80,9 +80,15 @@ class SpatialRNN(nn.Module):
         self.projection_weight = nn.Parameter(torch.empty(n_dir, projection, n_channels))
         self.projection_bias = nn.Parameter(torch.zeros(n_dir, projection))
         self.merge = nn.Linear(n_dir * projection, 1)
-        for weight in (self.input_weight, self.recurrent_weight, self.projection_weight):
+        for weight in (self.input_weight, self.projection_weight):
             for matrix in weight:
                 nn.init.xavier_normal_(matrix)
+        # a node sums the states of three neighbours, along up to 17 diagonals: with the
+        # plain Xavier gain the states grow with the number of paths from the corner
+        # (logits of about 150 at initialisation), so each neighbour's weight starts at
+        # a third of it and the summed recurrent input keeps unit gain
+        for matrix in self.recurrent_weight:
+            nn.init.xavier_normal_(matrix, gain=1.0 / 3.0)
         nn.init.xavier_normal_(self.merge.weight)
         nn.init.zeros_(self.merge.bias)
 

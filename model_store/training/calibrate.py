@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from core.cards import Metric, ModelCard, Training, file_sha256
 from core.trainings import LabelSource, TrainingEvaluation
 from model_store.models import build_model
+from model_store.training.baselines import baseline_predictions
 from model_store.training.datasets.base import Trial
 from model_store.training.loop import TrainConfig, fit, predict
 from model_store.training.protocols import Fold, trial_kfold
@@ -139,21 +140,9 @@ def trial_folds(samples: Samples, max_folds: int = 5) -> list[Fold]:
     return trial_kfold(pooled, n_folds=n_folds)
 
 
-def _flat(samples: Samples) -> NDArray[np.float64]:
-    return np.concatenate(
-        [x.reshape(len(x), -1) for _, x in sorted(samples.inputs.items())], axis=1
-    ).astype(np.float64)
-
-
 def linear_baseline(train: Samples, test: Samples) -> NDArray[np.int64]:
     """Predicted classes of a z-scored logistic regression fitted on ``train``."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-    model.fit(_flat(train), train.targets)
-    return model.predict(_flat(test)).astype(np.int64)
+    return baseline_predictions("logistic_regression", train, test)
 
 
 def _model(card: ModelCard, base: Path | None) -> torch.nn.Module:

@@ -19,15 +19,25 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from core.cards import CARDS_DIR, WEIGHTS_DIR, Metric, ModelCard, Training, file_sha256
 from core.config import get_settings
 from model_store.training import objectives
+from model_store.training.baselines import BASELINES, baseline_predictions, chance_level
 from model_store.training.crossval import Builder, LossFactory, Score, search
 from model_store.training.datasets import LOADERS, load_dataset
-from model_store.training.loop import TrainConfig, fit, seed_everything
+from model_store.training.loop import SCHEDULES, TrainConfig, fit, seed_everything
 from model_store.training.objectives import build_for_training
-from model_store.training.protocols import PROTOCOLS, inner_split, make_folds
+from model_store.training.protocols import PROTOCOLS, Fold, inner_split, make_folds
 from model_store.training.samples import Samples, build_samples
+from model_store.training.standardise import (
+    channel_layout,
+    fit_stats,
+    save_stats,
+    standardise,
+    without_stats,
+)
 
 TRAINED_FIELDS = ("training", "metrics", "weights", "weights_sha256", "seed")
 
@@ -66,6 +76,19 @@ protocols (--protocol):
 example:
   affectserve train maet --dataset seed --data-dir ~/data/SEED/ExtractedFeatures \\
       --protocol leave-one-clip-out --lr 1e-3,3e-4 --epochs 20,40"""
+
+
+def _words(allowed: tuple[str, ...]) -> object:
+    def parse(text: str) -> list[str]:
+        words = [word for word in text.split(",") if word]
+        unknown = [word for word in words if word not in allowed]
+        if unknown:
+            raise argparse.ArgumentTypeError(
+                f"unknown value(s) {unknown}; choose among {', '.join(allowed)}"
+            )
+        return words
+
+    return parse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -128,6 +151,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         metavar="NAME=V1,V2",
         help="a keyword of the model's loss and the values to try (repeatable)",
     )
+    grid.add_argument(
+        "--schedule",
+        type=_words(SCHEDULES),
+        default=["constant"],
+        metavar="NAME,...",
+        help="learning rate over the steps: constant, cosine (decay to 0) (default constant)",
+    )
+    grid.add_argument(
+        "--noise",
+        type=_numbers(float),
+        default=[0.0],
+        metavar="X,...",
+        help="sd of Gaussian noise added to the inputs while training (default 0)",
+    )
+    grid.add_argument(
+        "--mask-channels",
+        type=_numbers(float),
+        default=[0.0],
+        metavar="P,...",
+        help="probability of masking each EEG channel of a training sample (default 0)",
+    )
+    grid.add_argument(
+        "--average-last",
+        type=_numbers(int),
+        default=[0],
+        metavar="N,...",
+        help="average the weights of the last N epochs (default 0: the last weights)",
+    )
     evaluation = parser.add_argument_group("evaluation")
     evaluation.add_argument(
         "--folds",
@@ -162,6 +213,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         default=0,
         help="seed of the folds, initial weights and batch order (default 0)",
     )
+    evaluation.add_argument(
+        "--seeds",
+        type=_numbers(int),
+        metavar="N,...",
+        help="train every fold once per seed and score the mean (default: --seed)",
+    )
     fitting = parser.add_argument_group("fitting")
     fitting.add_argument(
         "--sample-every",
@@ -178,6 +235,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="torch CPU threads (default AFFECTSERVE_TORCH_THREADS, else 1)",
+    )
+    fitting.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes training the seeds at once (default 1)",
     )
     fitting.add_argument(
         "--checkpoint-dir",
@@ -272,6 +336,11 @@ def _command(args: argparse.Namespace) -> str:
         "--patience": args.patience or None,
         "--sample-every": args.sample_every if args.sample_every > 1 else None,
         "--clip-norm": args.clip_norm or None,
+        "--schedule": joined(args.schedule) if args.schedule != ["constant"] else None,
+        "--noise": joined(args.noise) if any(args.noise) else None,
+        "--mask-channels": joined(args.mask_channels) if any(args.mask_channels) else None,
+        "--average-last": joined(args.average_last) if any(args.average_last) else None,
+        "--seeds": joined(args.seeds) if args.seeds else None,
     }
     parts += [f"{flag} {value}" for flag, value in optional.items() if value is not None]
     return " ".join([*parts, f"--seed {args.seed}"])
@@ -339,6 +408,44 @@ def _metrics(best: Score, card: ModelCard, data: str, protocol: str, n_tried: in
     ]
 
 
+def _baseline_metrics(
+    samples: Samples, folds: list[Fold], data: str, protocol: str
+) -> list[Metric]:
+    """Chance and the linear baselines on the protocol's folds, pooled over test windows.
+
+    The baselines are fitted on the same (unstandardised) samples as the model; their
+    own z-scoring uses the training trials only.
+    """
+    targets = np.concatenate([samples.select(fold.test).targets for fold in folds])
+    out = [
+        Metric(
+            name="chance",
+            value=round(chance_level(targets), 4),
+            dataset=data,
+            protocol=protocol,
+            note="share of the largest class among the test windows",
+        )
+    ]
+    for kind in BASELINES:
+        predicted = np.concatenate(
+            [
+                baseline_predictions(kind, samples.select(fold.train), samples.select(fold.test))
+                for fold in folds
+            ]
+        )
+        out.append(
+            Metric(
+                name=f"baseline_{kind}",
+                value=round(float(np.mean(predicted == targets)), 4),
+                dataset=data,
+                protocol=protocol,
+                note=f"z-scored {kind.replace('_', ' ')} on the model's own inputs, "
+                "flattened, pooled over the test windows",
+            )
+        )
+    return out
+
+
 def run(
     args: argparse.Namespace,
     builder: Builder | None = None,
@@ -354,7 +461,7 @@ def run(
     loss_factory = loss_factory or objectives.loss_factory(card)
     options = {} if args.task is None else {"task": args.task}
     dataset = load_dataset(args.dataset, args.data_dir, **options)
-    samples = build_samples(card, dataset)
+    samples = build_samples(without_stats(card), dataset)
     data = _summary(samples, args.dataset, args.data_dir)
     folds = make_folds(
         args.protocol,
@@ -375,6 +482,10 @@ def run(
         "lr": args.lr,
         "weight_decay": args.weight_decay,
         "batch_size": args.batch_size,
+        "schedule": args.schedule,
+        "noise": args.noise,
+        "mask_channels": args.mask_channels,
+        "average_last": args.average_last,
         **_loss_options(args.loss_param),
     }
     scores = search(
@@ -387,6 +498,8 @@ def run(
         builder,
         loss_factory,
         args.val_trials,
+        args.seeds,
+        args.jobs,
     )
     for s in scores:
         print(
@@ -395,7 +508,10 @@ def run(
             file=sys.stderr,
         )
     best = scores[0]
-    metrics = _metrics(best, card, data, protocol, len(scores))
+    metrics = [
+        *_metrics(best, card, data, protocol, len(scores)),
+        *_baseline_metrics(samples, folds, data, protocol),
+    ]
     if args.cv_only:
         kept = [m for m in card.metrics if m.protocol != protocol or m.dataset != data]
         updated = card.model_copy(update={"metrics": [*kept, *metrics]})
@@ -412,6 +528,8 @@ def run(
     loss_fn = loss_factory(**{k: v for k, v in settings.items() if k not in fields})
     all_trials = list(range(len(samples.trials)))
     fit_ids, val_ids = inner_split(samples.trials, all_trials, args.val_trials, args.seed)
+    stats = fit_stats(card, samples.select(fit_ids))
+    samples = standardise(samples, stats)
     seed_everything(args.seed)
     model = builder(card)
     if args.checkpoint_dir is not None:
@@ -426,12 +544,14 @@ def run(
         checkpoint=checkpoint,
         resume=args.resume,
         desc="final",
+        layout=channel_layout(card),
     )
     import torch
 
     args.weights_dir.mkdir(parents=True, exist_ok=True)
     weights = args.weights_dir / f"{card.name}.pt"
     torch.save(model.state_dict(), weights)
+    save_stats(card, stats, args.weights_dir)
     final = f"final model: all {len(samples.trials)} trials, {history.best_epoch} epochs"
     note = (
         f"{final}, {_setting_text({k: v for k, v in settings.items() if k != 'epochs'})}, "

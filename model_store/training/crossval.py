@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,6 +17,7 @@ from core.cards import ModelCard
 from model_store.training.loop import LossFn, TrainConfig, fit, seed_everything
 from model_store.training.protocols import Fold, inner_split
 from model_store.training.samples import Samples
+from model_store.training.standardise import channel_layout, fit_stats, standardise
 
 Builder = Callable[[ModelCard], nn.Module]
 LossFactory = Callable[..., LossFn]
@@ -74,23 +78,27 @@ def run_folds(
 ) -> list[FoldRun]:
     """Train a fresh, identically seeded model per fold; record test predictions.
 
-    Test predictions are kept after the epochs ``watch_epochs`` (None: every epoch).
+    Standardised inputs (`model_store.training.standardise`) are z-scored with
+    statistics of the fold's fitting trials only. Test predictions are kept after the
+    epochs ``watch_epochs`` (None: every epoch).
     """
     runs = []
     for k, fold in enumerate(folds):
         fit_ids, val_ids = inner_split(samples.trials, fold.train, val_trials, config.seed + k)
+        scaled = standardise(samples, fit_stats(card, samples.select(fit_ids)))
         seed_everything(config.seed)
         model = builder(card)
-        test = samples.select(fold.test)
+        test = scaled.select(fold.test)
         history = fit(
             model,
-            samples.select(fit_ids),
+            scaled.select(fit_ids),
             config,
-            val=samples.select(val_ids) if val_ids else None,
+            val=scaled.select(val_ids) if val_ids else None,
             watch={"test": test},
             watch_epochs=watch_epochs,
             loss_fn=loss_fn,
-            desc=f"fold {k + 1}/{len(folds)}",
+            desc=f"fold {k + 1}/{len(folds)} seed {config.seed}",
+            layout=channel_layout(card),
         )
         runs.append(
             FoldRun(fold.name, test.targets, history.predictions["test"], history.best_epoch)
@@ -123,6 +131,48 @@ def grid(options: dict[str, list[float | int]]) -> list[dict[str, float | int]]:
     ]
 
 
+def _seed_runs(
+    card: ModelCard,
+    samples: Samples,
+    folds: list[Fold],
+    builder: Builder,
+    loss_factory: LossFactory,
+    loss_kw: dict[str, float | int],
+    val_trials: int,
+    watch: list[int] | None,
+    config: TrainConfig,
+) -> list[FoldRun]:
+    """`run_folds` with the loss made here, so that a process pool can run it."""
+    loss_fn = loss_factory(**loss_kw)
+    return run_folds(card, samples, folds, config, builder, loss_fn, val_trials, watch)
+
+
+def _one_thread() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def _map(
+    task: Callable[[TrainConfig], list[FoldRun]], configs: list[TrainConfig], jobs: int
+) -> list[list[FoldRun]]:
+    """``task`` of every config, in order: here, or in ``jobs`` spawned processes."""
+    if jobs <= 1 or len(configs) == 1:
+        return [task(config) for config in configs]
+    context = multiprocessing.get_context("spawn")
+    workers = min(jobs, len(configs))
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_one_thread) as pool:
+        return list(pool.map(task, configs))
+
+
+def _runs(config: TrainConfig, epochs: list[int], val_trials: int) -> list[tuple[int, list[int]]]:
+    """The fits to run, as (epochs of the fit, epoch counts scored from it)."""
+    counts = sorted(set(epochs))
+    if val_trials or (config.schedule == "constant" and not config.average_last):
+        return [(max(counts), counts)]
+    return [(n, [n]) for n in counts]
+
+
 def search(
     card: ModelCard,
     samples: Samples,
@@ -133,14 +183,20 @@ def search(
     builder: Builder,
     loss_factory: LossFactory,
     val_trials: int = 0,
+    seeds: list[int] | None = None,
+    jobs: int = 1,
 ) -> list[Score]:
-    """Cross-validate every setting of ``options`` x ``epochs``.
+    """Cross-validate every setting of ``options`` x ``epochs``, over seeds.
 
     ``options`` holds lists of `TrainConfig` fields (``lr``, ``weight_decay``,
-    ``batch_size``) and loss keywords (passed to ``loss_factory``). Epoch counts are
-    scored from one run of ``max(epochs)`` epochs per fold (the learning rate is
-    constant, so stopping earlier gives the same model); with ``val_trials`` the
-    epoch is instead selected per fold on inner validation trials.
+    ``batch_size``, ``noise``, ...) and loss keywords (passed to ``loss_factory``).
+    With a constant learning rate and no weight averaging, epoch counts are scored from
+    one run of ``max(epochs)`` epochs per fold (stopping earlier gives the same model);
+    otherwise (a cosine schedule decays over the epochs) each count is a run of its own.
+    With ``val_trials`` the epoch is instead selected per fold on inner validation
+    trials. Every fold is trained once per seed of ``seeds`` (default: ``base.seed``),
+    and the score's fold accuracies hold every (seed, fold) run; with ``jobs`` > 1 the
+    seeds train in that many processes at once (each with one torch thread).
 
     Returns
     -------
@@ -152,13 +208,19 @@ def search(
     for setting in grid(options):
         train_kw = {k: v for k, v in setting.items() if k in fields}
         loss_kw = {k: v for k, v in setting.items() if k not in fields}
-        config = replace(base, epochs=max(epochs), **train_kw)
-        loss_fn = loss_factory(**loss_kw)
-        watch = None if val_trials else epochs
-        runs = run_folds(card, samples, folds, config, builder, loss_fn, val_trials, watch)
-        for n in [None] if val_trials else sorted(set(epochs)):
-            result = score(runs, len(card.labels), n)
-            scores.append(replace(result, settings={**setting, "epochs": n}))
+        config = replace(base, **{"epochs": max(epochs), **train_kw})
+        for n_epochs, scored in _runs(config, epochs, val_trials):
+            watch = None if val_trials else scored
+            configs = [
+                replace(config, epochs=n_epochs, seed=seed) for seed in seeds or [base.seed]
+            ]
+            task = partial(
+                _seed_runs, card, samples, folds, builder, loss_factory, loss_kw, val_trials, watch
+            )
+            runs = [run for seed_runs in _map(task, configs, jobs) for run in seed_runs]
+            for n in [None] if val_trials else scored:
+                result = score(runs, len(card.labels), n)
+                scores.append(replace(result, settings={**setting, "epochs": n}))
     return sorted(
         scores,
         key=lambda s: (-s.mean_accuracy, -s.pooled_accuracy, s.settings["epochs"] or 0),

@@ -8,10 +8,12 @@ epoch for the record but never steer training.
 from __future__ import annotations
 
 import copy
+import math
 import random
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, get_args
 
 import numpy as np
 import torch
@@ -27,6 +29,9 @@ LossFn = Callable[
 """``loss_fn(model, inputs, targets, domains, progress)``: ``domains`` numbers the
 training subjects 0..D-1 (for domain-adversarial terms), ``progress`` is in [0, 1)."""
 
+Schedule = Literal["constant", "cosine"]
+SCHEDULES: tuple[str, ...] = get_args(Schedule)
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -39,7 +44,7 @@ class TrainConfig:
     batch_size : int
         Samples per optimiser step.
     lr : float
-        AdamW learning rate (constant).
+        AdamW learning rate: constant, or the peak of the cosine schedule.
     weight_decay : float
         AdamW decoupled weight decay.
     patience : int
@@ -51,6 +56,20 @@ class TrainConfig:
     sample_every : int
         Fit on every n-th sample of each trial only (overlapping stacks of windows
         are nearly duplicates); evaluation always uses every sample.
+    schedule : {"constant", "cosine"}
+        Learning rate over the optimiser steps: constant, or a cosine decay from
+        ``lr`` to 0 over ``epochs`` (with a constant rate, accuracy on later trials
+        swings widely from one epoch to the next).
+    noise : float
+        Standard deviation of Gaussian noise added to every input value in training
+        (inputs are z-scored, so this is in units of a feature's spread).
+    mask_channels : float
+        Probability that an EEG channel is set to 0 (its training mean, "missing") in a
+        training sample; needs the channel layout given to `fit`.
+    average_last : int
+        Average the weights at the end of each of the last ``average_last`` epochs
+        (stochastic weight averaging) and keep the average (0: the last weights). With
+        inner validation trials the selected epoch's weights are kept instead.
     """
 
     epochs: int = 50
@@ -61,6 +80,10 @@ class TrainConfig:
     seed: int = 0
     clip_norm: float = 0.0
     sample_every: int = 1
+    schedule: Schedule = "constant"
+    noise: float = 0.0
+    mask_channels: float = 0.0
+    average_last: int = 0
 
 
 @dataclass
@@ -71,6 +94,81 @@ class History:
     val_accuracy: list[float] = field(default_factory=list)
     predictions: dict[str, dict[int, NDArray[np.int64]]] = field(default_factory=dict)
     best_epoch: int = 0
+
+
+@dataclass(frozen=True)
+class ChannelLayout:
+    """Where an input's EEG channels are, for channel masking.
+
+    The input ``name`` of shape ``(n_samples, ...)`` is viewed as ``(n_samples, -1,
+    n_channels, n_features)``: channel-major flat features (MAET's 310) or stacks of
+    per-channel features (STRNN's ``(9, 62, 5)``).
+    """
+
+    name: str
+    n_channels: int
+    n_features: int
+
+
+def augment(
+    inputs: dict[str, torch.Tensor],
+    config: TrainConfig,
+    layout: ChannelLayout | None,
+    generator: torch.Generator,
+) -> dict[str, torch.Tensor]:
+    """Training inputs with masked channels and Gaussian noise, as ``config`` asks."""
+    out = dict(inputs)
+    if config.mask_channels and layout is not None:
+        x = out[layout.name]
+        grouped = x.reshape(len(x), -1, layout.n_channels, layout.n_features)
+        keep = torch.rand(len(x), 1, layout.n_channels, 1, generator=generator)
+        out[layout.name] = (grouped * (keep >= config.mask_channels)).reshape(x.shape)
+    if config.noise:
+        out = {
+            name: x + config.noise * torch.randn(x.shape, generator=generator)
+            for name, x in out.items()
+        }
+    return out
+
+
+class WeightAverage:
+    """The mean of a model's weights at the end of epochs ``first_epoch`` onwards.
+
+    A ``first_epoch`` after the last epoch averages nothing.
+
+    Floating-point parameters and buffers are averaged; integer buffers (batch counts)
+    keep their latest value.
+    """
+
+    def __init__(self, model: nn.Module, first_epoch: int) -> None:
+        self.first_epoch = max(1, first_epoch)
+        self.count = 0
+        self.state: dict[str, torch.Tensor] = {}
+
+    def update(self, model: nn.Module, epoch: int) -> None:
+        """Add the weights after ``epoch`` (from 1) when it is an averaged epoch."""
+        if epoch < self.first_epoch:
+            return
+        self.count += 1
+        for key, value in model.state_dict().items():
+            value = value.detach().clone()
+            if key in self.state and value.is_floating_point():
+                self.state[key] += (value - self.state[key]) / self.count
+            else:
+                self.state[key] = value
+
+    def model(self, model: nn.Module, epoch: int) -> nn.Module:
+        """``model`` itself, or after an averaged epoch a copy holding the average."""
+        if not self.count or epoch < self.first_epoch:
+            return model
+        averaged = copy.deepcopy(model)
+        averaged.load_state_dict(self.state)
+        return averaged
+
+    def apply(self, model: nn.Module) -> None:
+        """Load the average into ``model`` (nothing when no epoch was averaged)."""
+        if self.count:
+            model.load_state_dict(self.state)
 
 
 def seed_everything(seed: int) -> None:
@@ -124,6 +222,7 @@ def fit(
     resume: bool = False,
     desc: str = "train",
     on_epoch: Callable[[int], None] | None = None,
+    layout: ChannelLayout | None = None,
 ) -> History:
     """Train ``model`` in place and leave it at the selected epoch.
 
@@ -153,6 +252,8 @@ def fit(
     on_epoch : callable, optional
         Called with the number of epochs done after each epoch (progress reports); an
         exception it raises stops the training (a cancelled job).
+    layout : ChannelLayout, optional
+        The EEG channels of the inputs, for ``config.mask_channels``.
 
     Returns
     -------
@@ -162,12 +263,26 @@ def fit(
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
+    train = train.every(config.sample_every)
+    n_batches = max(1, -(-len(train) // config.batch_size))
+    total_steps = config.epochs * n_batches
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda step: (
+            0.5 * (1.0 + math.cos(math.pi * min(step, total_steps) / total_steps))
+            if config.schedule == "cosine"
+            else 1.0
+        ),
+    )
+    average = WeightAverage(model, first_epoch=config.epochs - config.average_last + 1)
     history = History(predictions={name: {} for name in watch or {}})
     best_state, best_key, start = copy.deepcopy(model.state_dict()), (-1.0, 0.0), 0
     if resume and checkpoint is not None and checkpoint.is_file():
         state = torch.load(checkpoint, weights_only=False)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        average.count, average.state = state["average"]
         generator.set_state(state["generator"])
         torch.set_rng_state(state["torch_rng"])
         history, best_state, best_key, start = (
@@ -176,11 +291,9 @@ def fit(
             state["best_key"],
             state["epoch"],
         )
-    train = train.every(config.sample_every)
     targets = torch.from_numpy(train.targets)
     subjects = [train.trials[i].subject for i in train.trial_index]
     domains = torch.from_numpy(np.unique(subjects, return_inverse=True)[1].astype(np.int64))
-    n_batches = max(1, -(-len(train) // config.batch_size))
     bar = tqdm(range(start, config.epochs), desc=desc, unit="epoch", leave=False)
     for epoch in bar:
         model.train()
@@ -189,17 +302,22 @@ def fit(
         for b in range(n_batches):
             index = order[b * config.batch_size : (b + 1) * config.batch_size]
             progress = (epoch + b / n_batches) / config.epochs
-            loss = loss_fn(model, _tensors(train, index), targets[index], domains[index], progress)
+            inputs = augment(_tensors(train, index), config, layout, generator)
+            loss = loss_fn(model, inputs, targets[index], domains[index], progress)
             optimizer.zero_grad()
             loss.backward()
             if config.clip_norm:
                 nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)
             optimizer.step()
+            scheduler.step()
             total += float(loss.detach()) * len(index)
         history.train_loss.append(total / len(train))
+        average.update(model, epoch + 1)
         if watch_epochs is None or epoch + 1 in watch_epochs:
             for name, samples in (watch or {}).items():
-                history.predictions[name][epoch + 1] = predict(model, samples).argmax(1)
+                history.predictions[name][epoch + 1] = predict(
+                    average.model(model, epoch + 1), samples
+                ).argmax(1)
         postfix = {"loss": f"{history.train_loss[-1]:.4f}"}
         if val is not None:
             history.val_accuracy.append(accuracy(model, val))
@@ -216,6 +334,8 @@ def fit(
                 {
                     "model": model.state_dict(),
                     "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(),
+                    "average": (average.count, average.state),
                     "generator": generator.get_state(),
                     "torch_rng": torch.get_rng_state(),
                     "history": history,
@@ -235,4 +355,6 @@ def fit(
             break
     if val is not None:
         model.load_state_dict(best_state)
+    else:
+        average.apply(model)
     return history

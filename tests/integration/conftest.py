@@ -103,13 +103,15 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
         broker: str,
         default_model_ports: bool = False,
         default_queue: bool = False,
+        data_dir: Path | None = None,
         **env_overrides: str,
     ) -> Service:
         """With ``default_model_ports``, ``up`` chooses TorchServe's ports itself; with
-        ``default_queue``, its queue (otherwise each service gets a random one)."""
+        ``default_queue``, its queue (otherwise each service gets a random one); with
+        ``data_dir``, that data dir (an earlier service's), otherwise a new one."""
         port, ts_port, mgmt_port = free_port(), free_port(), free_port()
         name = f"{backend}-{len(started)}" if started else backend
-        data_dir = tmp_path / f"data-{name}"
+        data_dir = data_dir or tmp_path / f"data-{name}"
         log = tmp_path / f"up-{name}.log"
         env = {
             **os.environ,

@@ -92,8 +92,8 @@ def start_service(
     """``affectserve up`` (the integration fixture) with its job store on each backend:
     every fault here runs once on SQLite and once on PostgreSQL."""
 
-    def start(*args: object, **env: str) -> Service:
-        return start_service(*args, AFFECTSERVE_DATABASE_URL=job_store_url, **env)
+    def start(*args: object, **options: object) -> Service:
+        return start_service(*args, AFFECTSERVE_DATABASE_URL=job_store_url, **options)
 
     return start
 
@@ -307,8 +307,7 @@ def test_everything_killed_then_started_again_requeues_the_running_job(
     killed_at = time.monotonic()
     first.process.wait(timeout=10)
     assert _row(first, job_id) == ("running", 1)
-    second = start_service("inprocess", own_redis.url, **env)
-    assert second.data_dir == first.data_dir
+    second = start_service("inprocess", own_redis.url, data_dir=first.data_dir, **env)
     while _row(second, job_id) == ("running", 1):
         assert time.monotonic() - killed_at < 60, "the job was not requeued within 60 s"
         time.sleep(0.05)

@@ -74,3 +74,35 @@ def test_weights_are_hashed_once_per_file_version(tmp_path, monkeypatch) -> None
     renamed = first.model_copy(update={"weights": "other.pt"})
     assert renamed.weights_status == "needs-weights"
     assert len(hashed) == 2
+
+
+SEED_SPLIT = "subject-dependent (first 6 trials of each session train, 1 folds over trials)"
+
+
+@pytest.mark.parametrize("name", ["maet", "strnn", "emotionclip"])
+def test_seed_cards_state_the_later_clips_split_beside_chance_and_baselines(name: str) -> None:
+    """Shipped figures: clips 1-6 -> 7-9, mean over 3 seeds, beside chance and baselines."""
+    import numpy as np
+
+    from core.cards import WEIGHTS_DIR, load_card
+    from model_store.training.standardise import stats_file
+
+    card = load_card(name)
+    assert card.training.protocol == SEED_SPLIT
+    assert "--train-trials 6" in card.training.command
+    assert "--seeds 0,1,2" in card.training.command
+    figures = {m.name: m for m in card.metrics if m.protocol == SEED_SPLIT}
+    assert {m.dataset for m in figures.values()} == {card.training.dataset}
+    assert "1 subject(s), 1 session(s), 9 trials" in card.training.dataset
+    seeds = figures["accuracy_mean_over_folds"].note.split("per fold: ")[1].split(";")[0]
+    assert len(seeds.split(", ")) == 3  # one fold, three seeds
+    # clips 7-9 (237 + 216 + 265 windows, stacks of 9 lose 8 per clip): the largest
+    # class, positive clip 9, is the chance level
+    lost = 0 if card.input("eeg").shape == [310] else 8
+    assert figures["chance"].value == pytest.approx((265 - lost) / (718 - 3 * lost), abs=1e-4)
+    assert figures["accuracy_mean_over_folds"].value > figures["chance"].value + 0.2
+    assert {"baseline_logistic_regression", "baseline_linear_svm"} <= set(figures)
+    stats = stats_file(card.input("eeg"))
+    if stats is not None:
+        with np.load(WEIGHTS_DIR / stats) as saved:
+            assert saved["mean"].shape == (1, 62, 5)

@@ -3,8 +3,19 @@
 import numpy as np
 import pytest
 
-from core.cards import RecipeStep, band_edges, load_card, load_cards, montage_channels
-from signals.features.normalization import fit_normalization, save_normalization
+from core.cards import (
+    WEIGHTS_DIR,
+    RecipeStep,
+    band_edges,
+    load_card,
+    load_cards,
+    montage_channels,
+)
+from signals.features.normalization import (
+    Normalization,
+    fit_normalization,
+    save_normalization,
+)
 from signals.features.spectral import differential_entropy
 from signals.recipe import Stream, run_recipe
 
@@ -212,3 +223,66 @@ def test_each_card_recipe_makes_windows_of_the_card_shape(model: str, name: str)
     assert out.data.shape[1:] == tuple(spec.shape)
     assert len(out.window_starts) == len(out.data) > 0
     assert np.isfinite(out.data).all()
+
+
+def test_missing_channels_become_the_training_mean_after_normalize(tmp_path):
+    # two windows of 3 channels x 2 bands; channel 1 is missing (a smaller montage)
+    features = np.array(
+        [
+            [[1.0, 3.0], [np.nan, np.nan], [5.0, 2.0]],
+            [[2.0, 4.0], [np.nan, np.nan], [0.0, 4.0]],
+        ]
+    )
+    stats = tmp_path / "stats.npz"
+    save_normalization(stats, Normalization(np.full((1, 3, 2), 0.5), np.full((1, 3, 2), 0.25)))
+    out = run_recipe(
+        Stream(data=features, sfreq=1.0, window_starts=np.arange(2.0)),
+        _recipe(
+            ("minmax_scale", {"per_window": True}),
+            ("normalize", {"stats": str(stats)}),
+            ("fill_missing", {}),
+            ("flatten", {}),
+        ),
+    )
+    # window 0 spans [1, 5] without the missing channel: 0, 0.5 | - | 1, 0.25; window 1
+    # spans [0, 4]: 0.5, 1 | - | 0, 1; then (x - 0.5) / 0.25, and 0 where missing
+    np.testing.assert_allclose(
+        out.data,
+        [[-2.0, 0.0, 0.0, 0.0, 2.0, -1.0], [0.0, 2.0, 0.0, 0.0, -2.0, 2.0]],
+    )
+
+
+def test_fill_missing_takes_the_value_given():
+    out = run_recipe(
+        Stream(data=np.array([[1.0, np.nan], [np.nan, -2.0]]), sfreq=1.0),
+        _recipe(("fill_missing", {"value": 7.0})),
+    )
+    np.testing.assert_array_equal(out.data, [[1.0, 7.0], [7.0, -2.0]])
+
+
+def test_emotionclip_fills_missing_channels_without_standardising():
+    # z-scoring measured worse for EmotionCLIP (docs/quality.md): per-window scaling only
+    names = [step.step for step in load_card("emotionclip").input("eeg").recipe]
+    assert "normalize" not in names
+    assert names[names.index("minmax_scale") :] == ["minmax_scale", "fill_missing", "stack_slices"]
+
+
+@pytest.mark.parametrize("model", ["maet", "strnn"])
+def test_seed_cards_standardise_with_the_statistics_shipped_beside_the_weights(model: str):
+    """The served features are (per-window scaled DE - training mean) / training sd."""
+    spec = load_card(model).input("eeg")
+    names = [step.step for step in spec.recipe]
+    assert names[names.index("minmax_scale") + 1 :][:2] == ["normalize", "fill_missing"]
+    stats = np.load(WEIGHTS_DIR / f"{model}_stats.npz")
+    assert stats["mean"].shape == stats["scale"].shape == (1, 62, 5)
+    # the training windows are per-window min-max scaled: means inside (0, 1), spreads
+    # well below the range
+    assert stats["mean"].min() > 0.0 and stats["mean"].max() < 1.0
+    assert stats["scale"].min() > 0.0 and stats["scale"].max() < 0.5
+    stream = _signal_input(spec, 250.0, 12.0)
+    served = run_recipe(stream, spec.recipe).data
+    done = names.index("minmax_scale") + 1
+    scaled = run_recipe(stream, spec.recipe[:done]).data
+    expected = (scaled - stats["mean"]) / stats["scale"]
+    window = served[0] if served.ndim == 2 else served[0, 0]
+    np.testing.assert_allclose(window.reshape(62, 5), expected[0], rtol=1e-6)

@@ -4,12 +4,16 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
 from core.cards import CARDS_DIR, ModelCard, file_sha256
 from model_store.models import build_model
 from model_store.training.cli import add_parser, card_json, train_main
+from model_store.training.datasets import load_dataset
+from model_store.training.samples import build_samples
+from model_store.training.standardise import without_stats
 
 
 def _train(seed_dir: Path, out: Path, *extra: str) -> ModelCard:
@@ -47,7 +51,13 @@ def test_train_writes_weights_and_card(seed_dir: Path, tmp_path: Path) -> None:
         "subject-dependent (first 4 trials of each session train, 3 folds over trials)"
     )
     names = [m.name for m in card.metrics]
-    assert names == ["accuracy_mean_over_folds", "accuracy_pooled"]
+    assert names == [
+        "accuracy_mean_over_folds",
+        "accuracy_pooled",
+        "chance",
+        "baseline_logistic_regression",
+        "baseline_linear_svm",
+    ]
     for metric in card.metrics:
         assert 0.0 <= metric.value <= 1.0
         assert (metric.dataset, metric.protocol) == (card.training.dataset, card.training.protocol)
@@ -59,6 +69,14 @@ def test_train_writes_weights_and_card(seed_dir: Path, tmp_path: Path) -> None:
     )
     model = build_model(card)
     model.load_state_dict(torch.load(weights, weights_only=True))
+    # the z-score statistics of all training windows, beside the weights
+    stats = np.load(tmp_path / "weights" / "maet_stats.npz")
+    assert stats["mean"].shape == stats["scale"].shape == (1, 62, 5)
+    assert np.all(stats["scale"] > 0)
+    windows = build_samples(without_stats(card), load_dataset("seed", seed_dir)).inputs["eeg"]
+    # MAET's 310 values are channel-major: feature (channel c, band b) is column 5 c + b
+    np.testing.assert_allclose(stats["mean"][0, 3, 2], windows[:, 17].mean(), rtol=1e-5)
+    np.testing.assert_allclose(stats["scale"][0, 3, 2], windows[:, 17].std(), rtol=1e-4)
     assert (tmp_path / "checkpoints" / "maet.pt").is_file()
     assert "Reproduce: affectserve train maet --dataset seed" in card.training.note
 
@@ -82,9 +100,9 @@ def test_record_adds_another_protocols_metrics(seed_dir: Path, tmp_path: Path) -
     trained = _train(seed_dir, tmp_path)
     card = _train(seed_dir, tmp_path, "--cv-only", "--record", "--train-trials", "3")
     assert card.weights_sha256 == trained.weights_sha256
-    assert len(card.metrics) == 4
-    assert card.metrics[:2] == trained.metrics
-    assert "first 3 trials" in card.metrics[2].protocol
+    assert len(card.metrics) == 10
+    assert card.metrics[:5] == trained.metrics
+    assert all("first 3 trials" in m.protocol for m in card.metrics[5:])
 
 
 def test_card_json_keeps_the_cards_layout() -> None:
@@ -131,3 +149,15 @@ def test_train_help_explains_every_option_in_groups(capsys: pytest.CaptureFixtur
         assert f"\n  {name}: " in text, name
     assert "  --lr X,...            learning rate (default 1e-3)" in text
     assert "example:\n  affectserve train maet --dataset seed" in text
+
+
+def test_seeds_score_the_same_in_parallel_processes(seed_dir: Path, tmp_path: Path) -> None:
+    args = ("--cv-only", "--seeds", "0,1", "--schedule", "cosine")
+    alone = _train(seed_dir, tmp_path, *args, "--record")
+    (tmp_path / "p").mkdir()
+    parallel = _train(seed_dir, tmp_path / "p", *args, "--record", "--jobs", "2")
+    assert parallel.metrics == alone.metrics
+    # two seeds x three sessions' folds; each epoch count is a run of its own (cosine)
+    (recorded,) = [m for m in alone.metrics if "ExtractedFeatures" in m.dataset][:1]
+    folds = recorded.note.split("per fold: ")[1].split(";")[0].split(", ")
+    assert len(folds) == 6

@@ -7,7 +7,15 @@ import torch
 from torch import nn
 
 from model_store.training.datasets import Trial
-from model_store.training.loop import TrainConfig, accuracy, fit, seed_everything
+from model_store.training.loop import (
+    ChannelLayout,
+    TrainConfig,
+    WeightAverage,
+    accuracy,
+    augment,
+    fit,
+    seed_everything,
+)
 from model_store.training.samples import Samples
 
 
@@ -84,3 +92,43 @@ def test_sample_every_fits_on_fewer_samples() -> None:
     samples = _samples(0)
     assert len(samples.every(4)) == 6 * 5
     assert samples.every(4).trial_index.tolist()[:6] == [0] * 5 + [1]
+
+
+def test_channel_masking_zeroes_whole_channels_and_noise_has_its_spread() -> None:
+    # two samples of 3 channels x 2 features, channel-major flat (as MAET's 310)
+    x = torch.arange(1.0, 13.0).reshape(2, 6)
+    layout = ChannelLayout("x", n_channels=3, n_features=2)
+    generator = torch.Generator().manual_seed(0)
+    masked = augment({"x": x}, TrainConfig(mask_channels=0.5), layout, generator)["x"]
+    channels = masked.reshape(2, 3, 2)
+    zeroed = (channels == 0).all(dim=-1)
+    assert zeroed.any() and not zeroed.all()
+    kept = ~zeroed
+    np.testing.assert_array_equal(channels[kept], x.reshape(2, 3, 2)[kept])
+    assert augment({"x": x}, TrainConfig(mask_channels=1.0), layout, generator)["x"].eq(0).all()
+    big = torch.zeros(20_000, 6)
+    noisy = augment({"x": big}, TrainConfig(noise=0.5), None, generator)["x"]
+    assert abs(float(noisy.std()) - 0.5) < 0.01
+
+
+def test_weight_average_is_the_mean_of_the_averaged_epochs() -> None:
+    model = nn.Linear(2, 1)
+    average = WeightAverage(model, first_epoch=2)
+    for epoch, value in enumerate([10.0, 1.0, 2.0, 6.0], start=1):
+        nn.init.constant_(model.weight, value)
+        average.update(model, epoch)
+    averaged = average.model(model, 4)
+    torch.testing.assert_close(averaged.weight, torch.full((1, 2), 3.0))  # (1 + 2 + 6) / 3
+    assert float(model.weight[0, 0]) == 6.0  # the model itself is left as it is
+    average.apply(model)
+    assert float(model.weight[0, 0]) == 3.0
+
+
+def test_cosine_schedule_changes_the_result_and_averaging_is_kept() -> None:
+    constant, _ = _train(TrainConfig(epochs=6, batch_size=16, lr=1e-2))
+    cosine, _ = _train(TrainConfig(epochs=6, batch_size=16, lr=1e-2, schedule="cosine"))
+    assert not torch.equal(constant.net[0].weight, cosine.net[0].weight)
+    averaged, _ = _train(
+        TrainConfig(epochs=6, batch_size=16, lr=1e-2, schedule="cosine", average_last=3)
+    )
+    assert accuracy(averaged, _samples(1)) > 0.8  # the best possible is 0.84 (Phi(1))

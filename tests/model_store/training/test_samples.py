@@ -6,14 +6,16 @@ import numpy as np
 import pytest
 import scipy.io
 
-from core.cards import load_card
+from core.cards import WEIGHTS_DIR, load_card
 from model_store.training.datasets import load_dataset
 from model_store.training.samples import build_samples, trial_inputs
+from model_store.training.standardise import without_stats
 
 
 def test_maet_inputs_from_seed_features(seed_dir: Path) -> None:
     card = load_card("maet")
-    samples = build_samples(card, load_dataset("seed", seed_dir))
+    # training builds the samples without the z-scoring it fits (model_store.training.standardise)
+    samples = build_samples(without_stats(card), load_dataset("seed", seed_dir))
     assert samples.inputs["eeg"].shape == (3 * 65, 310)
     assert samples.inputs["eeg"].dtype == np.float32
     assert np.bincount(samples.targets).tolist() == [3 * 20, 3 * 23, 3 * 22]
@@ -21,13 +23,18 @@ def test_maet_inputs_from_seed_features(seed_dir: Path) -> None:
     # per-window min-max step leaves it unchanged; 310 = channel-major (channel 4's bands at 20-24)
     raw = scipy.io.loadmat(seed_dir / "1_20140101.mat")["de_LDS1"]
     np.testing.assert_allclose(samples.inputs["eeg"][7, 20:25], raw[4, 7, :], rtol=1e-6)
+    # serving's recipe z-scores with the statistics shipped beside the weights
+    served = build_samples(card, load_dataset("seed", seed_dir)).inputs["eeg"]
+    with np.load(WEIGHTS_DIR / "maet_stats.npz") as stats:
+        expected = (raw[4, 7, :] - stats["mean"][0, 4]) / stats["scale"][0, 4]
+    np.testing.assert_allclose(served[7, 20:25], expected, rtol=1e-5)
     assert samples.trials[samples.trial_index[0]].trial == 1
     assert samples.targets[0] == card.labels.index("positive")
 
 
 def test_strnn_stacks_nine_windows_within_each_clip(seed_dir: Path) -> None:
     card = load_card("strnn")
-    samples = build_samples(card, load_dataset("seed", seed_dir))
+    samples = build_samples(without_stats(card), load_dataset("seed", seed_dir))
     lengths = [12, 10, 11, 9, 13, 10]
     assert samples.inputs["eeg"].shape == (3 * sum(n - 8 for n in lengths), 9, 62, 5)
     raw = scipy.io.loadmat(seed_dir / "1_20140101.mat")["de_LDS2"]
