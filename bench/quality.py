@@ -33,6 +33,7 @@ import argparse
 import shlex
 import sys
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,7 +43,7 @@ from core.cards import CARDS_DIR, ModelCard
 from model_store.training import objectives
 from model_store.training.baselines import BASELINES, baseline_predictions, chance_level
 from model_store.training.cli import add_arguments
-from model_store.training.crossval import run_folds
+from model_store.training.crossval import FoldRun, run_folds
 from model_store.training.datasets import load_dataset
 from model_store.training.loop import TrainConfig
 from model_store.training.protocols import Fold
@@ -71,14 +72,21 @@ def card_config(card: ModelCard) -> TrainConfig:
     )
 
 
-def model_accuracy(
-    card: ModelCard, samples: Samples, fold: Fold, config: TrainConfig, seeds: list[int]
-) -> list[float]:
-    """Test accuracy of the model trained on ``fold.train``, once per seed."""
+def model_runs(
+    card: ModelCard,
+    samples: Samples,
+    fold: Fold,
+    config: TrainConfig,
+    seeds: list[int],
+    views: Mapping[str, Callable[[Samples], Samples]] | None = None,
+) -> list[FoldRun]:
+    """The model trained on ``fold.train`` once per seed, predicting the test clips.
+
+    ``views``: functions of the standardised test samples also predicted (`run_folds`).
+    """
     loss = objectives.loss_factory(card)()
-    out = []
-    for seed in seeds:
-        (run,) = run_folds(
+    return [
+        run_folds(
             card,
             samples,
             [fold],
@@ -86,9 +94,20 @@ def model_accuracy(
             objectives.build_for_training,
             loss,
             watch_epochs=[config.epochs],
-        )
-        out.append(float(np.mean(run.predictions[config.epochs] == run.targets)))
-    return out
+            views=views,
+        )[0]
+        for seed in seeds
+    ]
+
+
+def model_accuracy(
+    card: ModelCard, samples: Samples, fold: Fold, config: TrainConfig, seeds: list[int]
+) -> list[float]:
+    """Test accuracy of the model trained on ``fold.train``, once per seed."""
+    return [
+        float(np.mean(run.predictions[config.epochs] == run.targets))
+        for run in model_runs(card, samples, fold, config, seeds)
+    ]
 
 
 def baseline_accuracy(kind: str, samples: Samples, fold: Fold, last_window: bool = False) -> float:
@@ -103,7 +122,7 @@ def _clips(ids: list[int]) -> str:
     return f"{ids[0] + 1}-{ids[-1] + 1}"
 
 
-def _fold(train: list[int], test: list[int]) -> Fold:
+def clip_fold(train: list[int], test: list[int]) -> Fold:
     return Fold(f"clips {_clips(train)} -> {_clips(test)}", train, test)
 
 
@@ -128,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     seeds = [0] if args.quick else [0, 1, 2]
     dataset = load_dataset("seed", args.data_dir)
-    split = _fold(list(range(6)), [6, 7, 8])
+    split = clip_fold(list(range(6)), [6, 7, 8])
     print(
         f"SEED one subject-session ({args.data_dir.name}), {split.name}; model accuracy "
         f"mean ± sd over seeds {seeds}"
@@ -158,14 +177,14 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(lines), flush=True)
         if args.curve:
             for n in (2, 4, 6):
-                fold = _fold(list(range(n)), [6, 7, 8])
+                fold = clip_fold(list(range(n)), [6, 7, 8])
                 lr = baseline_accuracy("logistic_regression", samples, fold)
                 model = model_accuracy(card, samples, fold, config, seeds)
                 print(
                     f"  curve {fold.name}: {name} {_mean_sd(model)}, logistic regression {lr:.3f}"
                 )
         if args.nested:
-            inner = _fold([0, 1, 2, 3], [4, 5])
+            inner = clip_fold([0, 1, 2, 3], [4, 5])
             budgets = sorted({max(1, config.epochs // 2), config.epochs, 2 * config.epochs})
             scores = {
                 n: np.mean(model_accuracy(card, samples, inner, replace(config, epochs=n), seeds))

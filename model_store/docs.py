@@ -65,7 +65,30 @@ def render_card(card: ModelCard) -> str:
         ]
     else:
         lines.append("No measured metrics yet.")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _montage_rows(card)) + "\n"
+
+
+def _montage_rows(card: ModelCard) -> list[str]:
+    """The table of accepted montages and their accuracy (none: only the input's own)."""
+    if not card.montages:
+        return []
+
+    def figure(value: float | None) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    return [
+        "",
+        "Accepted montages (a recording feeds the model through the largest it has; the "
+        "model's other channels are filled as missing):",
+        "",
+        "| montage | channels | accuracy | logistic regression | chance | data | protocol |",
+        "|---|---|---|---|---|---|---|",
+        *[
+            f"| {m.montage} | {len(montage_channels(m.montage))} | {figure(m.accuracy)} "
+            f"| {figure(m.baseline_accuracy)} | {m.chance:.3f} | {m.dataset} | {m.protocol} |"
+            for m in card.montages
+        ],
+    ]
 
 
 def render_models_markdown(cards: list[ModelCard] | None = None) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
@@ -25,12 +25,17 @@ LossFactory = Callable[..., LossFn]
 
 @dataclass(frozen=True)
 class FoldRun:
-    """Test targets of one fold and the predicted classes by epoch number."""
+    """Test targets of one fold and the predicted classes by epoch number.
+
+    ``view_predictions`` holds, per view of the test samples given to `run_folds`, the
+    predicted classes by epoch number.
+    """
 
     name: str
     targets: NDArray[np.int64]
     predictions: dict[int, NDArray[np.int64]]
     best_epoch: int
+    view_predictions: dict[str, dict[int, NDArray[np.int64]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -75,12 +80,14 @@ def run_folds(
     loss_fn: LossFn,
     val_trials: int = 0,
     watch_epochs: list[int] | None = None,
+    views: Mapping[str, Callable[[Samples], Samples]] | None = None,
 ) -> list[FoldRun]:
     """Train a fresh, identically seeded model per fold; record test predictions.
 
     Standardised inputs (`model_store.training.standardise`) are z-scored with
     statistics of the fold's fitting trials only. Test predictions are kept after the
-    epochs ``watch_epochs`` (None: every epoch).
+    epochs ``watch_epochs`` (None: every epoch), also for each of ``views``: functions
+    of the standardised test samples (e.g. with some channels filled as missing).
     """
     runs = []
     for k, fold in enumerate(folds):
@@ -89,19 +96,26 @@ def run_folds(
         seed_everything(config.seed)
         model = builder(card)
         test = scaled.select(fold.test)
+        seen = {name: view(test) for name, view in (views or {}).items()}
         history = fit(
             model,
             scaled.select(fit_ids),
             config,
             val=scaled.select(val_ids) if val_ids else None,
-            watch={"test": test},
+            watch={"test": test, **{f"view {name}": x for name, x in seen.items()}},
             watch_epochs=watch_epochs,
             loss_fn=loss_fn,
             desc=f"fold {k + 1}/{len(folds)} seed {config.seed}",
             layout=channel_layout(card),
         )
         runs.append(
-            FoldRun(fold.name, test.targets, history.predictions["test"], history.best_epoch)
+            FoldRun(
+                fold.name,
+                test.targets,
+                history.predictions["test"],
+                history.best_epoch,
+                {name: history.predictions[f"view {name}"] for name in seen},
+            )
         )
     return runs
 

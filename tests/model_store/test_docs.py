@@ -17,3 +17,15 @@ def test_card_section_states_inputs_and_training() -> None:
     assert "| `eeg` (required) | eeg |" in text
     assert card.training.command in text
     assert f"Weights: **{card.weights_status}**" in text
+
+
+def test_card_section_states_accuracy_per_montage() -> None:
+    card = load_card("maet")
+    text = render_card(card)
+    for m in card.montages:
+        row = (
+            f"| {m.montage} | {len(montage_channels(m.montage))} | {m.accuracy:.3f} "
+            f"| {m.baseline_accuracy:.3f} | {m.chance:.3f} |"
+        )
+        assert row in text
+    assert "| emotiv_epoc14 | 14 |" in text
