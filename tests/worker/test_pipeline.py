@@ -111,9 +111,11 @@ def test_too_many_missing_channels_fail_with_the_list(client: TestClient, tmp_pa
         upload = client.post("/v1/recordings", files={"file": ("twenty.edf", fid)}).json()
     maet = next(feed for feed in upload["models"] if feed["model"] == "maet")
     assert maet["can_feed"] is False
+    # the first 20 SEED channels are frontal and central: no accepted montage is covered,
+    # and the closest (Emotiv EPOC) lacks its temporal, parietal and occipital electrodes
     assert (
-        "the recording lacks 33 of its 62 channels, too far from a recorded electrode to "
-        "interpolate (limit 38 mm" in maet["reason"]
+        "Closest is emotiv_epoc14, but the recording lacks 5 of its 14 channels, too far from "
+        "a recorded electrode to interpolate (limit 38 mm" in maet["reason"]
     )
 
 
