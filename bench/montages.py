@@ -40,7 +40,7 @@ from model_store.training.samples import Samples, build_samples
 from model_store.training.standardise import channel_layout, without_stats
 from signals.channels import normalize_channel_name
 
-DATASET = "SEED one subject-session ({name}), {windows} test windows"
+DATASET = "SEED ({name}): 1 subject, 1 session, {windows} test windows"
 PROTOCOL = (
     "train clips 1-6, test clips 7-9, {seeds}; model trained on all {n} {montage} channels "
     "with the card's settings, the other channels filled as missing"

@@ -149,3 +149,14 @@ def test_shipped_cards_are_never_unqualified() -> None:
 
 def test_subjects_are_read_from_the_dataset_text() -> None:
     assert n_subjects(ONE_PERSON) == 1 and n_subjects(FIFTEEN) == 15 and n_subjects("DEAP") is None
+
+
+@pytest.mark.parametrize("name", ["maet", "strnn", "emotionclip"])
+def test_every_shipped_montage_figure_says_it_comes_from_one_person(name: str) -> None:
+    """The per-montage figures of the SEED-trained cards name one subject, so the note
+    with every prediction warns about other people, whatever montage ran."""
+    card = load_card(name)
+    assert card.montages
+    for measured in card.montages:
+        note = reliability(card, measured.montage).note
+        assert "trained on one person's recordings" in note.lower(), (measured.montage, note)
