@@ -68,7 +68,7 @@ def _follow(service: Service, training_id: str, timeout_s: float = 900) -> tuple
             seen.append(training["progress"]["done"])
         if training["state"] in ("succeeded", "failed", "cancelled"):
             return training, seen
-        time.sleep(0.5)
+        time.sleep(0.1)
     raise AssertionError(f"training not finished in time:\n{service.log.read_text()[-4000:]}")
 
 
@@ -88,7 +88,7 @@ def test_labelled_uploads_to_a_served_model_version(
 ) -> None:
     service = start_service("inprocess", redis_server)
     train, test = (_upload(service, path) for path in recordings)
-    training = _train(service, train, epochs=3)
+    training = _train(service, train, epochs=8)
     assert training["state"] == "queued" and training["model"] == "maet"
     final, seen = _follow(service, training["id"])
     assert final["state"] == "succeeded", final
