@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from core.schemas import RecordingResult
+from core.storage import LocalStorage
 from signals.io import read_raw
 from tests.conftest import write_seed_edf
 from tests.results import model_result
@@ -40,7 +41,7 @@ def timed_figures(part: RecordingResult, path: Path, folder: Path) -> Seconds:
     seconds: Seconds = {}
     for key, draw in recording_figures(0, part, raw):
         wall, cpu = time.perf_counter(), time.process_time()
-        store_figures(iter([(key, draw)]), folder)
+        store_figures(iter([(key, draw)]), LocalStorage(folder), "bench")
         seconds[key] = (time.perf_counter() - wall, time.process_time() - cpu)
     seconds["total"] = (
         sum(wall for wall, _ in seconds.values()),

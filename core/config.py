@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,6 +21,29 @@ class Settings(BaseSettings):
     )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL of the job store; default SQLite in data_dir."
+    )
+    storage_url: str | None = Field(
+        default=None,
+        description=(
+            "Where uploads, results and figures are kept: unset, the data dir (a folder "
+            "every host shares); s3://BUCKET/PREFIX, an S3-compatible object store "
+            "(extra `s3`), with the `s3_*` settings."
+        ),
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None,
+        description="URL of an S3-compatible server (MinIO, Ceph...); unset: AWS.",
+    )
+    s3_region: str | None = Field(default=None, description="Region of the bucket.")
+    s3_access_key_id: str | None = Field(
+        default=None,
+        description=(
+            "Access key of the object store; unset: boto3's own chain (AWS_* variables, "
+            "~/.aws, the host's role)."
+        ),
+    )
+    s3_secret_access_key: SecretStr | None = Field(
+        default=None, description="Secret key going with `s3_access_key_id`."
     )
     broker_url: str = Field(
         default="redis://127.0.0.1:6379/0",
@@ -174,6 +197,16 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("storage_url")
+    @classmethod
+    def _known_storage(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"s3://[^/]+(/.*)?", value):
+            raise ValueError(
+                f"AFFECTSERVE_STORAGE_URL={value!r} is not supported; use s3://BUCKET/PREFIX, "
+                "or leave it unset for the data dir"
+            )
+        return value
+
     shutdown_grace_s: float = Field(
         default=120.0,
         gt=0,
@@ -221,11 +254,6 @@ class Settings(BaseSettings):
     def results_dir(self) -> Path:
         """One JSON result per job."""
         return self.data_dir / "results"
-
-    @property
-    def plots_dir(self) -> Path:
-        """Rendered figures, one folder per job (results never change, figures neither)."""
-        return self.data_dir / "plots"
 
     @property
     def torchserve_dir(self) -> Path:

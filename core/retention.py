@@ -7,7 +7,6 @@ file: a file goes only when no remaining row points at it.
 from __future__ import annotations
 
 import logging
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.config import Settings
-from core.storage import Storage, storage_for
+from core.storage import Storage, figures_prefix, storage_for
 from core.store import ACTIVE_STATES, FINAL_STATES, Job, Recording
 
 logger = logging.getLogger(__name__)
@@ -38,11 +37,12 @@ def _delete(storage: Storage, key: str, report: CleanupReport) -> None:
 def delete_job(
     session: Session, settings: Settings, job: Job, report: CleanupReport | None = None
 ) -> None:
-    """Delete a finished job, its cached plots and its result file (unless shared)."""
+    """Delete a finished job, its figures and its result file (unless shared)."""
     report = report or CleanupReport()
     storage = storage_for(settings)
     path = job.result_path
-    shutil.rmtree(settings.plots_dir / job.id, ignore_errors=True)
+    for key in storage.list(figures_prefix(job.id)):
+        storage.delete(key)
     session.delete(job)
     session.flush()
     if path:

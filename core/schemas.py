@@ -354,7 +354,7 @@ def figure_key(name: PlotName, recording: int, variant: str = "all") -> str:
 
 
 class FigureManifest(BaseModel):
-    """The figures a job rendered (``plots_dir/<job id>/figures.json``), and the missing ones.
+    """The figures a job rendered (``plots/<job id>/figures.json``), and the missing ones.
 
     Each rendered figure is stored next to the manifest as ``<key>.png`` and ``<key>.svg``
     (`figure_key`).

@@ -1,34 +1,41 @@
-"""Where uploads and results live: one small interface, objects under keys.
+"""Where uploads, results and figures live: one small interface, objects under keys.
 
-A key is a relative POSIX path (``uploads/<sha256>.edf``, ``results/<sha256>.json``); the
-job store keeps keys, so that the API and workers on other hosts find the same objects
-wherever their storage is mounted. `LocalStorage` (a folder, by default the data dir) is
-the one implementation. Another (an S3-compatible object store) implements the same
-methods: ``put``/``put_file`` upload, ``get`` downloads, ``local`` downloads to a private
-temporary file for the readers that need a path (MNE, h5py) and removes it afterwards,
-``delete`` and ``list`` map to the store's own calls; `storage_for` chooses it from a
-setting.
+A key is a relative POSIX path (``uploads/<sha256>.edf``, ``results/<sha256>.json``,
+``plots/<job id>/<figure>.png``); the job store keeps keys, so that the API and workers on
+other hosts find the same objects wherever their storage is. `LocalStorage` keeps them in
+a folder (by default the data dir, a shared volume for several hosts); `S3Storage` in an
+S3-compatible object store (``AFFECTSERVE_STORAGE_URL=s3://bucket/prefix``). ``put`` and
+``put_file`` store, ``get`` reads, ``local`` gives a local file for the readers that need a
+path (MNE, h5py), ``delete`` and ``list`` map to the store's own calls; `storage_for`
+chooses one from the settings.
 
-Every object is written through a temporary name and a rename (a reader sees all of it
-or nothing) and is readable by the service user only (0600).
+A reader sees all of an object or nothing (a file is written through a temporary name and
+a rename; an S3 PUT is atomic). Files are readable by the service user only (0600), and so
+are the temporary copies of S3 objects; a bucket is private unless its owner opens it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
+from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import Any, Protocol
 
 from core.config import Settings
-from core.schemas import JobResult
+from core.schemas import FigureManifest, JobResult
 from core.store import Recording, write_atomic
 
 UPLOADS = "uploads"
 """Key prefix of uploaded files (content-addressed: ``uploads/<sha256>.<ext>``)."""
 RESULTS = "results"
 """Key prefix of job and training results."""
+PLOTS = "plots"
+"""Key prefix of figures, one folder a job (``plots/<job id>/<figure>.<fmt>``)."""
+FIGURES_MANIFEST = "figures.json"
+"""The manifest of a job's figures, in its folder."""
 PRIVATE = 0o600
 """Mode of every stored file: the service user alone reads it."""
 
@@ -65,6 +72,14 @@ class Storage(Protocol):
         ...
 
 
+def _checked(key: str) -> PurePosixPath:
+    """``key`` as a relative path; ValueError when it is absolute, empty or has ``..``."""
+    pure = PurePosixPath(key)
+    if pure.is_absolute() or not pure.parts or ".." in pure.parts:
+        raise ValueError(f"{key!r} is not a storage key (a relative path without '..')")
+    return pure
+
+
 class LocalStorage:
     """Objects as files under a root folder (a shared volume for several hosts).
 
@@ -83,15 +98,12 @@ class LocalStorage:
         ValueError
             For a key that leaves the root (``..``, or an absolute path elsewhere).
         """
-        pure = PurePosixPath(key)
-        if pure.is_absolute():
+        if PurePosixPath(key).is_absolute():
             path = Path(key).resolve()
             if not path.is_relative_to(self.root):
                 raise ValueError(f"{key} is not under the storage root {self.root}")
             return path
-        if not pure.parts or ".." in pure.parts:
-            raise ValueError(f"{key!r} is not a storage key (a relative path without '..')")
-        return self.root.joinpath(*pure.parts)
+        return self.root.joinpath(*_checked(key).parts)
 
     def key(self, stored: str) -> str:
         """The key of ``stored``: a key, or an earlier build's absolute path under the root."""
@@ -127,10 +139,16 @@ class LocalStorage:
         yield path
 
     def delete(self, key: str) -> bool:
-        """Delete ``key``'s file; True when there was one."""
+        """Delete ``key``'s file, and its folders left empty below the top one (a job's
+        ``plots/<job id>``); True when there was a file."""
         path = self.path(key)
         existed = path.is_file()
         path.unlink(missing_ok=True)
+        top = self.root.joinpath(path.relative_to(self.root).parts[0])
+        for folder in path.parents:
+            if folder == top or not folder.is_dir() or any(folder.iterdir()):
+                break
+            folder.rmdir()
         return existed
 
     def list(self, prefix: str) -> list[str]:
@@ -144,10 +162,143 @@ class LocalStorage:
             if p.is_file() and not p.name.endswith(".part")
         )
 
+    def __str__(self) -> str:
+        return f"folder {self.root}"
+
+
+class S3Storage:
+    """Objects in a bucket of an S3-compatible store, under an optional key prefix.
+
+    Parameters
+    ----------
+    client
+        A boto3 S3 client (`s3_client`).
+    bucket, prefix
+        Where the objects go: ``s3://<bucket>/<prefix>/<key>``.
+    spool
+        Local folder of the temporary copies `local` makes (the data dir's ``tmp``).
+    """
+
+    def __init__(self, client: Any, bucket: str, prefix: str, spool: Path) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.spool = spool
+
+    def name(self, key: str) -> str:
+        """The object name of ``key`` in the bucket (the prefix and the key)."""
+        return "/".join(p for p in (self.prefix, _checked(key).as_posix()) if p)
+
+    def key(self, stored: str) -> str:
+        """``stored`` itself, once checked (S3 keys have no older form)."""
+        return _checked(stored).as_posix()
+
+    def put(self, key: str, data: bytes) -> str:
+        """PUT ``data`` under ``key``; returns ``key``."""
+        self.client.put_object(Bucket=self.bucket, Key=self.name(key), Body=data)
+        return key
+
+    def put_file(self, key: str, source: Path) -> str:
+        """Upload ``source`` (multipart when large) under ``key``, then delete it; returns
+        ``key``."""
+        self.client.upload_file(str(source), self.bucket, self.name(key))
+        source.unlink()
+        return key
+
+    def get(self, key: str) -> bytes:
+        """The bytes of ``key``'s object."""
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self.name(key))
+        except self.client.exceptions.NoSuchKey as err:
+            raise FileNotFoundError(f"no stored object {key}") from err
+        return answer["Body"].read()
+
+    @contextmanager
+    def local(self, key: str) -> Iterator[Path]:
+        """A private copy of the object (0600, in a 0700 folder of the spool, under the
+        key's file name so that its suffix is kept), removed when the context ends."""
+        from botocore.exceptions import ClientError
+
+        self.spool.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self.spool, prefix=".s3-") as folder:
+            path = Path(folder) / PurePosixPath(self.name(key)).name
+            try:
+                self.client.download_file(self.bucket, self.name(key), str(path))
+            except ClientError as err:
+                if _status(err) == 404:
+                    raise FileNotFoundError(f"no stored object {key}") from err
+                raise
+            path.chmod(PRIVATE)
+            yield path
+
+    def delete(self, key: str) -> bool:
+        """Delete ``key``'s object; True when there was one."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self.name(key))
+        except ClientError as err:
+            if _status(err) == 404:
+                return False
+            raise
+        self.client.delete_object(Bucket=self.bucket, Key=self.name(key))
+        return True
+
+    def list(self, prefix: str) -> list[str]:
+        """The keys of the objects under the folder ``prefix``."""
+        folder = f"{self.name(prefix)}/"
+        start = len(self.prefix) + 1 if self.prefix else 0
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=folder
+        )
+        return sorted(o["Key"][start:] for page in pages for o in page.get("Contents", []))
+
+    def __str__(self) -> str:
+        where = f" at {self.client.meta.endpoint_url}"
+        return f"s3://{self.bucket}/{self.prefix}{where}"
+
+
+def _status(err: Exception) -> int | None:
+    """The HTTP status of a botocore ClientError."""
+    return getattr(err, "response", {}).get("ResponseMetadata", {}).get("HTTPStatusCode")
+
+
+@cache
+def s3_client(
+    endpoint_url: str | None, region: str | None, key_id: str | None, secret: str | None
+) -> Any:
+    """A boto3 S3 client (extra `s3`), one a process for the same settings (clients are
+    thread-safe and slow to make)."""
+    try:
+        import boto3
+    except ImportError as err:
+        raise RuntimeError(
+            "AFFECTSERVE_STORAGE_URL is an s3:// URL but boto3 is not installed: "
+            'pip install "affectserve[s3]"'
+        ) from err
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint_url,
+        region_name=region,
+        aws_access_key_id=key_id,
+        aws_secret_access_key=secret,
+    )
+
 
 def storage_for(settings: Settings) -> Storage:
-    """The storage of uploads and results: the data dir."""
-    return LocalStorage(settings.data_dir)
+    """The storage of uploads, results and figures: the data dir, or the object store of
+    ``settings.storage_url``."""
+    if settings.storage_url is None:
+        return LocalStorage(settings.data_dir)
+    bucket, _, prefix = settings.storage_url.removeprefix("s3://").partition("/")
+    secret = settings.s3_secret_access_key
+    client = s3_client(
+        settings.s3_endpoint_url,
+        settings.s3_region,
+        settings.s3_access_key_id,
+        secret.get_secret_value() if secret else None,
+    )
+    return S3Storage(client, bucket, prefix, settings.spool_dir)
 
 
 @contextmanager
@@ -176,3 +327,23 @@ def write_result(storage: Storage, result: JobResult) -> str:
 def read_result(storage: Storage, key: str) -> JobResult:
     """The result stored under ``key`` (by `write_result`)."""
     return JobResult.model_validate_json(storage.get(key))
+
+
+def figures_prefix(job_id: str) -> str:
+    """The folder of a job's figures (``plots/<job id>``)."""
+    return f"{PLOTS}/{job_id}"
+
+
+def write_figures(storage: Storage, job_id: str, manifest: FigureManifest) -> str:
+    """Store the manifest of a job's figures in their folder; returns its key."""
+    key = f"{figures_prefix(job_id)}/{FIGURES_MANIFEST}"
+    return storage.put(key, manifest.model_dump_json(indent=2).encode())
+
+
+def read_figures(storage: Storage, job_id: str) -> FigureManifest | None:
+    """The manifest of a job's figures; None when the job stored none."""
+    try:
+        data = storage.get(f"{figures_prefix(job_id)}/{FIGURES_MANIFEST}")
+    except FileNotFoundError:
+        return None
+    return FigureManifest.model_validate_json(data)

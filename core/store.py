@@ -45,7 +45,6 @@ from sqlalchemy.types import TypeDecorator
 from core.schemas import (
     ACTIVE_STATES,
     FINAL_STATES,
-    FigureManifest,
     JobKind,
     JobProgress,
     JobState,
@@ -377,10 +376,6 @@ def requeue_stale(session: Session, claim_after_s: float) -> list[str]:
     return requeued
 
 
-FIGURES_MANIFEST = "figures.json"
-"""The manifest of a job's figures, in its folder ``plots_dir/<job id>/``."""
-
-
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename; returns ``path``.
 
@@ -392,16 +387,3 @@ def write_atomic(path: Path, data: bytes) -> Path:
         out.write(data)
     partial.replace(path)
     return path
-
-
-def write_figures(folder: Path, manifest: FigureManifest) -> Path:
-    """Write the manifest of the figures stored in ``folder``; returns its path."""
-    return write_atomic(folder / FIGURES_MANIFEST, manifest.model_dump_json(indent=2).encode())
-
-
-def read_figures(folder: Path) -> FigureManifest | None:
-    """The manifest of the figures in ``folder``; None when the job stored none."""
-    path = folder / FIGURES_MANIFEST
-    if not path.is_file():
-        return None
-    return FigureManifest.model_validate_json(path.read_bytes())

@@ -52,6 +52,42 @@ def postgres_database() -> Iterator[str]:
         admin.close()
 
 
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """URL of an S3 server for this test session: moto's, on a free loopback port. It
+    speaks S3's HTTP API, so boto3 reaches it over a real connection, as it would MinIO.
+
+    Skips (with the reason) when moto's server is not installed.
+    """
+    moto_server = pytest.importorskip(
+        "moto.server", reason="moto[server] is not installed (extra `test`)"
+    )
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_settings(s3_endpoint: str) -> dict[str, str]:
+    """Settings (field name: value) of a fresh, empty bucket on the session's S3 server,
+    with a key prefix."""
+    from core.storage import s3_client
+
+    bucket = f"affectserve-{uuid.uuid4().hex[:12]}"
+    s3_client(s3_endpoint, "us-east-1", "test-key", "test-secret").create_bucket(Bucket=bucket)
+    return {
+        "storage_url": f"s3://{bucket}/service",
+        "s3_endpoint_url": s3_endpoint,
+        "s3_region": "us-east-1",
+        "s3_access_key_id": "test-key",
+        "s3_secret_access_key": "test-secret",
+    }
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def job_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of a fresh, empty job store on each backend: a SQLite file, or a schema of

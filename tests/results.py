@@ -39,8 +39,8 @@ def store_succeeded_job(
     Returns the job id.
     """
     from core.config import get_settings
-    from core.storage import recording_files, storage_for, write_result
-    from core.store import Job, Recording, session_factory, write_figures
+    from core.storage import recording_files, storage_for, write_figures, write_result
+    from core.store import Job, Recording, session_factory
     from signals.io import read_raw
     from signals.segments import recording_segments
     from worker.figures import recording_figures, store_figures
@@ -58,7 +58,6 @@ def store_succeeded_job(
         session.commit()
         recording = session.get(Recording, recording_id)
         storage = storage_for(settings)
-        folder = settings.plots_dir / job.id
         with recording_files(storage, recording) as (path, _):
             raw = read_raw(path) if recording.header.get("kind") != "features" else None
             segments = recording_segments(raw) if raw is not None else []
@@ -72,7 +71,8 @@ def store_succeeded_job(
                 segments=segments,
             )
             part.agreement = agreement(list(part.models.values()))
-            write_figures(folder, store_figures(recording_figures(0, part, raw), folder))
+            figures = store_figures(recording_figures(0, part, raw), storage, job.id)
+            write_figures(storage, job.id, figures)
         result = JobResult(job_id=job.id, recordings=[part])
         job.result_path = write_result(storage, result)
         session.commit()

@@ -2,16 +2,15 @@
 
 For each recording of a result: a timeline per model, the summary, the agreement of two
 or more models, the band-power topomap of its EEG (band table `core.schemas.DEFAULT_BANDS`) and the
-cvxEDA decomposition of its EDA, each as PNG and SVG in ``plots_dir/<job id>/``, listed
-in a `core.schemas.FigureManifest` (`core.store.write_figures`) with the reason of every figure
-that could not be drawn. The API only reads these files.
+cvxEDA decomposition of its EDA, each as PNG and SVG under ``plots/<job id>/`` in the storage,
+listed in a `core.schemas.FigureManifest` (`core.storage.write_figures`) with the reason of
+every figure that could not be drawn. The API only reads these objects.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,7 +24,7 @@ from core.schemas import (
     RecordingResult,
     figure_key,
 )
-from core.store import write_atomic
+from core.storage import Storage, figures_prefix
 from signals.feeding import CannotFeedError
 from signals.io import UnreadableRecordingError
 from signals.plots.render import figure_files
@@ -152,18 +151,21 @@ def _eda(raw: mne.io.BaseRaw | None, filename: str) -> Figure:
     )
 
 
-def store_figures(figures: Iterator[tuple[str, Drawing]], folder: Path) -> FigureManifest:
-    """Draw each figure and write it to ``folder`` as ``<key>.png`` and ``<key>.svg``.
+def store_figures(
+    figures: Iterator[tuple[str, Drawing]], storage: Storage, job_id: str
+) -> FigureManifest:
+    """Draw each figure and store it in the job's folder (`core.storage.figures_prefix`) as
+    ``<key>.png`` and ``<key>.svg``.
 
     Returns the manifest of what was drawn and why the rest was not (not yet written;
-    see `core.store.write_figures`). Drawing the same figures again overwrites them with the
+    see `core.storage.write_figures`). Drawing the same figures again overwrites them with the
     same bytes (a job delivered again). Drawing runs with one BLAS/OpenMP thread: the
     topomap's interpolation is tiny, and idle threads spinning on a busy machine made it
     a thousand times slower (1.2 s instead of 1 ms per band, measured at load 10 on 2 cores).
     """
     from threadpoolctl import threadpool_limits
 
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = figures_prefix(job_id)
     start = time.perf_counter()
     rendered: list[str] = []
     absent: dict[str, str] = {}
@@ -175,7 +177,7 @@ def store_figures(figures: Iterator[tuple[str, Drawing]], folder: Path) -> Figur
                 absent[key] = str(err)
                 continue
             for fmt, data in figure_files(fig, IMAGE_FORMATS).items():
-                write_atomic(folder / f"{key}.{fmt}", data)
+                storage.put(f"{folder}/{key}.{fmt}", data)
             rendered.append(key)
     return FigureManifest(
         bands=DEFAULT_BANDS,

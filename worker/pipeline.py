@@ -38,13 +38,12 @@ from core.schemas import (
     Stage,
     WindowPrediction,
 )
-from core.storage import recording_files, storage_for, write_result
+from core.storage import recording_files, storage_for, write_figures, write_result
 from core.store import (
     Job,
     Recording,
     claim_job,
     update_attempt,
-    write_figures,
 )
 from core.versions import is_version_ref, resolve_card
 from model_store.clients import (
@@ -417,8 +416,9 @@ def run_job(
             error = f"internal error ({type(err).__name__}: {err}); see the worker log"
             update_attempt(session, job_id, attempt, state=JobState.FAILED, error=error)
             return
-        write_figures(settings.plots_dir / job_id, figures)
-        key = write_result(storage_for(settings), result)
+        storage = storage_for(settings)
+        write_figures(storage, job_id, figures)
+        key = write_result(storage, result)
         if update_attempt(
             session,
             job_id,
@@ -481,7 +481,7 @@ def _run(
             )
             with timed(STAGE_SECONDS, stage=Stage.PLOTS):
                 drawings = recording_figures(index, part, raw)
-                figures.append(store_figures(drawings, settings.plots_dir / job.id))
+                figures.append(store_figures(drawings, storage, job.id))
             progress.advance(Stage.PLOTS)
         parts.append(part)
     return JobResult(job_id=job.id, recordings=parts), merge_manifests(figures)

@@ -11,7 +11,11 @@ from api.schemas import ComponentHealth, Health
 from core.cards import card_names
 from core.config import Settings
 from core.schemas import ACTIVE_STATES, JobState
+from core.storage import storage_for
 from core.store import Job, get_engine, session_factory, stale_running
+
+HEALTH_PROBE = "tmp/.health-probe"
+"""The object `storage_health` writes and deletes."""
 
 router = APIRouter(tags=["health"])
 
@@ -64,17 +68,22 @@ def jobs_health(settings: Settings) -> ComponentHealth:
 
 
 def storage_health(settings: Settings) -> ComponentHealth:
-    """The data folder is writable and the job store answers a query."""
+    """The data folder is writable, the storage of uploads and results stores and deletes
+    an object, and the job store answers a query."""
     try:
         settings.ensure_dirs()
-        probe = settings.data_dir / "tmp" / ".health"
+        probe = settings.spool_dir / ".health"
         probe.write_bytes(b"ok")
         probe.unlink()
+        storage = storage_for(settings)
+        storage.delete(storage.put(HEALTH_PROBE, b"ok"))
         with get_engine(settings.store_url).connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as err:
         return ComponentHealth(ok=False, detail=f"storage unusable: {err}")
-    return ComponentHealth(ok=True, detail=f"data in {settings.data_dir.resolve()}")
+    return ComponentHealth(
+        ok=True, detail=f"data in {settings.data_dir.resolve()}; objects in {storage}"
+    )
 
 
 @router.get(

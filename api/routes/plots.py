@@ -1,12 +1,11 @@
 """``/v1/jobs/{id}/plots``: the figures a job drew, as PNG or SVG.
 
 The worker draws every figure of a job once, after inference, and stores it with a
-manifest in ``plots_dir/<job id>/`` (`worker.figures`); this route only reads those files.
+manifest under ``plots/<job id>/`` in the storage (`worker.figures`); this route only reads
+those objects.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Response, status
 
@@ -23,7 +22,7 @@ from core.schemas import (
     RecordingResult,
     figure_key,
 )
-from core.store import read_figures
+from core.storage import Storage, figures_prefix, read_figures, storage_for
 from signals.plots.render import MEDIA_TYPES
 
 router = APIRouter(prefix="/v1/jobs", tags=["plots"])
@@ -71,16 +70,24 @@ def figure_variant(
     return "all"
 
 
-def figure_path(
-    folder: Path, manifest: FigureManifest, key: str, fmt: ImageFormat, filename: str
-) -> Path:
-    """The stored file of figure ``key``; 404 with the reason when the job drew none."""
+def figure_bytes(
+    storage: Storage,
+    job_id: str,
+    manifest: FigureManifest,
+    key: str,
+    fmt: ImageFormat,
+    filename: str,
+) -> bytes:
+    """The stored figure ``key``; 404 with the reason when the job drew none."""
     if key in manifest.absent:
         raise _not_found(manifest.absent[key])
-    path = folder / f"{key}.{fmt}"
-    if key not in manifest.rendered or not path.is_file():
-        raise _not_found(f"the figure {key} of {filename} is not stored; run the job again")
-    return path
+    missing = _not_found(f"the figure {key} of {filename} is not stored; run the job again")
+    if key not in manifest.rendered:
+        raise missing
+    try:
+        return storage.get(f"{figures_prefix(job_id)}/{key}.{fmt}")
+    except FileNotFoundError as err:
+        raise missing from err
 
 
 @router.get(
@@ -126,8 +133,8 @@ def get_plot(
         raise _unprocessable(
             f"unknown band table {bands}; known: {', '.join(reference()['bands'])}"
         )
-    folder = settings.plots_dir / job_id
-    manifest = read_figures(folder)
+    storage = storage_for(settings)
+    manifest = read_figures(storage, job_id)
     if manifest is None:
         raise _not_found(
             f"job {job_id} stored no figures (it ran before jobs drew their figures); "
@@ -135,9 +142,9 @@ def get_plot(
         )
     part = recordings[recording]
     variant = figure_variant(name, part, manifest, model, bands)
-    path = figure_path(folder, manifest, figure_key(name, recording, variant), fmt, part.filename)
+    key = figure_key(name, recording, variant)
     return Response(
-        path.read_bytes(),
+        figure_bytes(storage, job_id, manifest, key, fmt, part.filename),
         media_type=MEDIA_TYPES[fmt],
         headers={"Cache-Control": "private, max-age=3600"},
     )

@@ -32,8 +32,8 @@ def test_cleanup_removes_old_rows_and_unshared_files(tmp_path: Path) -> None:
     stale_tmp = _file(settings.data_dir / "tmp", "x.part")
     os.utime(stale_tmp, (old.timestamp(), old.timestamp()))
     fresh_tmp = _file(settings.data_dir / "tmp", "y.part")
-    (settings.plots_dir / "j_old").mkdir(parents=True)
-    plot = _file(settings.plots_dir / "j_old", "timeline.png")
+    (settings.data_dir / "plots" / "j_old").mkdir(parents=True)
+    plot = _file(settings.data_dir / "plots" / "j_old", "timeline.png")
 
     def recording(rid: str, path: Path | str, created: datetime) -> Recording:
         return Recording(
@@ -81,7 +81,7 @@ def test_cleanup_removes_old_rows_and_unshared_files(tmp_path: Path) -> None:
     assert not upload.exists() and kept_upload.exists()
     assert result.exists(), "the result is still shared by j_new"
     assert not stale_tmp.exists() and fresh_tmp.exists()
-    assert not plot.exists()
+    assert not plot.parent.exists(), "the job's figure folder goes with its figures"
     assert report.files == 2
 
 

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.cards import load_card
 from core.config import Settings
 from core.schemas import JobProgress, JobResult, JobState, Stage
-from core.store import Job, Recording, read_figures, session_factory
+from core.storage import LocalStorage, figures_prefix, read_figures
+from core.store import Job, Recording, session_factory
 from signals.feeding import ModelInputs
 from tests.conftest import write_seed_edf
 from tests.worker.test_pipeline_faults import UniformClient
@@ -119,8 +120,8 @@ def test_progress_is_capped_and_its_percent_derived() -> None:
 def test_figures_are_drawn_in_the_job_with_the_reason_of_each_missing_one(setup: tuple) -> None:
     settings, sessions, job_id = setup
     run_job(job_id, sessions, UniformClient(), settings, "w")
-    folder = settings.plots_dir / job_id
-    manifest = read_figures(folder)
+    storage = LocalStorage(settings.data_dir)
+    manifest = read_figures(storage, job_id)
     assert manifest is not None and manifest.bands == "seed"
     assert manifest.rendered == [
         "timeline-0-maet",
@@ -133,5 +134,5 @@ def test_figures_are_drawn_in_the_job_with_the_reason_of_each_missing_one(setup:
         "eda-0-all": "no EDA plot for rec.edf: the recording has no EDA (GSR) channel"
     }
     for key in manifest.rendered:
-        assert (folder / f"{key}.png").read_bytes().startswith(b"\x89PNG")
-        assert b"<svg" in (folder / f"{key}.svg").read_bytes()
+        assert storage.get(f"{figures_prefix(job_id)}/{key}.png").startswith(b"\x89PNG")
+        assert b"<svg" in storage.get(f"{figures_prefix(job_id)}/{key}.svg")
