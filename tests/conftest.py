@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -62,6 +63,7 @@ def s3_endpoint() -> Iterator[str]:
     moto_server = pytest.importorskip(
         "moto.server", reason="moto[server] is not installed (extra `test`)"
     )
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line a request otherwise
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

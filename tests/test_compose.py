@@ -25,6 +25,13 @@ def compose() -> dict[str, Any]:
     return yaml.safe_load(COMPOSE.read_text())
 
 
+def _image_extras() -> list[str]:
+    """The extras the image installs (``pip install -e ".[a,b]"`` in the Dockerfile)."""
+    extras = re.search(r'-e "\.\[([^\]]*)\]"', (ROOT / "Dockerfile").read_text())
+    assert extras is not None, "the Dockerfile installs no extras"
+    return extras[1].split(",")
+
+
 def _mounts(service: dict[str, Any]) -> dict[str, str]:
     """A service's named volumes by mount point."""
     return {v.split(":")[1]: v.split(":")[0] for v in service.get("volumes", [])}
@@ -50,7 +57,11 @@ def test_postgres_is_the_job_store(compose: dict[str, Any]) -> None:
         assert compose["services"][name]["depends_on"]["postgres"] == {
             "condition": "service_healthy"
         }
-    assert '".[postgres]"' in (ROOT / "Dockerfile").read_text(), "the image lacks psycopg"
+    assert "postgres" in _image_extras(), "the image lacks psycopg"
+
+
+def test_the_image_can_keep_objects_in_s3() -> None:
+    assert "s3" in _image_extras(), "the image lacks boto3"
 
 
 def test_workers_are_replicated_on_both_queues(compose: dict[str, Any]) -> None:

@@ -11,12 +11,17 @@ import numpy as np
 import pytest
 
 from core.cards import load_card
+from core.config import Settings
+from core.schemas import JobResult
+from core.storage import LocalStorage, Storage, figures_prefix, storage_for
 from tests.integration.conftest import Service
 
 pytestmark = pytest.mark.integration
 
 
-def _run_maet_job(service: Service, recording: Path) -> dict:
+def _run_maet_job(service: Service, recording: Path, storage: Storage | None = None) -> dict:
+    """Upload, run MAET, check its figures in ``storage`` (default the data dir); the
+    result."""
     with open(recording, "rb") as fid:
         reply = httpx.post(f"{service.url}/v1/recordings", files={"file": ("s01.edf", fid)})
     assert reply.status_code == 201, reply.text
@@ -41,18 +46,18 @@ def _run_maet_job(service: Service, recording: Path) -> dict:
     assert job["id"] in [j["id"] for j in listed]
     result = httpx.get(f"{service.url}/v1/jobs/{job['id']}/result")
     assert result.status_code == 200, result.text
-    _check_figures(service, job["id"])
+    _check_figures(service, job["id"], storage or LocalStorage(service.data_dir))
     return result.json()
 
 
-def _check_figures(service: Service, job_id: str) -> None:
-    """The worker drew the figures; the API serves the files it stored."""
-    folder = service.data_dir / "plots" / job_id
+def _check_figures(service: Service, job_id: str, storage: Storage) -> None:
+    """The worker drew the figures; the API serves the objects it stored."""
+    folder = figures_prefix(job_id)
     for name, stored in (("topomap", "topomap-0-seed"), ("timeline", "timeline-0-maet")):
         for fmt in ("png", "svg"):
             reply = httpx.get(f"{service.url}/v1/jobs/{job_id}/plots/{name}.{fmt}")
             assert reply.status_code == 200, reply.text
-            assert reply.content == (folder / f"{stored}.{fmt}").read_bytes()
+            assert reply.content == storage.get(f"{folder}/{stored}.{fmt}")
     reply = httpx.get(f"{service.url}/v1/jobs/{job_id}/plots/agreement.png")
     assert reply.status_code == 404
     assert reply.json()["detail"] == "agreement needs two or more models; only maet ran"
@@ -110,6 +115,34 @@ def test_filesystem_broker(start_service: Callable, seed_edf: Path) -> None:
         in httpx.get(f"{service.url}/health").json()["components"]["broker"]["detail"]
     )
     _check_result(_run_maet_job(service, seed_edf), "inprocess")
+
+
+def test_uploads_results_and_figures_in_an_s3_store(
+    redis_server: str, start_service: Callable, seed_edf: Path, s3_settings: dict[str, str]
+) -> None:
+    """The API and a real worker keep every object in the bucket (moto's S3 server, over
+    HTTP); the data dir keeps none, and no worker's temporary copy outlives its job."""
+    env = {f"AFFECTSERVE_{name.upper()}": value for name, value in s3_settings.items()}
+    service = start_service("inprocess", redis_server, **env)
+    storage = storage_for(Settings(data_dir=service.data_dir, **s3_settings))
+    detail = httpx.get(f"{service.url}/health").json()["components"]["storage"]["detail"]
+    assert detail.endswith(f"objects in {storage}"), detail
+    result = _run_maet_job(service, seed_edf, storage)
+    _check_result(result, "inprocess")
+    [upload] = storage.list("uploads")
+    stored_edf, sent = storage.get(upload), seed_edf.read_bytes()
+    assert upload == f"uploads/{hashlib.sha256(stored_edf).hexdigest()}.edf"
+    assert len(stored_edf) == len(sent) and stored_edf[-4096:] == sent[-4096:], "de-identified"
+    [stored] = storage.list("results")
+    assert JobResult.model_validate_json(storage.get(stored)) == JobResult.model_validate(result)
+    figures = storage.list("plots")
+    assert f"{figures_prefix(result['job_id'])}/figures.json" in figures and len(figures) > 4
+    left = [
+        p.relative_to(service.data_dir).as_posix()
+        for folder in ("uploads", "results", "plots", "tmp")
+        for p in (service.data_dir / folder).rglob("*")
+    ]
+    assert left == []
 
 
 def test_all_models_predict_in_torchserve(redis_server: str, start_service: Callable) -> None:
