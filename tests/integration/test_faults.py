@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.engine import make_url
 
 from core.schemas import WORK_STAGES, Stage
 from core.store import Job, session_factory
@@ -353,17 +354,20 @@ def test_torchserve_outage_longer_than_the_patience_fails_the_job_with_a_reason(
     assert _windows(service, again["id"]) == int(LONG_S)
 
 
-#: How long the outage tests keep TorchServe or Redis down, s: short to keep the suite fast
-#: (issue 15 asks for 60 s and 20 s; a longer outage only waits longer, up to the patience).
+#: How long the outage tests keep TorchServe or Redis down, s (issue 15 asks for 20 s of
+#: Redis; a longer outage only waits longer, up to the patience).
 OUTAGE_S = 20.0
+#: How long TorchServe stays down, by job store: issue 15's 60 s on SQLite, `OUTAGE_S` on
+#: PostgreSQL (the same waiting code runs on both; a minute each would add a minute to CI).
+TORCHSERVE_OUTAGE_S = {"sqlite": 60.0, "postgresql": OUTAGE_S}
 
 
 def test_torchserve_outage_shorter_than_the_patience_fails_no_job(
     own_redis: RedisProcess, start_service: Callable[..., Service], seed_edf: Path
 ) -> None:
-    """TorchServe killed and kept down for `OUTAGE_S` (its supervisor paused, which would
-    start it again at once), 5 jobs posted meanwhile: the running one waits and says so,
-    the others stay queued, and all 5 succeed once TorchServe is back."""
+    """TorchServe killed and kept down for `TORCHSERVE_OUTAGE_S` (its supervisor paused,
+    which would start it again at once), 5 jobs posted meanwhile: the running one waits and
+    says so, the others stay queued, and all 5 succeed once TorchServe is back."""
     service = start_service(
         "torchserve",
         own_redis.url,
@@ -374,6 +378,7 @@ def test_torchserve_outage_shorter_than_the_patience_fails_no_job(
             "AFFECTSERVE_MODEL_SERVER_PATIENCE_S": "180",
         },
     )
+    outage_s = TORCHSERVE_OUTAGE_S[make_url(service.store_url).get_backend_name()]
     recording = _upload(service, seed_edf)
     torchserve = _child(service, "torchserve")
     os.kill(service.process.pid, signal.SIGSTOP)
@@ -382,7 +387,7 @@ def test_torchserve_outage_shorter_than_the_patience_fails_no_job(
         down_at = time.monotonic()
         jobs = [_job(service, recording) for _ in range(5)]
         messages = set()
-        while time.monotonic() - down_at < OUTAGE_S:
+        while time.monotonic() - down_at < outage_s:
             for job_id in jobs:
                 job = httpx.get(f"{service.url}/v1/jobs/{job_id}", timeout=10).json()
                 assert job["state"] in ("queued", "running"), job
@@ -401,7 +406,7 @@ def test_torchserve_outage_shorter_than_the_patience_fails_no_job(
     assert [_attempts(service, job_id) for job_id in jobs] == [1] * 5
     assert _child(service, "torchserve") != torchserve
     assert httpx.get(f"{service.url}/health", timeout=30).status_code == 200
-    print(f"TorchServe down {OUTAGE_S:g} s; all 5 jobs done {back_after_s:.1f} s after the kill")
+    print(f"TorchServe down {outage_s:g} s; all 5 jobs done {back_after_s:.1f} s after the kill")
 
 
 def test_job_posted_while_redis_is_down_is_sent_when_it_is_back(
