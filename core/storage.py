@@ -254,13 +254,12 @@ class S3Storage:
         return sorted(o["Key"][start:] for page in pages for o in page.get("Contents", []))
 
     def __str__(self) -> str:
-        where = f" at {self.client.meta.endpoint_url}"
-        return f"s3://{self.bucket}/{self.prefix}{where}"
+        return f"s3://{self.bucket}/{self.prefix} at {self.client.meta.endpoint_url}"
 
 
-def _status(err: Exception) -> int | None:
+def _status(err: Any) -> int | None:
     """The HTTP status of a botocore ClientError."""
-    return getattr(err, "response", {}).get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return err.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
 
 
 @cache
@@ -268,7 +267,8 @@ def s3_client(
     endpoint_url: str | None, region: str | None, key_id: str | None, secret: str | None
 ) -> Any:
     """A boto3 S3 client (extra `s3`), one a process for the same settings (clients are
-    thread-safe and slow to make)."""
+    thread-safe and slow to make), from a session of its own (boto3's default session is
+    not thread-safe)."""
     try:
         import boto3
     except ImportError as err:
@@ -276,7 +276,7 @@ def s3_client(
             "AFFECTSERVE_STORAGE_URL is an s3:// URL but boto3 is not installed: "
             'pip install "affectserve[s3]"'
         ) from err
-    return boto3.client(
+    return boto3.session.Session().client(
         "s3",
         endpoint_url=endpoint_url,
         region_name=region,
