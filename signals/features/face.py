@@ -53,6 +53,10 @@ _DECODE_THREADS = 1
 #: last box (0.5: a 2 × 2 box region), which covers a head moving half its width per frame.
 _TRACK_MARGIN = 0.5
 
+#: The search region's edges lie on multiples of this many pixels (of the frame as
+#: searched, at most ``_DETECT_WIDTH`` wide).
+_TRACK_GRID = 8
+
 #: A tracked face is searched for at these sizes, fractions of the last box's side.
 _TRACK_SIZES = (0.8, 1.25)
 
@@ -63,12 +67,16 @@ EYE_EVERY = 10
 #: Frames between whole-frame face searches while no face is tracked.
 SEARCH_EVERY = 5
 
-#: Face boxes are rescaled to this width for the eye search: the eye cascade's boxes
-#: (an eye with its brow and lids, 1/8-1/5 of the face box) are then 20-32 px, at or
-#: above its 20-px window. At 240 px the search costs three times as much and found
-#: the same eyes to 0.9 % of the face width on average (2 % at most; `bench.face`'s
-#: video, 30 frames).
+#: Face boxes are rescaled to this width for the eye search, which looks for eye boxes
+#: ``_EYE_SIZES`` of it wide (20-40 px; the cascade's window is 20). The cascade's eye boxes
+#: (an eye with its brow and lids) are 0.15-0.2 of the face box on Grace Hopper's
+#: portrait at three sizes. The search before (240 px, 1/12-1/3) cost four times as
+#: much and found the same eyes to 0.9 % of the face width on average (1.9 % at
+#: most; 30 frames of `bench.face`'s video).
 _EYE_SEARCH_WIDTH = 160
+
+#: Smallest and largest eye box searched, fractions of the face box width.
+_EYE_SIZES = (1 / 8, 1 / 4)
 
 #: Rows of the face box searched for eyes, fractions of its height from the top
 #: (below the hairline and forehead, above the nose tip).
@@ -154,8 +162,10 @@ def _detection_gray(frame: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], float]
 def search_region(near: Box, shape: tuple[int, int]) -> Box:
     """The part of a frame searched for a face last seen at ``near``.
 
-    ``near`` widened by ``_TRACK_MARGIN`` of its width and height on every side,
-    clipped to the frame.
+    ``near`` widened by ``_TRACK_MARGIN`` of its width and height on every side, its
+    edges moved out to multiples of ``_TRACK_GRID`` pixels and clipped to the frame.
+    On the grid, a box that jitters by a pixel or two leaves the region where it was,
+    so a still face is searched on the same pixels and found in the same box.
 
     Parameters
     ----------
@@ -169,9 +179,11 @@ def search_region(near: Box, shape: tuple[int, int]) -> Box:
     region : (x, y, width, height)
     """
     x, y, w, h = near
-    left, top = max(0, round(x - _TRACK_MARGIN * w)), max(0, round(y - _TRACK_MARGIN * h))
-    right = min(shape[1], round(x + (1 + _TRACK_MARGIN) * w))
-    bottom = min(shape[0], round(y + (1 + _TRACK_MARGIN) * h))
+    grid = _TRACK_GRID
+    left = max(0, math.floor((x - _TRACK_MARGIN * w) / grid) * grid)
+    top = max(0, math.floor((y - _TRACK_MARGIN * h) / grid) * grid)
+    right = min(shape[1], math.ceil((x + (1 + _TRACK_MARGIN) * w) / grid) * grid)
+    bottom = min(shape[0], math.ceil((y + (1 + _TRACK_MARGIN) * h) / grid) * grid)
     return left, top, max(0, right - left), max(0, bottom - top)
 
 
@@ -292,8 +304,8 @@ def detect_eyes(frame: NDArray[np.uint8], box: Box) -> tuple[Point, Point] | Non
         gray,
         scaleFactor=1.05,
         minNeighbors=3,
-        minSize=(_EYE_SEARCH_WIDTH // 12,) * 2,
-        maxSize=(_EYE_SEARCH_WIDTH // 3,) * 2,
+        minSize=(round(_EYE_SIZES[0] * _EYE_SEARCH_WIDTH),) * 2,
+        maxSize=(round(_EYE_SIZES[1] * _EYE_SEARCH_WIDTH),) * 2,
         outputRejectLevels=True,
     )
     centres = [
@@ -644,8 +656,8 @@ def crop_faces(
         waiting = []
     if alignment is None:
         raise NoFaceFoundError(
-            f"no face was found in any of the {len(waiting)} frames; upload a video in which "
-            "the participant's face is frontal, lit and visible"
+            f"no face was found in any of the {len(waiting)} frames (every {SEARCH_EVERY}th "
+            "searched); upload a video in which the participant's face is frontal, lit and visible"
         )
     return np.stack(crops).transpose(0, 3, 1, 2).astype(np.float32) / 255.0
 
