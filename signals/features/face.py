@@ -22,8 +22,9 @@ cascades bundled with ``opencv-python-headless``:
 Videos are tracked (`track_faces`): after a first search of the whole frame, each
 frame is searched only around the last face box and at about its size, the eyes every
 ``EYE_EVERY`` (10) frames; between eye searches the eyes keep their place in the face
-box. That is about 16 times less work than searching every frame whole, with boxes and
-crop squares within 0.8 intersection over union of it (`bench.face --compare`).
+box. That is about 18 times less work than searching every frame whole, with boxes and
+crop squares within 0.83 intersection over union of its in 95 % of frames (`bench.face
+--compare`).
 
 Crops are RGB, padded by repeating the frame's edge where the square leaves the
 frame, resized with ``cv2.INTER_AREA`` and scaled to [0, 1], as the DeepVANet /
