@@ -62,6 +62,43 @@ def write_video(path: Path, duration_s: float, face: bool = True, fps: float = 5
     return path
 
 
+def moving_face_path(
+    n_frames: int, fps: float, size: tuple[int, int], face: tuple[int, int]
+) -> np.ndarray:
+    """Top-left corners ``(n_frames, 2)`` (x, y) of a portrait drifting inside a frame.
+
+    A Lissajous path (periods 17 s across, 11 s down) over the whole room the frame
+    ``size`` (width, height) leaves the portrait ``face`` (width, height).
+    """
+    seconds = np.arange(n_frames) / fps
+    room_x, room_y = size[0] - face[0], size[1] - face[1]
+    x = room_x * (0.5 + 0.5 * np.sin(2 * np.pi * seconds / 17.0))
+    y = room_y * (0.5 + 0.5 * np.sin(2 * np.pi * seconds / 11.0 + 1.0))
+    return np.stack([x, y], axis=1).round().astype(int)
+
+
+def write_moving_face(path: Path, duration_s: float, fps: float = 25.0, width: int = 640) -> Path:
+    """Write an MPEG-4 video of the portrait, a third of the frame wide, drifting over a
+    blurred-noise background along `moving_face_path` (frame ``width`` × 3/4 pixels)."""
+    import cv2
+
+    height = width * 3 // 4
+    face = cv2.cvtColor(portrait(width // 3), cv2.COLOR_RGB2BGR)
+    rng = np.random.default_rng(0)
+    noise = rng.integers(60, 200, (height // 16, width // 16, 3), np.uint8)
+    background = cv2.resize(noise, (width, height), interpolation=cv2.INTER_LINEAR)
+    corners = moving_face_path(
+        round(duration_s * fps), fps, (width, height), (face.shape[1], face.shape[0])
+    )
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
+    for x, y in corners:
+        frame = background.copy()
+        frame[y : y + face.shape[0], x : x + face.shape[1]] = face
+        writer.write(frame)
+    writer.release()
+    return path
+
+
 def write_wav(path: Path, duration_s: float = 4.0, sfreq: int = 16000) -> Path:
     """Write a 16-bit mono WAV of a 440 Hz tone with a 3 Hz amplitude modulation."""
     from scipy.io import wavfile

@@ -2,6 +2,7 @@
 
 import math
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -19,10 +20,15 @@ from signals.features.face import (  # noqa: E402
     crop_square,
     detect_eyes,
     detect_face,
+    eyes_from_box,
+    eyes_in_box,
     pick_eyes,
+    search_region,
+    track_faces,
     video_face_crops,
     video_frames,
 )
+from tests.worker import multimodal  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +215,97 @@ def test_frames_without_a_face_are_cropped_where_the_face_was(tmp_path, portrait
     assert crops.shape == (3, 5, 3, 64, 64)
     np.testing.assert_allclose(crops[[0, 2]], 128 / 255, atol=0.03)
     assert crops[1].std() > 0.05
+
+
+MOVING_FPS, MOVING_WIDTH, MOVING_SECONDS = 10.0, 320, 8
+
+
+@pytest.fixture(scope="module")
+def moving(tmp_path_factory) -> tuple[list[np.ndarray], np.ndarray]:
+    """The kept frames (5 per second) of a 320 × 240 video of the portrait drifting
+    (`write_moving_face`, 10 fps, 8 s), and the portrait's top-left corner in each."""
+    path = tmp_path_factory.mktemp("moving") / "moving.mp4"
+    multimodal.write_moving_face(path, MOVING_SECONDS, MOVING_FPS, MOVING_WIDTH)
+    _, frames = video_frames(path)
+    face = multimodal.portrait(MOVING_WIDTH // 3).shape[1::-1]
+    corners = multimodal.moving_face_path(
+        round(MOVING_SECONDS * MOVING_FPS), MOVING_FPS, (MOVING_WIDTH, MOVING_WIDTH * 3 // 4), face
+    )
+    return list(frames), corners[:: round(MOVING_FPS / 5)]
+
+
+def _iou(a, b) -> float:
+    width = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    height = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    return width * height / (a[2] * a[3] + b[2] * b[3] - width * height)
+
+
+def _square(alignment: FaceAlignment) -> tuple[float, float, float, float]:
+    left, top, side = crop_square(alignment.eye_centre, alignment.lip_centre, 0.45, 0.30)
+    return left, top, side, side
+
+
+def test_tracked_faces_are_within_tolerance_of_a_search_of_every_frame(moving):
+    frames, _ = moving
+    tracked = [(box, alignment) for _, box, alignment in track_faces(frames)]
+    searched = [detect_face(frame) for frame in frames]
+    everywhere = [
+        (box, align_face(frame, box)) for frame, box in zip(frames, searched, strict=True)
+    ]
+    assert all(box is not None for box, _ in tracked + everywhere)
+    boxes = [_iou(a[0], b[0]) for a, b in zip(tracked, everywhere, strict=True)]
+    squares = [
+        _iou(_square(a[1]), _square(b[1])) for a, b in zip(tracked, everywhere, strict=True)
+    ]
+    angles = [abs(a[1].angle - b[1].angle) for a, b in zip(tracked, everywhere, strict=True)]
+    # Haar boxes jitter by a few pixels from frame to frame, whichever way they are found
+    # (0.85 and 0.87 at least, 2.1° at most)
+    assert min(boxes) > 0.8 and min(squares) > 0.8
+    assert max(angles) < 3.0
+
+
+def test_a_moving_face_is_followed_near_its_last_box(moving):
+    frames, corners = moving
+    with (
+        mock.patch("signals.features.face.detect_face", wraps=detect_face) as faces,
+        mock.patch("signals.features.face.detect_eyes", wraps=detect_eyes) as eyes,
+    ):
+        boxes = np.array([box for _, box, _ in track_faces(frames, eye_every=10)])
+    assert len(boxes) == len(frames) == 40
+    # the whole frame is searched once, the eyes on frames 0, 10, 20 and 30
+    assert [call.kwargs.get("near") for call in faces.call_args_list].count(None) == 1
+    assert eyes.call_count == 4
+    # the portrait moves over 100 px each way; the box keeps its place on the face (to
+    # 2 px, as when every frame is searched)
+    assert np.ptp(corners, axis=0).min() > 100
+    offsets = boxes[:, :2] - corners
+    assert np.abs(offsets - np.median(offsets, axis=0)).max() <= 4
+    assert np.all(boxes[:, 2] > 40)
+
+
+def test_the_search_region_is_the_box_widened_by_half_on_an_8_px_grid_and_clipped():
+    # 102 - 20 = 82 -> 80, 52 - 20 = 32, 162 -> 168, 112
+    assert search_region((102, 52, 40, 40), (240, 320)) == (80, 32, 88, 80)
+    assert search_region((101, 52, 40, 40), (240, 320)) == (80, 32, 88, 80)
+    assert search_region((0, 10, 40, 40), (240, 320)) == (0, 0, 64, 72)
+    assert search_region((300, 220, 40, 40), (240, 320)) == (280, 200, 40, 40)
+
+
+def test_eyes_keep_their_place_in_a_moving_box():
+    eyes = ((120.0, 80.0), (160.0, 84.0))
+    relative = eyes_in_box(eyes, (100, 50, 80, 80))
+    np.testing.assert_allclose(relative, ((0.25, 0.375), (0.75, 0.425)))
+    # moved 10 px right and grown by half
+    moved = eyes_from_box(relative, (110, 50, 120, 120))
+    np.testing.assert_allclose(moved, ((140.0, 95.0), (200.0, 101.0)))
+
+
+def test_without_a_face_the_whole_frame_is_searched_every_fifth_frame(portrait):
+    small = cv2.resize(portrait, (256, 300))
+    blank = np.full_like(small, 128)
+    frames = [blank] * 3 + [small] * 7
+    with mock.patch("signals.features.face.detect_face", wraps=detect_face) as faces:
+        found = [box is not None for _, box, _ in track_faces(frames, search_every=5)]
+    # frames 0 and 5 are searched; the face of frames 3 and 4 is not seen until frame 5
+    assert found == [False] * 5 + [True] * 5
+    assert [call.kwargs.get("near") for call in faces.call_args_list].count(None) == 2
