@@ -295,6 +295,81 @@ def eeg_stream(raw: mne.io.BaseRaw, plan: MontagePlan) -> Stream:
     return Stream(data=data, sfreq=float(raw.info["sfreq"]))
 
 
+#: Recipe steps that turn windows into per-channel features (the end of a shared prefix's
+#: signal stage: their results are small and worth keeping).
+FEATURE_STEPS = ("differential_entropy", "psd")
+
+
+@dataclass
+class RecipeMemo:
+    """Feature streams already computed from one recording, to share between models.
+
+    Models whose EEG inputs run the same first steps on the same montage plan (MAET,
+    STRNN and EmotionCLIP: resample, 1-s windows, DE, LDS, min-max scaling) compute
+    them once: `eeg_input` starts from the longest prefix of its recipe found here and
+    keeps each further step's result. Only per-window features are kept (from the
+    feature step on, `FEATURE_STEPS`), never continuous signals or a model's final
+    input, so the memo stays small. One memo belongs to one recording.
+
+    Attributes
+    ----------
+    streams : dict
+        Results by (montage plan, steps that made them), see `RecipeMemo.key`.
+    """
+
+    streams: dict[tuple[str, str], Stream] = field(default_factory=dict)
+
+    @staticmethod
+    def key(plan: MontagePlan, steps: list[RecipeStep]) -> tuple[str, str]:
+        """What identifies a result: the plan's fields and the steps' names and parameters."""
+        return repr(plan), "|".join(step.model_dump_json() for step in steps)
+
+    def longest(self, plan: MontagePlan, recipe: list[RecipeStep]) -> tuple[int, Stream | None]:
+        """The number of steps of the longest prefix of ``recipe`` computed, and its result."""
+        for done in range(len(recipe), 0, -1):
+            stream = self.streams.get(self.key(plan, recipe[:done]))
+            if stream is not None:
+                return done, stream
+        return 0, None
+
+    def keep(
+        self, plan: MontagePlan, steps: list[RecipeStep], stream: Stream, *, final: bool
+    ) -> None:
+        """Keep the result of ``steps`` unless it is continuous or a model's ``final`` input."""
+        if not final and stream.window_starts is not None:
+            self.streams[self.key(plan, steps)] = stream
+
+
+def _feature_split(recipe: list[RecipeStep]) -> int:
+    """Steps up to and including the first feature step (all steps when there is none)."""
+    names = [step.step for step in recipe]
+    return next((k + 1 for k, name in enumerate(names) if name in FEATURE_STEPS), len(names))
+
+
+def eeg_input(
+    raw: mne.io.BaseRaw, spec: InputSpec, plan: MontagePlan, memo: RecipeMemo | None = None
+) -> Stream:
+    """``spec``'s EEG input from ``raw`` through ``plan``, sharing prefixes through ``memo``.
+
+    Equals ``eeg_features(eeg_stream(raw, plan), spec, plan)``; with a memo, the steps
+    that an earlier input of the same recording already ran on the same plan are not
+    run again (see `RecipeMemo`).
+    """
+    if memo is None:
+        return eeg_features(eeg_stream(raw, plan), spec, plan)
+    recipe = list(spec.recipe)
+    done, stream = memo.longest(plan, recipe)
+    if stream is None:
+        done = _feature_split(recipe)
+        head = spec.model_copy(update={"recipe": recipe[:done]})
+        stream = eeg_features(eeg_stream(raw, plan), head, plan)
+        memo.keep(plan, recipe[:done], stream, final=done == len(recipe))
+    for k in range(done, len(recipe)):
+        stream = run_recipe(stream, recipe[k : k + 1])
+        memo.keep(plan, recipe[: k + 1], stream, final=k + 1 == len(recipe))
+    return stream
+
+
 def eeg_features(stream: Stream, spec: InputSpec, plan: MontagePlan) -> Stream:
     """Run ``spec``'s recipe on the recorded channels; missing ones become NaN features.
 
@@ -401,11 +476,12 @@ def _make_input(
     raw: mne.io.BaseRaw,
     companions: Mapping[str, Path],
     plan: MontagePlan | None = None,
+    memo: RecipeMemo | None = None,
 ) -> tuple[Stream | NDArray[np.floating], list[str]]:
     """One input: windows (a `Stream`) or one vector for the whole recording, and notes."""
     if spec.modality == "eeg" and plan is not None:
         notes = [plan.message] if plan.interpolated or plan.missing else []
-        return eeg_features(eeg_stream(raw, plan), spec, plan), notes
+        return eeg_input(raw, spec, plan, memo), notes
     if spec.modality == "eda":
         stream, notes = eda_stream(raw)
         return run_recipe(stream, spec.recipe), notes
@@ -421,6 +497,7 @@ def prepare_inputs(
     card: ModelCard,
     companions: Mapping[str, Path] | None = None,
     vectors: Mapping[str, NDArray[np.floating]] | None = None,
+    memo: RecipeMemo | None = None,
 ) -> ModelInputs:
     """Make every input of ``card`` from ``raw`` and the companion files; align the windows.
 
@@ -439,6 +516,9 @@ def prepare_inputs(
     vectors : mapping of str to array or None
         Per-recording vectors already made for optional inputs, by input name (a
         data set's distributed music features); they go with every window.
+    memo : RecipeMemo or None
+        Features already computed from ``raw`` for other cards: pass the same memo for
+        every card of one recording so that a shared recipe prefix runs once.
 
     Returns
     -------
@@ -467,7 +547,7 @@ def prepare_inputs(
         if spec.name in per_recording or (not spec.required and _unfit(card, spec, header)):
             continue
         try:
-            made, input_notes = _make_input(spec, raw, companions, plans.get(spec.name))
+            made, input_notes = _make_input(spec, raw, companions, plans.get(spec.name), memo)
         except ImportError as err:
             if spec.required:
                 raise CannotFeedError(f"{card.name}: {err}") from err

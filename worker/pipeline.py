@@ -56,6 +56,7 @@ from model_store.clients import (
 from signals.feeding import (
     CannotFeedError,
     ModelInputs,
+    RecipeMemo,
     prepare_feature_inputs,
     prepare_inputs,
 )
@@ -497,7 +498,8 @@ def _reader(
 ) -> tuple[mne.io.BaseRaw | None, list[Segment], Callable[[ModelCard], ModelInputs]]:
     """Read a recording once from its local files (`recording_files`): its signals (None
     for a feature file), its segments (annotations, trigger codes or trials), and the
-    function that makes a model's inputs from it."""
+    function that makes a model's inputs from it (models that share a recipe prefix share
+    its result: `signals.feeding.RecipeMemo`)."""
     options = recording.options or {}
     if recording.header.get("kind") == "features":
         features = read_features(path, companions, options)
@@ -507,7 +509,12 @@ def _reader(
             lambda card: prepare_feature_inputs(features, card),
         )
     raw = read_raw(path, companions, options)
-    return raw, recording_segments(raw), lambda card: prepare_inputs(raw, card, companions)
+    memo = RecipeMemo()
+    return (
+        raw,
+        recording_segments(raw),
+        lambda card: prepare_inputs(raw, card, companions, memo=memo),
+    )
 
 
 def _warnings(card: ModelCard) -> list[str]:
