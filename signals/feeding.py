@@ -34,7 +34,7 @@ from signals.channels import (
 )
 from signals.features.eye import read_eye_csv, read_precomputed_eye
 from signals.io import FeatureSet, read_signals
-from signals.recipe import Stream, media_stream, recipe_tail, run_recipe
+from signals.recipe import Stream, media_stream, recipe_tail, run_in_blocks, run_recipe
 from signals.segments import trial_segments
 
 #: SI units (V, S) to the micro units the features take (µV, µS).
@@ -267,25 +267,33 @@ def check_feed(card: ModelCard, header: Mapping[str, Any]) -> FeedCheck:
     return FeedCheck(card.name, True)
 
 
-def eeg_stream(raw: mne.io.BaseRaw, plan: MontagePlan) -> Stream:
+def eeg_stream(
+    raw: mne.io.BaseRaw, plan: MontagePlan, start: int = 0, stop: int | None = None
+) -> Stream:
     """The input channels ``plan.rows`` of ``raw`` in montage order, in µV (float32).
 
     Channels the recording has are read alone (`signals.io.read_signals`); the
     interpolated ones are computed from every placed EEG channel (`raw_directions`)
-    with MNE's spherical splines.
+    with MNE's spherical splines. ``start`` and ``stop`` (samples; None: the end)
+    take one block of a long recording.
     """
     if not plan.can_feed:
         raise CannotFeedError(plan.message)
+    stop = raw.n_times if stop is None else min(stop, raw.n_times)
     rows = plan.rows
-    data = np.empty((len(rows), raw.n_times), dtype=np.float32)
+    data = np.empty((len(rows), stop - start), dtype=np.float32)
     direct = [k for k, row in enumerate(rows) if plan.sources[row]]
     if direct:
         picks = [raw.ch_names.index(plan.sources[rows[k]] or "") for k in direct]
-        data[direct] = read_signals(raw, picks, scale=SI_TO_MICRO)
+        data[direct] = read_signals(raw, picks, scale=SI_TO_MICRO, start=start, stop=stop)
     if plan.interpolated:
         directions = raw_directions(raw)
         recorded = read_signals(
-            raw, [raw.ch_names.index(name) for name in directions], scale=SI_TO_MICRO
+            raw,
+            [raw.ch_names.index(name) for name in directions],
+            scale=SI_TO_MICRO,
+            start=start,
+            stop=stop,
         )
         targets = list(plan.interpolated)
         matrix = interpolation_matrix(list(directions.values()), targets)
@@ -351,23 +359,48 @@ def eeg_input(
 ) -> Stream:
     """``spec``'s EEG input from ``raw`` through ``plan``, sharing prefixes through ``memo``.
 
-    Equals ``eeg_features(eeg_stream(raw, plan), spec, plan)``; with a memo, the steps
-    that an earlier input of the same recording already ran on the same plan are not
-    run again (see `RecipeMemo`).
+    ``eeg_features(eeg_stream(raw, plan), spec, plan)``, with the steps up to the
+    features run a block at a time when the recipe allows (`signals.recipe.run_in_blocks`:
+    memory bounded by one block of signals), and, with a memo, the steps that an
+    earlier input of the same recording already ran on the same plan not run again
+    (see `RecipeMemo`).
     """
-    if memo is None:
-        return eeg_features(eeg_stream(raw, plan), spec, plan)
+    memo = memo or RecipeMemo()
     recipe = list(spec.recipe)
     done, stream = memo.longest(plan, recipe)
     if stream is None:
         done = _feature_split(recipe)
-        head = spec.model_copy(update={"recipe": recipe[:done]})
-        stream = eeg_features(eeg_stream(raw, plan), head, plan)
+        stream = _eeg_head(raw, spec.model_copy(update={"recipe": recipe[:done]}), plan)
         memo.keep(plan, recipe[:done], stream, final=done == len(recipe))
     for k in range(done, len(recipe)):
         stream = run_recipe(stream, recipe[k : k + 1])
         memo.keep(plan, recipe[: k + 1], stream, final=k + 1 == len(recipe))
     return stream
+
+
+def _eeg_head(raw: mne.io.BaseRaw, spec: InputSpec, plan: MontagePlan) -> Stream:
+    """``spec``'s recipe on ``raw``: in blocks when it allows (`run_in_blocks`), else whole."""
+    missing_ok = not plan.missing or "differential_entropy" in [s.step for s in spec.recipe]
+    if plan.can_feed and missing_ok:
+        features = run_in_blocks(
+            lambda start, stop: eeg_stream(raw, plan, start, stop),
+            raw.n_times,
+            float(raw.info["sfreq"]),
+            list(spec.recipe),
+        )
+        if features is not None:
+            return _with_missing(features, plan)
+    return eeg_features(eeg_stream(raw, plan), spec, plan)
+
+
+def _with_missing(features: Stream, plan: MontagePlan) -> Stream:
+    """Features of the channels ``plan.rows`` placed in the input's channels; others NaN."""
+    if not plan.missing:
+        return features
+    data = features.data
+    full = np.full((data.shape[0], len(plan.channels), *data.shape[2:]), np.nan)
+    full[:, plan.rows] = data
+    return replace(features, data=full)
 
 
 def eeg_features(stream: Stream, spec: InputSpec, plan: MontagePlan) -> Stream:
@@ -387,9 +420,7 @@ def eeg_features(stream: Stream, spec: InputSpec, plan: MontagePlan) -> Stream:
         )
     split = steps.index("differential_entropy") + 1
     features = run_recipe(stream, spec.recipe[:split])
-    full = np.full((features.data.shape[0], len(plan.channels), *features.data.shape[2:]), np.nan)
-    full[:, plan.rows] = features.data
-    return run_recipe(replace(features, data=full), spec.recipe[split:])
+    return run_recipe(_with_missing(features, plan), spec.recipe[split:])
 
 
 def eda_stream(raw: mne.io.BaseRaw) -> tuple[Stream, list[str]]:
