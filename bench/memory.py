@@ -11,10 +11,10 @@ fresh process does what a worker does with it: opens it (`worker.pipeline._reade
 the inputs of MAET, STRNN and EmotionCLIP one model after the other and sends them to
 the in-process backend (`worker.pipeline.predict_windows`, batches of the worker's
 size, one torch thread), and computes the band power of the topomap figure. It prints
-the wall and CPU seconds of each part and the process's resident memory before the
-recording is opened (models loaded) and its peak (VmHWM), with the machine's 1-minute
-load average. The recording itself is ``channels x samples x 3`` bytes on disk; its
-float32 EEG would be ``4/3`` of that.
+the wall and CPU seconds and the peak resident memory (VmHWM, reset between parts) of
+each part, the whole job's peak, and the resident memory before the recording is
+opened (models loaded), with the machine's 1-minute load average. The recording is
+``channels x samples x 3`` bytes on disk; its float32 EEG would be 4/3 of that.
 """
 
 from __future__ import annotations
@@ -75,6 +75,12 @@ def write_long_bdf(path: Path, minutes: int, n_channels: int, sfreq: float) -> P
     return path
 
 
+def _reset_peak_rss() -> None:
+    """Restart the peak-RSS count (Linux: write 5 to /proc/self/clear_refs)."""
+    with open("/proc/self/clear_refs", "w") as fid:
+        fid.write("5")
+
+
 def _status_mb(field: str) -> float:
     with open("/proc/self/status") as fid:
         line = next(line for line in fid if line.startswith(field + ":"))
@@ -100,16 +106,22 @@ def measure(path: Path) -> None:
         predict_windows(client, name, arrays, 1, lambda _fraction: None)
     batch_size = get_settings().batch_size
     ready_mb = _status_mb("VmRSS")
-    times: dict[str, tuple[float, float]] = {}
+    peak_mb = _status_mb("VmHWM")
+    times: dict[str, tuple[float, float, float]] = {}
 
     def clock(part: str, begin: tuple[float, float]) -> tuple[float, float]:
+        nonlocal peak_mb
         now = (time.perf_counter(), time.process_time())
-        times[part] = (now[0] - begin[0], now[1] - begin[1])
-        return now
+        part_peak = _status_mb("VmHWM")
+        peak_mb = max(peak_mb, part_peak)
+        times[part] = (now[0] - begin[0], now[1] - begin[1], part_peak)
+        _reset_peak_rss()
+        return (time.perf_counter(), time.process_time())
 
+    _reset_peak_rss()
     start = now = (time.perf_counter(), time.process_time())
     recording = SimpleNamespace(options={}, header={"kind": "signals"})
-    raw, _segments, make_inputs = _reader(recording, path, {})
+    raw, _segments, make_inputs = _reader(recording, path, {}, cards)
     now = clock("read", now)
     for name, card in cards.items():
         inputs = make_inputs(card)
@@ -120,11 +132,12 @@ def measure(path: Path) -> None:
     eeg_band_power(raw, band_edges("seed"))
     clock("topomap band power", now)
     clock("total", start)
+    times["total"] = (*times["total"][:2], peak_mb)
     load = os.getloadavg()[0]
-    for part, (wall, cpu) in times.items():
-        print(f"{part:<24} {wall:>8.2f} s wall {cpu:>8.2f} s CPU   load {load:.2f}")
-    print(f"{'resident, models loaded':<24} {ready_mb:>8.0f} MB")
-    print(f"{'peak resident (VmHWM)':<24} {_status_mb('VmHWM'):>8.0f} MB   load {load:.2f}")
+    print(f"{'part':<24} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'load':>6}")
+    for part, (wall, cpu, peak) in times.items():
+        print(f"{part:<24} {wall:>8.2f} {cpu:>8.2f} {peak:>8.0f} {load:>6.2f}")
+    print(f"resident with the models loaded, before the recording: {ready_mb:.0f} MB")
 
 
 def main() -> None:

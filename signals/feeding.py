@@ -10,7 +10,7 @@ companion file is taken to start with the recording).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import reduce
 from pathlib import Path
@@ -61,6 +61,12 @@ _COMPANION_KINDS = {
     "music": "the music as an audio file",
     "eye": "eye-tracking samples or 33 eye features per window as a table",
 }
+
+#: Samples (channels x times) of the recording read per block for the EEG features
+#: (32 MB as float32; with the interpolated channels, the block's peak is ~5 times this),
+#: and the shortest block, seconds (its margins cost 2 x 2 s more).
+_BLOCK_SAMPLES = 1 << 23
+_MIN_BLOCK_S = 20.0
 
 #: Time resolution of window start times, seconds (for aligning inputs).
 _START_DECIMALS = 6
@@ -317,20 +323,45 @@ class RecipeMemo:
     them once: `eeg_input` starts from the longest prefix of its recipe found here and
     keeps each further step's result. Only per-window features are kept (from the
     feature step on, `FEATURE_STEPS`), never continuous signals or a model's final
-    input, so the memo stays small. One memo belongs to one recording.
+    input; made `for_cards`, only the prefixes that two of the cards' recipes share
+    (the longest each pair shares), so the memo stays small. One memo belongs to one
+    recording.
 
     Attributes
     ----------
     streams : dict
         Results by (montage plan, steps that made them), see `RecipeMemo.key`.
+    shared : frozenset of str or None
+        The step keys worth keeping (`steps_key`); None keeps every prefix.
     """
 
     streams: dict[tuple[str, str], Stream] = field(default_factory=dict)
+    shared: frozenset[str] | None = None
+
+    @classmethod
+    def for_cards(cls, cards: Iterable[ModelCard]) -> RecipeMemo:
+        """A memo that keeps the longest prefix each pair of the cards' EEG recipes shares."""
+        recipes = [
+            list(spec.recipe) for card in cards for spec in card.inputs if spec.modality == "eeg"
+        ]
+        shared = set()
+        for k, first in enumerate(recipes):
+            for second in recipes[k + 1 :]:
+                common = 0
+                while common < min(len(first), len(second)) and first[common] == second[common]:
+                    common += 1
+                shared.add(cls.steps_key(first[:common]))
+        return cls(shared=frozenset(shared))
 
     @staticmethod
-    def key(plan: MontagePlan, steps: list[RecipeStep]) -> tuple[str, str]:
-        """What identifies a result: the plan's fields and the steps' names and parameters."""
-        return repr(plan), "|".join(step.model_dump_json() for step in steps)
+    def steps_key(steps: list[RecipeStep]) -> str:
+        """The steps' names and parameters, as one string."""
+        return "|".join(step.model_dump_json() for step in steps)
+
+    @classmethod
+    def key(cls, plan: MontagePlan, steps: list[RecipeStep]) -> tuple[str, str]:
+        """What identifies a result: the plan's fields and the steps (`steps_key`)."""
+        return repr(plan), cls.steps_key(steps)
 
     def longest(self, plan: MontagePlan, recipe: list[RecipeStep]) -> tuple[int, Stream | None]:
         """The number of steps of the longest prefix of ``recipe`` computed, and its result."""
@@ -343,8 +374,11 @@ class RecipeMemo:
     def keep(
         self, plan: MontagePlan, steps: list[RecipeStep], stream: Stream, *, final: bool
     ) -> None:
-        """Keep the result of ``steps`` unless it is continuous or a model's ``final`` input."""
-        if not final and stream.window_starts is not None:
+        """Keep the result of ``steps`` unless it is continuous, a model's ``final`` input or
+        shared by no two recipes."""
+        if final or stream.window_starts is None:
+            return
+        if self.shared is None or self.steps_key(steps) in self.shared:
             self.streams[self.key(plan, steps)] = stream
 
 
@@ -382,11 +416,13 @@ def _eeg_head(raw: mne.io.BaseRaw, spec: InputSpec, plan: MontagePlan) -> Stream
     """``spec``'s recipe on ``raw``: in blocks when it allows (`run_in_blocks`), else whole."""
     missing_ok = not plan.missing or "differential_entropy" in [s.step for s in spec.recipe]
     if plan.can_feed and missing_ok:
+        sfreq = float(raw.info["sfreq"])
         features = run_in_blocks(
             lambda start, stop: eeg_stream(raw, plan, start, stop),
             raw.n_times,
-            float(raw.info["sfreq"]),
+            sfreq,
             list(spec.recipe),
+            block_s=max(_MIN_BLOCK_S, _BLOCK_SAMPLES / (len(raw.ch_names) * sfreq)),
         )
         if features is not None:
             return _with_missing(features, plan)

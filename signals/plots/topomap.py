@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     import mne
     from matplotlib.figure import Figure
 
-#: Windows read at a time, to keep memory bounded on long recordings.
-_BLOCK_WINDOWS = 32
+#: Samples (channels x times) read at a time, to keep memory bounded on long recordings.
+_BLOCK_SAMPLES = 1 << 22
 
 STANDARD_1005 = ("colin27_1005", "standard_1005")
 """Names of MNE's standard 10-05 montage, newest first (renamed in MNE 1.13)."""
@@ -38,7 +38,8 @@ def eeg_band_power(
 
     The signal is cut into non-overlapping windows of ``window_s`` seconds; the band
     power of each window (`signals.features.spectral.band_power`) is averaged. The
-    windows are read a block at a time (`signals.io.read_signals`).
+    windows are read a block of about 4 million samples at a time
+    (`signals.io.read_signals`).
 
     Parameters
     ----------
@@ -86,8 +87,9 @@ def eeg_band_power(
         raise ValueError(f"the recording is shorter than one {window_s:g}-s window")
     picks = [index for _, index in found]
     total = np.zeros((len(found), len(bands)))
-    for first in range(0, n_windows, _BLOCK_WINDOWS):
-        count = min(_BLOCK_WINDOWS, n_windows - first)
+    per_block = max(1, _BLOCK_SAMPLES // (len(picks) * n_window))
+    for first in range(0, n_windows, per_block):
+        count = min(per_block, n_windows - first)
         start = first * n_window
         data = read_signals(
             raw, picks, scale=1e6, dtype=np.float64, start=start, stop=start + count * n_window

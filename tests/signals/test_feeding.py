@@ -319,6 +319,13 @@ def test_models_that_share_a_recipe_prefix_compute_it_once_per_recording(
     # to DE, LDS, min-max; then per model every step but its last (MAET and STRNN:
     # normalize, fill_missing; EmotionCLIP: fill_missing)
     assert sorted(kept) == [3, 4, 5, 6, 6, 6, 7, 7]
+    # made for the three cards, the memo keeps only what they share: up to min-max
+    memo = feeding.RecipeMemo.for_cards(cards)
+    for card in cards:
+        made = prepare_inputs(raw, card, memo=memo).arrays["eeg"]
+        np.testing.assert_array_equal(made, alone[card.name].arrays["eeg"])
+    assert calls == {"differential_entropy": 2, "lds_smooth": 2, "minmax_scale": 2}
+    assert [steps.count('"step"') for _, steps in memo.streams] == [5]
 
 
 def test_a_recipe_without_a_feature_step_is_not_kept(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ def test_band_power_of_a_long_recording_is_read_in_blocks(
 ) -> None:
     # 45 s: 22 windows of 2 s, read 5 at a time (a partial block last), the mean of all
     raw = read_raw(write_seed_edf(tmp_path / "s.edf", duration_s=45.0))
-    monkeypatch.setattr(topomap, "_BLOCK_WINDOWS", 5)
+    monkeypatch.setattr(topomap, "_BLOCK_SAMPLES", 5 * 60 * 400 + 1)
     names, power = eeg_band_power(raw, band_edges("seed"))
     data = raw.get_data(picks=[raw.ch_names.index(n.upper()) for n in names], stop=44 * 200)
     windows = data.reshape(len(names), 22, 400).transpose(1, 0, 2) * 1e6
