@@ -399,7 +399,7 @@ def eeg_input(
     earlier input of the same recording already ran on the same plan not run again
     (see `RecipeMemo`).
     """
-    memo = memo or RecipeMemo()
+    memo = memo or RecipeMemo(shared=frozenset())
     recipe = list(spec.recipe)
     done, stream = memo.longest(plan, recipe)
     if stream is None:
