@@ -10,7 +10,7 @@ companion file is taken to start with the recording).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import reduce
 from pathlib import Path
@@ -34,7 +34,7 @@ from signals.channels import (
 )
 from signals.features.eye import read_eye_csv, read_precomputed_eye
 from signals.io import FeatureSet, read_signals
-from signals.recipe import Stream, media_stream, recipe_tail, run_recipe
+from signals.recipe import Stream, media_stream, recipe_tail, run_in_blocks, run_recipe
 from signals.segments import trial_segments
 
 #: SI units (V, S) to the micro units the features take (µV, µS).
@@ -61,6 +61,12 @@ _COMPANION_KINDS = {
     "music": "the music as an audio file",
     "eye": "eye-tracking samples or 33 eye features per window as a table",
 }
+
+#: Samples (channels x times) of the recording read per block for the EEG features
+#: (32 MB as float32; with the interpolated channels, the block's peak is ~5 times this),
+#: and the shortest block, seconds (its margins cost 2 x 2 s more).
+_BLOCK_SAMPLES = 1 << 23
+_MIN_BLOCK_S = 20.0
 
 #: Time resolution of window start times, seconds (for aligning inputs).
 _START_DECIMALS = 6
@@ -267,25 +273,33 @@ def check_feed(card: ModelCard, header: Mapping[str, Any]) -> FeedCheck:
     return FeedCheck(card.name, True)
 
 
-def eeg_stream(raw: mne.io.BaseRaw, plan: MontagePlan) -> Stream:
+def eeg_stream(
+    raw: mne.io.BaseRaw, plan: MontagePlan, start: int = 0, stop: int | None = None
+) -> Stream:
     """The input channels ``plan.rows`` of ``raw`` in montage order, in µV (float32).
 
     Channels the recording has are read alone (`signals.io.read_signals`); the
     interpolated ones are computed from every placed EEG channel (`raw_directions`)
-    with MNE's spherical splines.
+    with MNE's spherical splines. ``start`` and ``stop`` (samples; None: the end)
+    take one block of a long recording.
     """
     if not plan.can_feed:
         raise CannotFeedError(plan.message)
+    stop = raw.n_times if stop is None else min(stop, raw.n_times)
     rows = plan.rows
-    data = np.empty((len(rows), raw.n_times), dtype=np.float32)
+    data = np.empty((len(rows), stop - start), dtype=np.float32)
     direct = [k for k, row in enumerate(rows) if plan.sources[row]]
     if direct:
         picks = [raw.ch_names.index(plan.sources[rows[k]] or "") for k in direct]
-        data[direct] = read_signals(raw, picks, scale=SI_TO_MICRO)
+        data[direct] = read_signals(raw, picks, scale=SI_TO_MICRO, start=start, stop=stop)
     if plan.interpolated:
         directions = raw_directions(raw)
         recorded = read_signals(
-            raw, [raw.ch_names.index(name) for name in directions], scale=SI_TO_MICRO
+            raw,
+            [raw.ch_names.index(name) for name in directions],
+            scale=SI_TO_MICRO,
+            start=start,
+            stop=stop,
         )
         targets = list(plan.interpolated)
         matrix = interpolation_matrix(list(directions.values()), targets)
@@ -293,6 +307,136 @@ def eeg_stream(raw: mne.io.BaseRaw, plan: MontagePlan) -> Stream:
             matrix.astype(np.float32) @ recorded
         )
     return Stream(data=data, sfreq=float(raw.info["sfreq"]))
+
+
+#: Recipe steps that turn windows into per-channel features (the end of a shared prefix's
+#: signal stage: their results are small and worth keeping).
+FEATURE_STEPS = ("differential_entropy", "psd")
+
+
+@dataclass
+class RecipeMemo:
+    """Feature streams already computed from one recording, to share between models.
+
+    Models whose EEG inputs run the same first steps on the same montage plan (MAET,
+    STRNN and EmotionCLIP: resample, 1-s windows, DE, LDS, min-max scaling) compute
+    them once: `eeg_input` starts from the longest prefix of its recipe found here and
+    keeps each further step's result. Only per-window features are kept (from the
+    feature step on, `FEATURE_STEPS`), never continuous signals or a model's final
+    input; made `for_cards`, only the prefixes that two of the cards' recipes share
+    (the longest each pair shares), so the memo stays small. One memo belongs to one
+    recording.
+
+    Attributes
+    ----------
+    streams : dict
+        Results by (montage plan, steps that made them), see `RecipeMemo.key`.
+    shared : frozenset of str or None
+        The step keys worth keeping (`steps_key`); None keeps every prefix.
+    """
+
+    streams: dict[tuple[str, str], Stream] = field(default_factory=dict)
+    shared: frozenset[str] | None = None
+
+    @classmethod
+    def for_cards(cls, cards: Iterable[ModelCard]) -> RecipeMemo:
+        """A memo that keeps the longest prefix each pair of the cards' EEG recipes shares."""
+        recipes = [
+            list(spec.recipe) for card in cards for spec in card.inputs if spec.modality == "eeg"
+        ]
+        shared = set()
+        for k, first in enumerate(recipes):
+            for second in recipes[k + 1 :]:
+                common = 0
+                while common < min(len(first), len(second)) and first[common] == second[common]:
+                    common += 1
+                shared.add(cls.steps_key(first[:common]))
+        return cls(shared=frozenset(shared))
+
+    @staticmethod
+    def steps_key(steps: list[RecipeStep]) -> str:
+        """The steps' names and parameters, as one string."""
+        return "|".join(step.model_dump_json() for step in steps)
+
+    @classmethod
+    def key(cls, plan: MontagePlan, steps: list[RecipeStep]) -> tuple[str, str]:
+        """What identifies a result: the plan's fields and the steps (`steps_key`)."""
+        return repr(plan), cls.steps_key(steps)
+
+    def longest(self, plan: MontagePlan, recipe: list[RecipeStep]) -> tuple[int, Stream | None]:
+        """The number of steps of the longest prefix of ``recipe`` computed, and its result."""
+        for done in range(len(recipe), 0, -1):
+            stream = self.streams.get(self.key(plan, recipe[:done]))
+            if stream is not None:
+                return done, stream
+        return 0, None
+
+    def keep(
+        self, plan: MontagePlan, steps: list[RecipeStep], stream: Stream, *, final: bool
+    ) -> None:
+        """Keep the result of ``steps`` unless it is continuous, a model's ``final`` input or
+        shared by no two recipes."""
+        if final or stream.window_starts is None:
+            return
+        if self.shared is None or self.steps_key(steps) in self.shared:
+            self.streams[self.key(plan, steps)] = stream
+
+
+def _feature_split(recipe: list[RecipeStep]) -> int:
+    """Steps up to and including the first feature step (all steps when there is none)."""
+    names = [step.step for step in recipe]
+    return next((k + 1 for k, name in enumerate(names) if name in FEATURE_STEPS), len(names))
+
+
+def eeg_input(
+    raw: mne.io.BaseRaw, spec: InputSpec, plan: MontagePlan, memo: RecipeMemo | None = None
+) -> Stream:
+    """``spec``'s EEG input from ``raw`` through ``plan``, sharing prefixes through ``memo``.
+
+    ``eeg_features(eeg_stream(raw, plan), spec, plan)``, with the steps up to the
+    features run a block at a time when the recipe allows (`signals.recipe.run_in_blocks`:
+    memory bounded by one block of signals), and, with a memo, the steps that an
+    earlier input of the same recording already ran on the same plan not run again
+    (see `RecipeMemo`).
+    """
+    memo = memo or RecipeMemo(shared=frozenset())
+    recipe = list(spec.recipe)
+    done, stream = memo.longest(plan, recipe)
+    if stream is None:
+        done = _feature_split(recipe)
+        stream = _eeg_head(raw, spec.model_copy(update={"recipe": recipe[:done]}), plan)
+        memo.keep(plan, recipe[:done], stream, final=done == len(recipe))
+    for k in range(done, len(recipe)):
+        stream = run_recipe(stream, recipe[k : k + 1])
+        memo.keep(plan, recipe[: k + 1], stream, final=k + 1 == len(recipe))
+    return stream
+
+
+def _eeg_head(raw: mne.io.BaseRaw, spec: InputSpec, plan: MontagePlan) -> Stream:
+    """``spec``'s recipe on ``raw``: in blocks when it allows (`run_in_blocks`), else whole."""
+    missing_ok = not plan.missing or "differential_entropy" in [s.step for s in spec.recipe]
+    if plan.can_feed and missing_ok:
+        sfreq = float(raw.info["sfreq"])
+        features = run_in_blocks(
+            lambda start, stop: eeg_stream(raw, plan, start, stop),
+            raw.n_times,
+            sfreq,
+            list(spec.recipe),
+            block_s=max(_MIN_BLOCK_S, _BLOCK_SAMPLES / (len(raw.ch_names) * sfreq)),
+        )
+        if features is not None:
+            return _with_missing(features, plan)
+    return eeg_features(eeg_stream(raw, plan), spec, plan)
+
+
+def _with_missing(features: Stream, plan: MontagePlan) -> Stream:
+    """Features of the channels ``plan.rows`` placed in the input's channels; others NaN."""
+    if not plan.missing:
+        return features
+    data = features.data
+    full = np.full((data.shape[0], len(plan.channels), *data.shape[2:]), np.nan)
+    full[:, plan.rows] = data
+    return replace(features, data=full)
 
 
 def eeg_features(stream: Stream, spec: InputSpec, plan: MontagePlan) -> Stream:
@@ -312,9 +456,7 @@ def eeg_features(stream: Stream, spec: InputSpec, plan: MontagePlan) -> Stream:
         )
     split = steps.index("differential_entropy") + 1
     features = run_recipe(stream, spec.recipe[:split])
-    full = np.full((features.data.shape[0], len(plan.channels), *features.data.shape[2:]), np.nan)
-    full[:, plan.rows] = features.data
-    return run_recipe(replace(features, data=full), spec.recipe[split:])
+    return run_recipe(_with_missing(features, plan), spec.recipe[split:])
 
 
 def eda_stream(raw: mne.io.BaseRaw) -> tuple[Stream, list[str]]:
@@ -401,11 +543,12 @@ def _make_input(
     raw: mne.io.BaseRaw,
     companions: Mapping[str, Path],
     plan: MontagePlan | None = None,
+    memo: RecipeMemo | None = None,
 ) -> tuple[Stream | NDArray[np.floating], list[str]]:
     """One input: windows (a `Stream`) or one vector for the whole recording, and notes."""
     if spec.modality == "eeg" and plan is not None:
         notes = [plan.message] if plan.interpolated or plan.missing else []
-        return eeg_features(eeg_stream(raw, plan), spec, plan), notes
+        return eeg_input(raw, spec, plan, memo), notes
     if spec.modality == "eda":
         stream, notes = eda_stream(raw)
         return run_recipe(stream, spec.recipe), notes
@@ -421,6 +564,7 @@ def prepare_inputs(
     card: ModelCard,
     companions: Mapping[str, Path] | None = None,
     vectors: Mapping[str, NDArray[np.floating]] | None = None,
+    memo: RecipeMemo | None = None,
 ) -> ModelInputs:
     """Make every input of ``card`` from ``raw`` and the companion files; align the windows.
 
@@ -439,6 +583,9 @@ def prepare_inputs(
     vectors : mapping of str to array or None
         Per-recording vectors already made for optional inputs, by input name (a
         data set's distributed music features); they go with every window.
+    memo : RecipeMemo or None
+        Features already computed from ``raw`` for other cards: pass the same memo for
+        every card of one recording so that a shared recipe prefix runs once.
 
     Returns
     -------
@@ -467,7 +614,7 @@ def prepare_inputs(
         if spec.name in per_recording or (not spec.required and _unfit(card, spec, header)):
             continue
         try:
-            made, input_notes = _make_input(spec, raw, companions, plans.get(spec.name))
+            made, input_notes = _make_input(spec, raw, companions, plans.get(spec.name), memo)
         except ImportError as err:
             if spec.required:
                 raise CannotFeedError(f"{card.name}: {err}") from err

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from math import gcd
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,13 @@ from signals.features.baseline import remove_baseline
 from signals.features.eda import eda_components
 from signals.features.eye import EyeSamples, eye_features
 from signals.features.face import COLORS, crop_faces, video_frames
-from signals.features.filtering import average_reference, filter_resample, resample_to_length
+from signals.features.filtering import (
+    average_reference,
+    filter_reach_s,
+    filter_resample,
+    resample_ratio,
+    resample_to_length,
+)
 from signals.features.grid import to_grid
 from signals.features.music import music_features
 from signals.features.normalization import (
@@ -397,6 +404,98 @@ def run_recipe(stream: Stream, recipe: list[RecipeStep]) -> Stream:
         params: dict[str, Any] = step.params
         stream = STEPS[step.step](stream, **params)
     return stream
+
+
+#: Steps on continuous signals that a long recording can run block by block (each output
+#: sample depends on the input within the filters' reach), and per-window feature steps.
+BLOCK_SIGNAL_STEPS = ("filter", "resample", "average_reference")
+BLOCK_WINDOW_STEPS = ("differential_entropy", "psd")
+
+
+def _block_margin_s(steps: list[RecipeStep]) -> float:
+    """Margin read on each side of a block: twice the reach of the recipe's filters."""
+    reach = [filter_reach_s(step.params.get("l_freq")) for step in steps if step.step == "filter"]
+    return 2.0 * max([1.0, *reach])
+
+
+def run_in_blocks(
+    read: Callable[[int, int], Stream],
+    n_times: int,
+    sfreq: float,
+    recipe: list[RecipeStep],
+    block_s: float = 60.0,
+) -> Stream | None:
+    """``run_recipe(read(0, n_times), recipe)`` computed a block of windows at a time.
+
+    A recipe runs in blocks when it is continuous steps of `BLOCK_SIGNAL_STEPS`, then
+    ``windows``, then per-window feature steps (`BLOCK_WINDOW_STEPS`), as the EEG
+    models' recipes up to their DE are. Each block holds about ``block_s`` seconds of
+    windows; its samples are read with a margin on each side (twice the filters'
+    reach, `signals.features.filtering.filter_reach_s`: 2 s for a resample alone),
+    filtered and resampled, the margins dropped, then cut into windows whose
+    features are kept. The cost grows linearly with the length and the memory is one
+    block of signals plus the features. The features equal the whole recording's to
+    within what of the filters' response lies beyond the margin
+    (`tests/signals/test_recipe.py`); window start times are identical.
+
+    Parameters
+    ----------
+    read : callable
+        ``read(start, stop)``: the continuous signals of samples ``start`` to
+        ``stop`` (a `Stream` at ``sfreq``).
+    n_times : int
+        Length of the recording, samples.
+    sfreq : float
+        Its sampling rate, Hz.
+    recipe : list of RecipeStep
+        The steps.
+    block_s : float
+        Seconds of windows per block (rounded up to whole windows that start on whole
+        input samples).
+
+    Returns
+    -------
+    Stream or None
+        The features of every window; None when the recipe cannot run in blocks (or
+        the recording is shorter than one window): run it whole.
+    """
+    names = [step.step for step in recipe]
+    if "windows" not in names:
+        return None
+    cut = names.index("windows")
+    if not (
+        set(names[:cut]) <= set(BLOCK_SIGNAL_STEPS)
+        and names[cut + 1 :]
+        and set(names[cut + 1 :]) <= set(BLOCK_WINDOW_STEPS)
+    ):
+        return None
+    out_sfreq = sfreq
+    for step in recipe[:cut]:
+        out_sfreq = float(step.params.get("sfreq") or out_sfreq)
+    ratio = resample_ratio(sfreq, out_sfreq)
+    up, down = ratio.numerator, ratio.denominator
+    length = round(recipe[cut].params["length_s"] * out_sfreq)
+    step = round(recipe[cut].params["step_s"] * out_sfreq)
+    n_out = round(n_times * ratio)
+    if n_out < length:
+        return None
+    n_windows = (n_out - length) // step + 1
+    unit = up // gcd(step, up)  # blocks of whole windows starting on whole input samples
+    per_block = -(-max(1, round(block_s * out_sfreq / step)) // unit) * unit
+    margin = int(np.ceil(_block_margin_s(recipe[:cut]) * sfreq / down)) * down
+    data, starts = [], []
+    for first in range(0, n_windows, per_block):
+        last = min(first + per_block, n_windows)
+        begin, end = first * step, (last - 1) * step + length
+        lo = max(0, begin * down // up - margin)
+        hi = min(n_times, -(-end * down // up) + margin)
+        block = run_recipe(read(lo, hi), recipe[:cut])
+        offset = begin - lo * up // down
+        kept = replace(block, data=block.data[..., offset : offset + end - begin])
+        features = run_recipe(run_recipe(kept, recipe[cut : cut + 1]), recipe[cut + 1 :])
+        data.append(features.data)
+        starts.append(np.arange(first, last) * step / out_sfreq)
+    return Stream(data=np.concatenate(data), sfreq=out_sfreq, window_starts=np.concatenate(starts))
 
 
 def recipe_tail(

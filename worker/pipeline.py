@@ -55,6 +55,7 @@ from model_store.clients import (
 from signals.feeding import (
     CannotFeedError,
     ModelInputs,
+    RecipeMemo,
     prepare_feature_inputs,
     prepare_inputs,
 )
@@ -450,7 +451,7 @@ def _run(
         with recording_files(storage, recording) as (path, companions):
             progress.advance(Stage.READING, 0)
             with timed(STAGE_SECONDS, stage=Stage.READING):
-                raw, segments, make_inputs = _reader(recording, path, companions)
+                raw, segments, make_inputs = _reader(recording, path, companions, cards)
             progress.advance(Stage.READING)
             models = {}
             for name, card in cards.items():
@@ -493,11 +494,15 @@ def _versions_client(settings: Settings, owner: str | None) -> ModelClient:
 
 
 def _reader(
-    recording: Recording, path: Path, companions: dict[str, Path]
+    recording: Recording,
+    path: Path,
+    companions: dict[str, Path],
+    cards: dict[str, ModelCard],
 ) -> tuple[mne.io.BaseRaw | None, list[Segment], Callable[[ModelCard], ModelInputs]]:
     """Read a recording once from its local files (`recording_files`): its signals (None
     for a feature file), its segments (annotations, trigger codes or trials), and the
-    function that makes a model's inputs from it."""
+    function that makes a model's inputs from it (those of ``cards`` that share a recipe
+    prefix share its result: `signals.feeding.RecipeMemo`)."""
     options = recording.options or {}
     if recording.header.get("kind") == "features":
         features = read_features(path, companions, options)
@@ -507,7 +512,12 @@ def _reader(
             lambda card: prepare_feature_inputs(features, card),
         )
     raw = read_raw(path, companions, options)
-    return raw, recording_segments(raw), lambda card: prepare_inputs(raw, card, companions)
+    memo = RecipeMemo.for_cards(cards.values())
+    return (
+        raw,
+        recording_segments(raw),
+        lambda card: prepare_inputs(raw, card, companions, memo=memo),
+    )
 
 
 def _warnings(card: ModelCard) -> list[str]:

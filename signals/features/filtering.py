@@ -43,7 +43,18 @@ def _squared_response(
     return gain
 
 
-def _resample_ratio(sfreq: float, new_sfreq: float) -> Fraction:
+def filter_reach_s(l_freq: float | None) -> float:
+    """How far in time the filters of `filter_resample` reach, seconds.
+
+    Three periods of the high-pass cut-off ``l_freq``, at least 1 s: the odd-reflection
+    padding at the edges of a signal, and the margin a block of a long recording is
+    read with on each side (`signals.recipe.run_in_blocks`).
+    """
+    return max(1.0, 3.0 / l_freq) if l_freq else 1.0
+
+
+def resample_ratio(sfreq: float, new_sfreq: float) -> Fraction:
+    """``new_sfreq / sfreq`` as a fraction; ValueError when it is not rational enough."""
     ratio = Fraction(new_sfreq / sfreq).limit_denominator(10_000)
     if abs(float(ratio) - new_sfreq / sfreq) > 1e-9:
         raise ValueError(f"cannot resample {sfreq} Hz to {new_sfreq} Hz by a rational ratio")
@@ -100,12 +111,13 @@ def filter_resample(
     x = np.asarray(data)
     work = np.dtype(dtype or (x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64))
     new_sfreq = float(sfreq if new_sfreq is None else new_sfreq)
-    ratio = _resample_ratio(sfreq, new_sfreq)
+    ratio = resample_ratio(sfreq, new_sfreq)
     n_times = x.shape[-1]
     n_out = round(n_times * ratio)
     step = ratio.denominator  # pad lengths in multiples of this map to whole output samples
-    pad_s = max(1.0, 3.0 / l_freq) if l_freq else 1.0
-    pad = min(int(np.ceil(pad_s * sfreq / step)) * step, (n_times - 1) // step * step)
+    pad = min(
+        int(np.ceil(filter_reach_s(l_freq) * sfreq / step)) * step, (n_times - 1) // step * step
+    )
     n_fft = scipy.fft.next_fast_len(n_times + 2 * pad, real=True)
     while n_fft % step:
         n_fft = scipy.fft.next_fast_len(n_fft + 1, real=True)

@@ -280,6 +280,8 @@ def read_signals(
     *,
     scale: float = 1.0,
     dtype: type[np.floating] = np.float32,
+    start: int = 0,
+    stop: int | None = None,
 ) -> NDArray[np.floating]:
     """The samples of some channels of a recording, times ``scale``, as ``dtype``.
 
@@ -297,20 +299,31 @@ def read_signals(
         Factor applied to the stored unit (volts, siemens): ``1e6`` gives µV, µS.
     dtype : numpy floating type
         Output precision.
+    start, stop : int
+        First sample and the sample after the last (None: the end), to read a long
+        recording in blocks.
 
     Returns
     -------
-    data : array, shape (len(picks), raw.n_times)
+    data : array, shape (len(picks), stop - start)
     """
+    stop = raw.n_times if stop is None else min(stop, raw.n_times)
     on_disk = isinstance(raw, RawEDF | RawBDF) and not raw.preload
     if on_disk and "stim" not in raw.get_channel_types(picks=picks):
         fmt = "bdf" if isinstance(raw, RawBDF) else "edf"
         data = edf.read_edf_signals(
-            Path(raw.filenames[0]), fmt, list(picks), scale=scale, dtype=dtype
+            Path(raw.filenames[0]),
+            fmt,
+            list(picks),
+            scale=scale,
+            dtype=dtype,
+            start=start,
+            stop=stop,
+            n_times=raw.n_times,
         )
-        if data is not None and data.shape[-1] == raw.n_times:
+        if data is not None:
             return data
-    data = raw.get_data(picks=picks)
+    data = raw.get_data(picks=picks, start=start, stop=stop)
     data *= scale
     return data.astype(dtype, copy=False)
 

@@ -524,12 +524,16 @@ def read_edf_signals(
     *,
     scale: float = 1.0,
     dtype: type[np.floating] = np.float32,
+    start: int = 0,
+    stop: int | None = None,
+    n_times: int | None = None,
 ) -> NDArray[np.floating] | None:
     """Read some signals of a continuous EDF/BDF file, in volts times ``scale``.
 
-    The data records are read a block at a time; only the requested signals are
-    kept, converted to ``dtype`` as they are scaled. The values equal MNE's
-    reading (`mne.io.read_raw_edf`) to the precision of ``dtype``.
+    The data records that hold samples ``start`` to ``stop`` are read a block at a
+    time; only the requested signals are kept, converted to ``dtype`` as they are
+    scaled. The values equal MNE's reading (`mne.io.read_raw_edf`) to the precision
+    of ``dtype``.
 
     Parameters
     ----------
@@ -544,13 +548,18 @@ def read_edf_signals(
         Factor applied to volts (``1e6`` for µV).
     dtype : numpy floating type
         Output precision.
+    start, stop : int
+        First sample and the sample after the last (None: to the end of the file).
+    n_times : int or None
+        The number of samples per signal another reader found (MNE's ``n_times``);
+        when given and the file holds another number, None is returned.
 
     Returns
     -------
-    data : array, shape (len(signals), n_times) or None
+    data : array, shape (len(signals), stop - start) or None
         None when this direct reading does not apply and MNE should read instead:
-        an EDF+D/BDF+D file, signals sampled at different rates, or calibration
-        fields that are not numbers.
+        an EDF+D/BDF+D file, signals sampled at different rates, calibration fields
+        that are not numbers, or a length other than ``n_times``.
     """
     layout = read_edf_layout(path, fmt)
     columns = [layout.signal_indices[i] for i in signals]
@@ -562,17 +571,23 @@ def read_edf_signals(
         return None
     gain, offset = (np.asarray(v * scale, dtype=dtype) for v in calibration)
     n_per_record = counts.pop()
-    starts = np.cumsum([0, *layout.samples_per_record[:-1]])[columns]
-    out = np.empty((len(columns), layout.n_records, n_per_record), dtype=dtype)
+    total = layout.n_records * n_per_record
+    if n_times is not None and n_times != total:
+        return None
+    stop = total if stop is None else min(stop, total)
+    begin, end = start // n_per_record, -(-stop // n_per_record)
+    offsets = np.cumsum([0, *layout.samples_per_record[:-1]])[columns]
+    out = np.empty((len(columns), end - begin, n_per_record), dtype=dtype)
     chunk = max(1, _CHUNK_BYTES // layout.record_bytes)
     with open(path, "rb") as fid:
-        fid.seek(layout.header_bytes)
-        for first in range(0, layout.n_records, chunk):
-            n_read = min(chunk, layout.n_records - first)
+        fid.seek(layout.header_bytes + begin * layout.record_bytes)
+        for first in range(0, end - begin, chunk):
+            n_read = min(chunk, end - begin - first)
             records = _decode_records(fid.read(n_read * layout.record_bytes), fmt, n_read)
-            for row, start in enumerate(starts):
+            for row, offset_in_record in enumerate(offsets):
                 target = out[row, first : first + n_read]
-                target[...] = records[:, start : start + n_per_record]
+                target[...] = records[:, offset_in_record : offset_in_record + n_per_record]
                 target *= gain[row]
                 target += offset[row]
-    return out.reshape(len(columns), -1)
+    first_sample = start - begin * n_per_record
+    return out.reshape(len(columns), -1)[:, first_sample : first_sample + stop - start]

@@ -9,11 +9,15 @@ from numpy.typing import NDArray
 
 from signals.channels import map_channels
 from signals.features.spectral import band_power
+from signals.io import read_signals
 from signals.plots.render import new_figure
 
 if TYPE_CHECKING:
     import mne
     from matplotlib.figure import Figure
+
+#: Samples (channels x times) read at a time, to keep memory bounded on long recordings.
+_BLOCK_SAMPLES = 1 << 22
 
 STANDARD_1005 = ("colin27_1005", "standard_1005")
 """Names of MNE's standard 10-05 montage, newest first (renamed in MNE 1.13)."""
@@ -33,7 +37,9 @@ def eeg_band_power(
     """Mean band power of each EEG channel that has a standard 10-05 position.
 
     The signal is cut into non-overlapping windows of ``window_s`` seconds; the band
-    power of each window (`signals.features.spectral.band_power`) is averaged.
+    power of each window (`signals.features.spectral.band_power`) is averaged. The
+    windows are read a block of about 4 million samples at a time
+    (`signals.io.read_signals`).
 
     Parameters
     ----------
@@ -79,10 +85,18 @@ def eeg_band_power(
     n_windows = raw.n_times // n_window
     if n_windows == 0:
         raise ValueError(f"the recording is shorter than one {window_s:g}-s window")
-    data = raw.get_data(picks=[index for _, index in found], stop=n_windows * n_window)
-    windows = data.reshape(len(found), n_windows, n_window).transpose(1, 0, 2) * 1e6
-    power = band_power(windows, sfreq, bands).mean(axis=0)
-    return [standard for standard, _ in found], power
+    picks = [index for _, index in found]
+    total = np.zeros((len(found), len(bands)))
+    per_block = max(1, _BLOCK_SAMPLES // (len(picks) * n_window))
+    for first in range(0, n_windows, per_block):
+        count = min(per_block, n_windows - first)
+        start = first * n_window
+        data = read_signals(
+            raw, picks, scale=1e6, dtype=np.float64, start=start, stop=start + count * n_window
+        )
+        windows = data.reshape(len(found), count, n_window).transpose(1, 0, 2)
+        total += band_power(windows, sfreq, bands).sum(axis=0)
+    return [standard for standard, _ in found], total / n_windows
 
 
 def plot_band_topomap(

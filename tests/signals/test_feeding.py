@@ -283,3 +283,85 @@ def test_a_model_without_per_channel_features_needs_every_channel(tmp_path: Path
     assert plan.montage == "emotiv_epoc14"
     with pytest.raises(CannotFeedError, match="has no per-channel features to leave missing"):
         feeding.eeg_features(feeding.eeg_stream(raw, plan), spec, plan)
+
+
+EEG_MODELS = ("maet", "strnn", "emotionclip")
+
+
+@pytest.mark.parametrize("cap", ["seed62", "emotiv-epoc-x"])
+def test_models_that_share_a_recipe_prefix_compute_it_once_per_recording(
+    cap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if cap == "seed62":
+        path = write_seed_edf(tmp_path / "seed.edf", duration_s=20.0, sfreq=500.0)
+    else:
+        path = write_device(next(d for d in DEVICES if d.name == cap), tmp_path, duration_s=20.0)
+    raw = read_raw(path)
+    cards = [load_card(name) for name in EEG_MODELS]
+    alone = {card.name: prepare_inputs(raw, card) for card in cards}
+    calls = {"differential_entropy": 0, "lds_smooth": 0, "minmax_scale": 0}
+    for name in calls:
+
+        def counted(stream: Stream, _step=recipe.STEPS[name], _name=name, **params) -> Stream:
+            calls[_name] += 1
+            return _step(stream, **params)
+
+        monkeypatch.setitem(recipe.STEPS, name, counted)
+    memo = feeding.RecipeMemo()
+    shared = {card.name: prepare_inputs(raw, card, memo=memo) for card in cards}
+    assert calls == {"differential_entropy": 1, "lds_smooth": 1, "minmax_scale": 1}
+    for name in EEG_MODELS:
+        assert shared[name].notes == alone[name].notes
+        assert shared[name].montage == alone[name].montage
+        np.testing.assert_array_equal(shared[name].window_starts, alone[name].window_starts)
+        np.testing.assert_array_equal(shared[name].arrays["eeg"], alone[name].arrays["eeg"])
+    kept = [steps.count('"step"') for _, steps in memo.streams]
+    # to DE, LDS, min-max; then per model every step but its last (MAET and STRNN:
+    # normalize, fill_missing; EmotionCLIP: fill_missing)
+    assert sorted(kept) == [3, 4, 5, 6, 6, 6, 7, 7]
+    # made for the three cards, the memo keeps only what they share: up to min-max
+    memo = feeding.RecipeMemo.for_cards(cards)
+    for card in cards:
+        made = prepare_inputs(raw, card, memo=memo).arrays["eeg"]
+        np.testing.assert_array_equal(made, alone[card.name].arrays["eeg"])
+    assert calls == {"differential_entropy": 2, "lds_smooth": 2, "minmax_scale": 2}
+    assert [steps.count('"step"') for _, steps in memo.streams] == [5]
+
+
+def test_a_recipe_without_a_feature_step_is_not_kept(tmp_path: Path) -> None:
+    raw = read_raw(write_seed_edf(tmp_path / "seed.edf", duration_s=12.0))
+    card = load_card("maet")
+    spec = card.input("eeg")
+    windows = spec.model_copy(update={"recipe": spec.recipe[:2]})
+    plan = feeding.montage_plan(spec, feeding.raw_header(raw), ["seed62"])
+    memo = feeding.RecipeMemo()
+    made = feeding.eeg_input(raw, windows, plan, memo)
+    assert made.data.shape == (12, 62, 200) and memo.streams == {}
+
+
+@pytest.mark.parametrize("cap", ["seed62", "biosemi-64", "emotiv-epoc-x"])
+def test_the_eeg_input_read_in_blocks_equals_the_whole_recording(cap: str, tmp_path: Path) -> None:
+    # 150 s: three blocks of 60 s windows, read with 2-s margins (direct, interpolated
+    # and missing channels). The resample has no high-pass, so the two agree to float32
+    # precision at the edges too: 3e-5 nats; 2e-4 for the Emotiv's 4.2 mV DC offset,
+    # 280 times its signal, whose float32 rounding moves the DE of both paths alike.
+    if cap == "seed62":
+        path = write_seed_edf(tmp_path / "seed.edf", duration_s=150.0, sfreq=1000.0)
+    else:
+        path = write_device(next(d for d in DEVICES if d.name == cap), tmp_path, duration_s=150.0)
+    raw = read_raw(path)
+    card = load_card("maet")
+    spec = card.input("eeg")
+    plan = feeding.montage_plan(
+        spec, feeding.raw_header(raw), feeding.accepted_montages(card, spec)
+    )
+    assert bool(plan.interpolated) == (cap == "biosemi-64")
+    assert bool(plan.missing) == (cap == "emotiv-epoc-x")
+    to_de = spec.model_copy(update={"recipe": spec.recipe[:3]})
+    blocks = feeding.eeg_input(raw, to_de, plan)
+    whole = feeding.eeg_features(feeding.eeg_stream(raw, plan), to_de, plan)
+    np.testing.assert_array_equal(blocks.window_starts, np.arange(150.0))
+    np.testing.assert_array_equal(np.isnan(blocks.data), np.isnan(whole.data))
+    np.testing.assert_allclose(
+        blocks.data, whole.data, atol=2e-4 if cap == "emotiv-epoc-x" else 3e-5
+    )

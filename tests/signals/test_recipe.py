@@ -17,7 +17,7 @@ from signals.features.normalization import (
     save_normalization,
 )
 from signals.features.spectral import differential_entropy
-from signals.recipe import Stream, run_recipe
+from signals.recipe import Stream, run_in_blocks, run_recipe
 
 
 def _recipe(*steps: tuple[str, dict]) -> list[RecipeStep]:
@@ -288,3 +288,78 @@ def test_seed_cards_standardise_with_the_statistics_shipped_beside_the_weights(m
     expected = (scaled - stats["mean"]) / stats["scale"]
     window = served[0] if served.ndim == 2 else served[0, 0]
     np.testing.assert_allclose(window.reshape(62, 5), expected[0], rtol=1e-6)
+
+
+#: The EEG models' steps up to the DE (MAET, STRNN, EmotionCLIP: resample only) and a
+#: chain with a 1 Hz high-pass, whose reach is 3 s.
+TO_DE = _recipe(
+    ("resample", {"sfreq": 200}),
+    ("windows", {"length_s": 1.0, "step_s": 1.0}),
+    ("differential_entropy", {"bands": "seed"}),
+)
+FILTERED = _recipe(
+    ("filter", {"l_freq": 1.0, "h_freq": 75.0, "notch": [50.0], "sfreq": 200}),
+    ("windows", {"length_s": 1.0, "step_s": 0.5}),
+    ("differential_entropy", {"bands": "seed"}),
+)
+
+
+def _blocks(stream: Stream, recipe: list[RecipeStep], block_s: float) -> Stream:
+    def read(start: int, stop: int) -> Stream:
+        return Stream(stream.data[:, start:stop], stream.sfreq)
+
+    blocks = run_in_blocks(read, stream.data.shape[-1], stream.sfreq, recipe, block_s)
+    assert blocks is not None
+    return blocks
+
+
+def test_a_sine_has_its_known_de_when_computed_in_blocks():
+    # Every 1-s window of a 10 Hz cosine at 1 kHz, resampled to 200 Hz in blocks, has
+    # the DE of the cosine sampled at 200 Hz directly. The alpha band (8-13 Hz, 6
+    # bins) holds A^2 (N-1)/6 on the 10 Hz bin and about a quarter of it on each
+    # neighbour (see test_spectral): 1.5/6 of it on average.
+    amplitude, sfreq = 20.0, 1000.0
+    t = np.arange(int(95 * sfreq)) / sfreq
+    sine = Stream((amplitude * np.cos(2 * np.pi * 10.0 * t))[np.newaxis].astype(np.float32), sfreq)
+    de = _blocks(sine, TO_DE, block_s=10.0)
+    assert de.data.shape == (95, 1, 5)
+    np.testing.assert_array_equal(de.window_starts, np.arange(95.0))
+    ideal = amplitude * np.cos(2 * np.pi * 10.0 * np.arange(200) / 200.0)
+    known = differential_entropy(ideal, 200.0, band_edges("seed"))
+    # the other bands hold only the taper's leakage (10^-7 of alpha's power): float32
+    # rounding of the signal moves their DE by up to 5e-4 nats
+    np.testing.assert_allclose(de.data[:, 0, 2], known[2], atol=1e-5)
+    np.testing.assert_allclose(de.data[:, 0], np.broadcast_to(known, (95, 5)), atol=1e-3)
+    alpha = 0.5 * np.log(2 * np.pi * np.e * amplitude**2 * 199 / 24)
+    assert known[2] == pytest.approx(alpha, abs=5e-3)
+
+
+@pytest.mark.parametrize(
+    ("sfreq", "recipe", "edge_s"), [(1000.0, TO_DE, 0.0), (2048.0, FILTERED, 3.0)]
+)
+def test_blocks_give_the_whole_recording_features(sfreq, recipe, edge_s):
+    # Away from the recording's first and last `edge_s` (the high-pass's reach, where
+    # the whole recording's own FFT wraps its other end in), blocks equal the whole
+    # recording to float32 precision (1e-5 nats, i.e. 0.002 % of band power); at the
+    # edges to 0.02 nats. Blocks of 10 s: 6-7 blocks, each read with 2 or 6 s margins.
+    stream = _eeg(8, sfreq, 64.0)
+    stream = Stream((stream.data * 1e6 + 150.0).astype(np.float32), sfreq)  # µV, DC offset
+    whole = run_recipe(stream, recipe)
+    blocks = _blocks(stream, recipe, block_s=10.0)
+    np.testing.assert_array_equal(blocks.window_starts, whole.window_starts)
+    assert blocks.sfreq == whole.sfreq == 200.0
+    inner = (whole.window_starts >= edge_s) & (whole.window_starts + 1.0 <= 64.0 - edge_s)
+    np.testing.assert_allclose(blocks.data[inner], whole.data[inner], atol=3e-5)
+    np.testing.assert_allclose(blocks.data, whole.data, atol=2e-2)
+
+
+def test_recipes_that_are_not_per_window_run_whole():
+    stream = _eeg(2, 200.0, 10.0)
+    baseline = _recipe(
+        ("windows", {"length_s": 1.0, "step_s": 1.0}),
+        ("remove_baseline", {"baseline_s": 3.0}),
+        ("differential_entropy", {"bands": "seed"}),
+    )
+    for recipe in (baseline, TO_DE[:2], TO_DE[:1]):
+        read = lambda start, stop: Stream(stream.data[:, start:stop], 200.0)  # noqa: E731
+        assert run_in_blocks(read, 2000, 200.0, recipe) is None

@@ -282,6 +282,15 @@ def test_signals_are_read_straight_from_the_file_as_mne_reads_them(
     np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-5)
     # the written sines, to the file's resolution (16 bit over ±500 µV: 0.015 µV)
     np.testing.assert_allclose(ours, data[[2, 0]], atol=0.02 if not bdf else 1e-4)
+    # a block of samples, across record boundaries (records of 256 samples), and the end
+    for start, stop in [(100, 900), (256, 512), (2000, 2560), (2500, None)]:
+        block = read_signals(raw, [2, 0], scale=1e6, start=start, stop=stop)
+        np.testing.assert_array_equal(block, ours[:, start:stop])
+    preloaded = reader(path, preload=True, verbose="error")
+    np.testing.assert_array_equal(
+        read_signals(preloaded, [1], start=300, stop=700),
+        preloaded.get_data(picks=[1])[:, 300:700].astype(np.float32),
+    )
 
 
 def test_trigger_and_mixed_rate_signals_are_read_by_mne(tmp_path: Path) -> None:

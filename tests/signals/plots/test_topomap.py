@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from core.cards import band_edges
+from signals.features.spectral import band_power
 from signals.io import read_raw
+from signals.plots import topomap
 from signals.plots.topomap import eeg_band_power, plot_band_topomap
 from tests.conftest import write_seed_edf
 
@@ -25,6 +27,19 @@ def test_band_power_finds_the_alpha_rhythm(tmp_path: Path) -> None:
     # band_power gives σ² for white noise: (20 µV)² in theta, where the 10 Hz sine is not.
     theta = list(bands).index("theta")
     np.testing.assert_allclose(power[:, theta].mean(), 400.0, rtol=0.1)
+
+
+def test_band_power_of_a_long_recording_is_read_in_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 45 s: 22 windows of 2 s, read 5 at a time (a partial block last), the mean of all
+    raw = read_raw(write_seed_edf(tmp_path / "s.edf", duration_s=45.0))
+    monkeypatch.setattr(topomap, "_BLOCK_SAMPLES", 5 * 60 * 400 + 1)
+    names, power = eeg_band_power(raw, band_edges("seed"))
+    data = raw.get_data(picks=[raw.ch_names.index(n.upper()) for n in names], stop=44 * 200)
+    windows = data.reshape(len(names), 22, 400).transpose(1, 0, 2) * 1e6
+    expected = band_power(windows, 200.0, band_edges("seed")).mean(axis=0)
+    np.testing.assert_allclose(power, expected, rtol=1e-9)
 
 
 def test_topomap_has_one_head_per_band_on_one_scale() -> None:
