@@ -34,7 +34,6 @@ __all__ = [
     "new_figure",
     "pin_labels",
     "text_width_in",
-    "warm_up",
 ]
 
 MEDIA_TYPES: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml"}
@@ -159,13 +158,3 @@ def figure_files(
 ) -> dict[ImageFormat, bytes]:
     """Render ``fig`` in each of ``formats``."""
     return {fmt: figure_bytes(fig, fmt) for fmt in formats}
-
-
-def warm_up() -> None:
-    """Import matplotlib and render one small figure in every format, so that the first
-    figures of a process do not pay for the imports and font caches."""
-    fig = new_figure(1.0, 1.0)
-    axes = fig.subplots()
-    axes.plot([0, 1], [0, 1])
-    axes.set(title="warm", xlabel="x (s)")
-    figure_files(fig)
