@@ -183,14 +183,16 @@ def plot_summary(results: Mapping[str, ModelResult], title: str) -> Figure:
         n_windows = max(summary.n_windows, 1)
         shares = [100.0 * summary.label_counts[label] / n_windows for label in labels]
         means = [100.0 * summary.mean_probabilities[label] for label in labels]
-        ax.barh(labels, shares, color=[label_colour(label) for label in labels])
-        ax.scatter(means, labels, marker="|", s=200, color="black", label="mean probability")
+        rows = np.arange(len(labels))
+        ax.barh(rows, shares, color=[label_colour(label) for label in labels])
+        ax.scatter(means, rows, marker="|", s=200, color="black", label="mean probability")
         ax.set(
             xlim=(0.0, 100.0),
+            ylim=(len(labels) - 0.5, -0.5),
             xlabel="windows (%)",
             title=f"{name} ({summary.n_windows} windows)",
         )
-        ax.invert_yaxis()
+        ax.set_yticks(rows, labels)
         ax.grid(axis="x", alpha=0.3)
     fig.legend(
         *axes[-1].get_legend_handles_labels(),
