@@ -2,8 +2,8 @@
 
 Figures carry no layout engine: every plot places its axes with `Margins` (inches, sized
 from its own labels with `text_width_in`), so rendering runs no layout pass and the PNG
-and the SVG of a figure have the same layout. Laying out with matplotlib's constrained
-layout took a third of a job's figure time.
+and the SVG of a figure have the same layout. Matplotlib's constrained layout took a
+fifth of a job's figure time.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ __all__ = [
 
 MEDIA_TYPES: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml"}
 
-#: zlib level of the PNGs: 1 encodes several times faster than Pillow's default 6, and
-#: flat-coloured plots grow by a few percent.
+#: zlib level of the PNGs: 1 encodes about 1.7× faster than Pillow's default 6, and a
+#: timeline grows by 8 % (118 kB instead of 109 kB).
 PNG_COMPRESS_LEVEL = 1
 
 #: Space a y-axis needs beside its tick labels for its ticks and rotated label, inches.

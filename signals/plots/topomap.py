@@ -256,8 +256,8 @@ def plot_band_topomap(
         ax.text(centre, reach, band, ha="center", va="bottom", fontsize="large")
     outlines = [part for centre in centres for part in head_outline(centre)]
     ax.add_collection(LineCollection(outlines, colors="black", linewidths=1.0))
-    electrodes = xy[None, :, :] + np.column_stack([centres, 0.0 * centres])[:, None, :]
-    ax.scatter(*electrodes.reshape(-1, 2).T, s=2, color="black", linewidths=0)
+    electrodes = np.vstack([xy + np.array([centre, 0.0]) for centre in centres])
+    ax.scatter(*electrodes.T, s=2, color="black", linewidths=0)
     ax.set(xlim=(-reach, centres[-1] + reach), ylim=(-reach, reach + BAND_NAME), aspect="equal")
     ax.set_axis_off()
     bar_axes = fig.add_axes((0.25, COLOURBAR_IN / height, 0.5, 0.12 / height))
