@@ -81,6 +81,16 @@ def mark_segments(axes: Sequence[Axes], segments: Sequence[Segment]) -> None:
             )
 
 
+def time_span(result: ModelResult, segments: Sequence[Segment] = ()) -> tuple[float, float]:
+    """From the first start to the last end of the windows and segments, s.
+
+    Time axes span exactly this (no margin), so that no tick is made outside the view.
+    """
+    starts = [w.start_s for w in result.windows] + [s.start_s for s in segments]
+    ends = [w.end_s for w in result.windows] + [s.end_s for s in segments]
+    return min(starts), max(ends)
+
+
 def segment_names_in(segments: Sequence[Segment]) -> float:
     """Height the names `mark_segments` writes above the axes take, inches."""
     if not segments or len(segments) > MAX_SEGMENT_NAMES:
@@ -138,7 +148,9 @@ def plot_timeline(result: ModelResult, title: str, segments: Sequence[Segment] =
     top.grid(axis="x", alpha=0.3)
     for k, label in enumerate(labels):
         bottom.plot(times, probs[:, k], color=label_colour(label), label=label, linewidth=1.2)
-    bottom.set(ylim=(0.0, 1.0), xlabel="time (s)", ylabel="probability")
+    bottom.set(
+        xlim=time_span(result, segments), ylim=(0.0, 1.0), xlabel="time (s)", ylabel="probability"
+    )
     bottom.grid(alpha=0.3)
     bottom.legend(loc="upper right", fontsize="small", ncols=min(len(labels), 4))
     mark_segments([top, bottom], segments)
@@ -271,7 +283,12 @@ def plot_agreement(results: Mapping[str, ModelResult], title: str) -> Figure:
         fontsize="small",
     )
     bottom.step(starts + widths / 2.0, 100.0 * shares, where="mid", color="black", linewidth=1.2)
-    bottom.set(ylim=(0.0, 105.0), xlabel="time (s)", ylabel="models agreeing (%)")
+    bottom.set(
+        xlim=(starts[0], starts[-1] + widths[-1]),
+        ylim=(0.0, 105.0),
+        xlabel="time (s)",
+        ylabel="models agreeing (%)",
+    )
     bottom.grid(alpha=0.3)
     fig.suptitle(title)
     return fig

@@ -42,8 +42,9 @@ def test_timeline_marks_the_segments_with_their_names() -> None:
         Segment(name="film A", start_s=2.0, end_s=12.5, source="annotation"),
         Segment(name="film B", start_s=12.5, end_s=30.0, source="annotation"),
     ]
-    fig = plot_timeline(model_result("maet", n_windows=30), "maet", segments)
+    fig = plot_timeline(model_result("maet", n_windows=20), "maet", segments)
     top, bottom = fig.axes
+    assert bottom.get_xlim() == (0.0, 30.0)  # the windows end at 20 s, the segments at 30 s
     assert [t.get_text() for t in top.texts] == ["film A", "film B"]
     for ax in (top, bottom):
         starts = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"]
