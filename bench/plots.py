@@ -8,8 +8,10 @@ A 60-s, 62-channel EDF (SEED channel names, noise and a 10 Hz rhythm) is written
 temporary folder and read as the job reads it; three EEG models' results (MAET, STRNN,
 EmotionCLIP, 60 windows each) stand in for inference. Prints each figure's time (drawn
 once, saved as PNG and SVG) and the total, in wall-clock and CPU seconds: the first run
-in a fresh process (imports and font caches included) and the best and median of the
-repeats, with the machine's load average beside them.
+in a fresh process after the warm-up a worker process does when it starts
+(`worker.figures.warm_figures`, timed on its own) and the best and median of the
+repeats, with the machine's load average beside them. ``--no-warm-up`` times the first
+run of a cold process (imports and font caches included).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from core.storage import LocalStorage
 from signals.io import read_raw
 from tests.conftest import write_seed_edf
 from tests.results import model_result
-from worker.figures import recording_figures, store_figures
+from worker.figures import recording_figures, store_figures, warm_figures
 
 MODELS = ("maet", "strnn", "emotionclip")
 
@@ -55,7 +57,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sfreq", type=float, default=1000.0, help="Sampling rate, Hz.")
     parser.add_argument("--repeat", type=int, default=3, help="Runs after the first.")
+    parser.add_argument(
+        "--no-warm-up", action="store_true", help="Skip the worker's warm-up before the first run."
+    )
     args = parser.parse_args()
+    warm_up_s = None if args.no_warm_up else warm_figures()
     with tempfile.TemporaryDirectory() as tmp:
         path = write_seed_edf(Path(tmp) / "one-minute.edf", duration_s=60.0, sfreq=args.sfreq)
         part = RecordingResult(
@@ -69,6 +75,10 @@ def main() -> None:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"figures of a 1-min 62-ch {args.sfreq:g} Hz job, {len(MODELS)} models, PNG + SVG")
     print(f"load average {load} on {os.cpu_count()} CPUs; seconds as wall / CPU")
+    if warm_up_s is None:
+        print("first run in a cold process (no warm-up)")
+    else:
+        print(f"worker warm-up before the first run: {warm_up_s:.3f} CPU-s")
     print(f"{'figure':<24}{'first':>14}{'best':>14}{'median':>14}")
     for key in first:
         cells = [first[key]]

@@ -187,6 +187,24 @@ def store_figures(
     )
 
 
+def warm_figures() -> float:
+    """Draw a small topomap in every format and drop it; returns the CPU seconds taken.
+
+    Called once when a worker process starts, so that its first job does not pay for
+    importing matplotlib and SciPy's interpolation, loading the fonts and the standard
+    electrode positions (the topomap has images, contours, lines, markers, text and a
+    colour bar's ticks: every kind of artist a job draws).
+    """
+    from signals.plots.render import figure_files
+    from signals.plots.topomap import plot_band_topomap
+
+    start = time.process_time()
+    names = ["Fz", "C3", "Cz", "C4", "Pz"]
+    power = np.arange(1.0, len(names) + 1.0)[:, None]
+    figure_files(plot_band_topomap(names, power, ["band"], "warm-up"))
+    return time.process_time() - start
+
+
 def merge_manifests(parts: list[FigureManifest]) -> FigureManifest:
     """One manifest of the figures of several recordings."""
     return FigureManifest(

@@ -22,6 +22,7 @@ from core.logs import job_context, structure
 from core.resources import cap_address_space, private_files
 from core.store import forget_engines, session_factory
 from model_store.clients import ModelClient, make_client
+from worker.figures import warm_figures
 from worker.pipeline import run_job as run_job_pipeline
 from worker.reconcile import Reconciler
 from worker.training import run_training as run_training_job
@@ -72,6 +73,13 @@ def _fresh_engines(**_kwargs: Any) -> None:
     forget_engines()
     private_files()
     cap_address_space(get_settings().worker_memory_mb)
+
+
+@worker_process_init.connect
+def _warm_figures(**_kwargs: Any) -> None:
+    """A pool process draws one small figure first, so that its first job's figures do
+    not pay for imports and font caches (`worker.figures.warm_figures`)."""
+    warm_figures()
 
 
 _reconciler: list[Reconciler] = []

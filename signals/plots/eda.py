@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from signals.plots.render import new_figure
+from signals.plots.render import YLABEL_IN, Margins, new_figure, pin_labels, text_width_in
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -41,7 +41,10 @@ def plot_eda_decomposition(
     fig : Figure
     """
     fig = new_figure(9.0, 4.8)
-    top, bottom = fig.subplots(2, 1, sharex=True)
+    margins = Margins(left=YLABEL_IN + text_width_in(["−00.00"]), hspace=0.12)
+    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw=margins.gridspec(fig, 2, 1))
+    pin_labels(top)
+    pin_labels(bottom)
     top.plot(times, eda, color="black", linewidth=1.0, label="measured")
     top.plot(times, tonic, color="tab:blue", linewidth=1.5, label="tonic")
     top.set_ylabel("conductance (µS)")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from signals.plots.render import new_figure
+from signals.plots.render import AXES_TITLE_IN, Margins, new_figure, pin_labels, text_width_in
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -50,8 +50,14 @@ def plot_preview(
     fig : Figure
     """
     n_channels, n_times = data.shape
+    labels = [
+        f"{name} ({flag})" if flag not in ("ok", "not checked") else name
+        for name, flag in zip(ch_names, flags, strict=True)
+    ]
     fig = new_figure(9.0, max(2.5, 0.9 + ROW_IN * n_channels))
-    axes = fig.subplots()
+    margins = Margins(left=text_width_in(labels, 6) + 0.15, top=AXES_TITLE_IN)
+    axes = fig.subplots(gridspec_kw=margins.gridspec(fig))
+    pin_labels(axes)
     times = np.arange(n_times) / sfreq
     centred = data - np.median(data, axis=1, keepdims=True)
     spread = np.percentile(np.abs(centred), 95, axis=1)
@@ -69,10 +75,6 @@ def plot_preview(
             color="tab:red" if bad else "black",
             linewidth=0.5,
         )
-    labels = [
-        f"{name} ({flag})" if flag not in ("ok", "not checked") else name
-        for name, flag in zip(ch_names, flags, strict=True)
-    ]
     axes.set_yticks(-np.arange(n_channels), labels, fontsize=6)
     for tick, flag in zip(axes.get_yticklabels(), flags, strict=True):
         if flag not in ("ok", "not checked"):

@@ -15,10 +15,20 @@ from numpy.typing import NDArray
 
 from core.schemas import ModelResult, Segment
 from signals.plots.colours import label_colour
-from signals.plots.render import new_figure
+from signals.plots.render import (
+    AXES_TITLE_IN,
+    TITLE_IN,
+    XLABEL_IN,
+    YLABEL_IN,
+    Margins,
+    new_figure,
+    pin_labels,
+    text_width_in,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
 
 
@@ -36,8 +46,15 @@ def probability_matrix(result: ModelResult) -> NDArray[np.float64]:
     ).reshape(len(result.windows), len(labels))
 
 
+#: Height of a one-row figure legend below the axes, inches.
+LEGEND_ROW_IN = 0.3
+#: Width of a legend's frame, padding and colour patch beside the widest label, inches.
+LEGEND_HANDLE_IN = 0.6
+
 #: Most segments whose names a timeline writes (more are only shaded).
 MAX_SEGMENT_NAMES = 30
+#: Most segments whose names are written upright (more are turned by 30°).
+NAMES_UPRIGHT = 8
 
 
 def mark_segments(axes: Sequence[Axes], segments: Sequence[Segment]) -> None:
@@ -59,9 +76,29 @@ def mark_segments(axes: Sequence[Axes], segments: Sequence[Segment]) -> None:
                 xytext=(2, 2),
                 textcoords="offset points",
                 fontsize="x-small",
-                rotation=30 if len(segments) > 8 else 0,
+                rotation=30 if len(segments) > NAMES_UPRIGHT else 0,
                 annotation_clip=False,
             )
+
+
+def time_span(result: ModelResult, segments: Sequence[Segment] = ()) -> tuple[float, float]:
+    """From the first start to the last end of the windows and segments, s.
+
+    Time axes span exactly this (no margin), so that no tick is made outside the view.
+    """
+    starts = [w.start_s for w in result.windows] + [s.start_s for s in segments]
+    ends = [w.end_s for w in result.windows] + [s.end_s for s in segments]
+    return min(starts), max(ends)
+
+
+def segment_names_in(segments: Sequence[Segment]) -> float:
+    """Height the names `mark_segments` writes above the axes take, inches."""
+    if not segments or len(segments) > MAX_SEGMENT_NAMES:
+        return 0.0
+    line = 0.16
+    if len(segments) > NAMES_UPRIGHT:
+        return line + np.sin(np.radians(30)) * text_width_in((s.name for s in segments), "x-small")
+    return line
 
 
 def plot_timeline(result: ModelResult, title: str, segments: Sequence[Segment] = ()) -> Figure:
@@ -88,7 +125,16 @@ def plot_timeline(result: ModelResult, title: str, segments: Sequence[Segment] =
     probs = probability_matrix(result)
     predicted = [w.label for w in result.windows]
     fig = new_figure(9.0, 4.8)
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(1, 2))
+    margins = Margins(
+        left=YLABEL_IN + text_width_in([*labels, "0.0"]),
+        top=TITLE_IN + segment_names_in(segments),
+        hspace=0.12,
+    )
+    top, bottom = fig.subplots(
+        2, 1, sharex=True, height_ratios=(1, 2), gridspec_kw=margins.gridspec(fig, 2, 1)
+    )
+    pin_labels(top)
+    pin_labels(bottom)
     top.scatter(
         times,
         [labels.index(label) for label in predicted],
@@ -102,7 +148,9 @@ def plot_timeline(result: ModelResult, title: str, segments: Sequence[Segment] =
     top.grid(axis="x", alpha=0.3)
     for k, label in enumerate(labels):
         bottom.plot(times, probs[:, k], color=label_colour(label), label=label, linewidth=1.2)
-    bottom.set(ylim=(0.0, 1.0), xlabel="time (s)", ylabel="probability")
+    bottom.set(
+        xlim=time_span(result, segments), ylim=(0.0, 1.0), xlabel="time (s)", ylabel="probability"
+    )
     bottom.grid(alpha=0.3)
     bottom.legend(loc="upper right", fontsize="small", ncols=min(len(labels), 4))
     mark_segments([top, bottom], segments)
@@ -130,23 +178,40 @@ def plot_summary(results: Mapping[str, ModelResult], title: str) -> Figure:
     fig = new_figure(
         4.0 * n_models + 1.0, 0.5 + 0.45 * max(len(r.labels) for r in results.values()) + 1.0
     )
-    axes = np.atleast_1d(fig.subplots(1, n_models, squeeze=False)[0])
+    tick_labels = [text_width_in(result.labels) + 0.15 for result in results.values()]
+    margins = Margins(
+        left=tick_labels[0],
+        bottom=XLABEL_IN + LEGEND_ROW_IN,
+        top=TITLE_IN + AXES_TITLE_IN,
+        wspace=max(tick_labels[1:], default=0.0) + 0.2,
+    )
+    axes = np.atleast_1d(
+        fig.subplots(1, n_models, squeeze=False, gridspec_kw=margins.gridspec(fig, 1, n_models))[0]
+    )
     for ax, (name, result) in zip(axes, results.items(), strict=True):
+        pin_labels(ax)
         labels = list(result.labels)
         summary = result.summary
         n_windows = max(summary.n_windows, 1)
         shares = [100.0 * summary.label_counts[label] / n_windows for label in labels]
         means = [100.0 * summary.mean_probabilities[label] for label in labels]
-        ax.barh(labels, shares, color=[label_colour(label) for label in labels])
-        ax.scatter(means, labels, marker="|", s=200, color="black", label="mean probability")
+        rows = np.arange(len(labels))
+        ax.barh(rows, shares, color=[label_colour(label) for label in labels])
+        ax.scatter(means, rows, marker="|", s=200, color="black", label="mean probability")
         ax.set(
             xlim=(0.0, 100.0),
+            ylim=(len(labels) - 0.5, -0.5),
             xlabel="windows (%)",
             title=f"{name} ({summary.n_windows} windows)",
         )
-        ax.invert_yaxis()
+        ax.set_yticks(rows, labels)
         ax.grid(axis="x", alpha=0.3)
-    fig.legend(*axes[-1].get_legend_handles_labels(), loc="outside lower right", fontsize="small")
+    fig.legend(
+        *axes[-1].get_legend_handles_labels(),
+        loc="lower right",
+        bbox_to_anchor=(1.0, 0.0),
+        fontsize="small",
+    )
     fig.suptitle(title)
     return fig
 
@@ -186,22 +251,31 @@ def plot_agreement(results: Mapping[str, ModelResult], title: str) -> Figure:
     first = next(iter(results.values()))
     starts = np.array([w.start_s for w in first.windows])[: len(shares)]
     widths = np.array([w.end_s - w.start_s for w in first.windows])[: len(shares)]
+    names = list(results)
+    used = dict.fromkeys(label for result in results.values() for label in result.labels)
     fig = new_figure(9.0, 1.6 + 0.5 * len(results) + 1.6)
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(max(len(results), 1), 2))
+    margins = Margins(
+        left=YLABEL_IN + text_width_in([*names, "100"]),
+        right=LEGEND_HANDLE_IN + text_width_in(used, "small"),
+        hspace=0.12,
+    )
+    top, bottom = fig.subplots(
+        2,
+        1,
+        sharex=True,
+        height_ratios=(max(len(results), 1), 2),
+        gridspec_kw=margins.gridspec(fig, 2, 1),
+    )
+    pin_labels(top)
+    pin_labels(bottom)
+    predicted = [[w.label for w in r.windows][: len(shares)] for r in results.values()]
+    top.add_collection(
+        label_cells(starts, widths, predicted),
+    )
+    top.set(yticks=range(len(results)), yticklabels=names, ylim=(len(results) - 0.5, -0.5))
+    top.set_ylabel("model")
     from matplotlib.patches import Patch
 
-    used = dict.fromkeys(label for result in results.values() for label in result.labels)
-    for row, result in enumerate(results.values()):
-        predicted = [w.label for w in result.windows][: len(shares)]
-        top.barh(
-            np.full(len(predicted), row),
-            widths,
-            left=starts,
-            height=0.8,
-            color=[label_colour(label) for label in predicted],
-        )
-    top.set(yticks=range(len(results)), yticklabels=list(results), ylim=(len(results) - 0.5, -0.5))
-    top.set_ylabel("model")
     top.legend(
         handles=[Patch(color=label_colour(label), label=label) for label in used],
         loc="upper left",
@@ -209,7 +283,35 @@ def plot_agreement(results: Mapping[str, ModelResult], title: str) -> Figure:
         fontsize="small",
     )
     bottom.step(starts + widths / 2.0, 100.0 * shares, where="mid", color="black", linewidth=1.2)
-    bottom.set(ylim=(0.0, 105.0), xlabel="time (s)", ylabel="models agreeing (%)")
+    bottom.set(
+        xlim=(starts[0], starts[-1] + widths[-1]),
+        ylim=(0.0, 105.0),
+        xlabel="time (s)",
+        ylabel="models agreeing (%)",
+    )
     bottom.grid(alpha=0.3)
     fig.suptitle(title)
     return fig
+
+
+def label_cells(
+    starts: NDArray[np.floating], widths: NDArray[np.floating], rows: Sequence[Sequence[str]]
+) -> PolyCollection:
+    """One rectangle per window and row, coloured by label, as a single collection.
+
+    Row ``k`` spans ``k - 0.4`` to ``k + 0.4``; its cells are the windows that start at
+    ``starts`` (s) and last ``widths`` (s). Cells are listed row by row.
+    """
+    from matplotlib.collections import PolyCollection
+
+    n_rows, n_windows = len(rows), len(starts)
+    left = np.tile(starts, n_rows)
+    right = left + np.tile(widths, n_rows)
+    low = np.repeat(np.arange(n_rows) - 0.4, n_windows)
+    high = low + 0.8
+    corners = np.stack([[left, low], [left, high], [right, high], [right, low]])
+    return PolyCollection(
+        corners.transpose(2, 0, 1),
+        facecolors=[label_colour(label) for row in rows for label in row],
+        linewidths=0,
+    )

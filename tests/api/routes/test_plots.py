@@ -38,8 +38,8 @@ def test_topomap_is_drawn_from_the_recording_file(client: TestClient, job: str) 
     assert reply.headers["content-type"] == "image/svg+xml"
     svg = reply.text
     for band in ("delta", "theta", "alpha", "beta", "gamma"):
-        assert f"<!-- {band} -->" in svg
-    assert "<!-- band power (dB re 1 µV²) -->" in svg
+        assert f">{band}</text>" in svg
+    assert ">band power (dB re 1 µV²)</text>" in svg
 
 
 def test_timeline_of_a_model_that_did_not_run_is_404(client: TestClient, job: str) -> None:
@@ -142,7 +142,7 @@ def test_eda_plot_and_its_place_on_the_results_page(client: TestClient, tmp_path
     assert reply.status_code == 200, reply.text
     svg = reply.text
     for trace in ("measured", "tonic", "phasic"):
-        assert f"<!-- {trace} -->" in svg
+        assert f">{trace}</text>" in svg
     assert "conductance (µS)" in svg
     page = client.get(f"/jobs/{job}/results").text
     assert "/plots/eda.png" in page

@@ -42,8 +42,9 @@ def test_timeline_marks_the_segments_with_their_names() -> None:
         Segment(name="film A", start_s=2.0, end_s=12.5, source="annotation"),
         Segment(name="film B", start_s=12.5, end_s=30.0, source="annotation"),
     ]
-    fig = plot_timeline(model_result("maet", n_windows=30), "maet", segments)
+    fig = plot_timeline(model_result("maet", n_windows=20), "maet", segments)
     top, bottom = fig.axes
+    assert bottom.get_xlim() == (0.0, 30.0)  # the windows end at 20 s, the segments at 30 s
     assert [t.get_text() for t in top.texts] == ["film A", "film B"]
     for ax in (top, bottom):
         starts = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"]
@@ -85,11 +86,13 @@ def test_agreement_counts_the_majority_share() -> None:
     )
     fig = plot_agreement({"a": a, "b": b, "c": c}, "agreement")
     top, bottom = fig.axes[:2]
-    cells = top.patches
-    assert len(cells) == 15
-    assert [to_hex(p.get_facecolor()) for p in cells[:5]] == [
-        LABEL_COLOURS[w.label] for w in a.windows
+    (cells,) = top.collections
+    assert [to_hex(colour) for colour in cells.get_facecolors()] == [
+        LABEL_COLOURS[w.label] for r in (a, b, c) for w in r.windows
     ]
+    corners = np.array([path.vertices[:4] for path in cells.get_paths()])
+    np.testing.assert_allclose(corners[5], [[0, 0.6], [0, 1.4], [1, 1.4], [1, 0.6]])
+    np.testing.assert_allclose(corners[14, 2], [5, 2.4])
     np.testing.assert_allclose(
         bottom.get_lines()[0].get_ydata(), [100, 200 / 3, 100 / 3, 100 / 3, 100]
     )
