@@ -287,10 +287,13 @@ def eeg_stream(
         raise CannotFeedError(plan.message)
     stop = raw.n_times if stop is None else min(stop, raw.n_times)
     rows = plan.rows
-    data = np.empty((len(rows), stop - start), dtype=np.float32)
     direct = [k for k, row in enumerate(rows) if plan.sources[row]]
+    picks = [raw.ch_names.index(plan.sources[rows[k]] or "") for k in direct]
+    if len(direct) == len(rows):  # every row read from the file: no copy into place
+        data = read_signals(raw, picks, scale=SI_TO_MICRO, start=start, stop=stop)
+        return Stream(data=data, sfreq=float(raw.info["sfreq"]))
+    data = np.empty((len(rows), stop - start), dtype=np.float32)
     if direct:
-        picks = [raw.ch_names.index(plan.sources[rows[k]] or "") for k in direct]
         data[direct] = read_signals(raw, picks, scale=SI_TO_MICRO, start=start, stop=stop)
     if plan.interpolated:
         directions = raw_directions(raw)

@@ -122,10 +122,10 @@ def filter_resample(
     while n_fft % step:
         n_fft = scipy.fft.next_fast_len(n_fft + 1, real=True)
     n_fft_out = n_fft * ratio.numerator // ratio.denominator
-    freqs = np.fft.rfftfreq(n_fft, 1.0 / sfreq)
+    n_keep = min(n_fft, n_fft_out) // 2 + 1
+    freqs = np.arange(n_keep) * (sfreq / n_fft)
     gain = _squared_response(freqs, l_freq, h_freq, notch_freqs, order, notch_q)
-    n_keep = min(len(freqs), n_fft_out // 2 + 1)
-    gain = (gain[:n_keep] * (n_fft_out / n_fft)).astype(work)
+    gain = (gain * (n_fft_out / n_fft)).astype(work)
     out_pad = pad * ratio.numerator // ratio.denominator
 
     flat = x.reshape(-1, n_times)

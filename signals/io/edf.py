@@ -586,8 +586,8 @@ def read_edf_signals(
             records = _decode_records(fid.read(n_read * layout.record_bytes), fmt, n_read)
             for row, offset_in_record in enumerate(offsets):
                 target = out[row, first : first + n_read]
-                target[...] = records[:, offset_in_record : offset_in_record + n_per_record]
-                target *= gain[row]
+                columns_of_row = records[:, offset_in_record : offset_in_record + n_per_record]
+                np.multiply(columns_of_row, gain[row], out=target)
                 target += offset[row]
     first_sample = start - begin * n_per_record
     return out.reshape(len(columns), -1)[:, first_sample : first_sample + stop - start]
