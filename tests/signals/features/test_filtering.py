@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 from scipy.signal import butter, sosfiltfilt
 
-from signals.features.filtering import average_reference, filter_resample, resample_to_length
+from signals.features.filtering import (
+    average_reference,
+    fft_length,
+    filter_resample,
+    resample_to_length,
+)
 
 SFREQ = 1000.0
 T = np.arange(int(20 * SFREQ)) / SFREQ
@@ -95,3 +100,21 @@ def test_resample_to_length_one_dimensional_and_image_quirk():
     assert np.ptp(image[0]) == pytest.approx(86, rel=0.05)
     with pytest.raises(ValueError, match="square"):
         resample_to_length(ramp, 2000, image_quirk=True)
+
+
+@pytest.mark.parametrize(
+    ("n_min", "step", "expected"),
+    [
+        (66_000, 5, 81_920),  # 5 * 2**14: a quarter longer than 67,500 at most
+        (154_000, 5, 163_840),  # 5 * 2**15 rather than 155,520
+        (60_000, 5, 61_440),  # 3 * 5 * 2**12
+        (66_000, 1, 67_500),  # 98,304 would pad half as much again: 5-smooth instead
+        (7, 4, 8),
+    ],
+)
+def test_fft_length_prefers_binary_multiples_of_the_step(
+    n_min: int, step: int, expected: int
+) -> None:
+    length = fft_length(n_min, step)
+    assert length == expected
+    assert length >= n_min and length % step == 0
