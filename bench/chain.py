@@ -8,11 +8,11 @@ noise, a 10 Hz rhythm, 50 Hz mains and DC offsets, repeated) and times two thing
 
 limit
     The work any chain that band-passes, notches and resamples by FFT must do: read the
-    file's data records (``numpy.fromfile``), convert the int16 samples of every channel
-    to float32 µV (gain and offset of the header) into one preallocated
-    ``(62, n_times)`` array, and one FFT pass over it: ``scipy.fft.rfft`` of consecutive
-    blocks of 2**16 samples of all channels (65.5 s; no margins, the last block
-    zero-padded) and ``irfft`` back to the same length, float32, one thread. A chain
+    file's data records a block at a time (65 one-second records, ``numpy.fromfile``),
+    convert the int16 samples of every channel to float32 µV (gain and offset of the
+    header) into one preallocated ``(62, 2**16)`` array, and one FFT pass over it:
+    ``scipy.fft.rfft`` of all channels at 2**16 samples (65 s of data, zero-padded to
+    65.5 s; no margins) and ``irfft`` back to the same length, float32, one thread. A chain
     must at least transform every sample once and back; blocks of about a minute are
     the cheapest a 1 Hz high-pass allows (its reach is 3 s), and a power of two is the
     FFT's fastest length.
@@ -95,26 +95,32 @@ def _header_numbers(head: bytes, n_signals: int, field: int) -> np.ndarray:
 
 
 def limit(path: Path) -> np.ndarray:
-    """Bytes -> float32 µV -> rfft + irfft in blocks of ``LIMIT_FFT``; returns the last block."""
+    """Bytes -> float32 µV -> rfft + irfft, ``LIMIT_FFT`` samples at a time; the last block."""
     with open(path, "rb") as fid:
         head = fid.read(256)
         n_signals = int(head[252:256])
         head += fid.read(256 * n_signals)
-    phys_min, phys_max, dig_min, dig_max = (_header_numbers(head, n_signals, k) for k in range(4))
-    per_record = int(head[256 + n_signals * 216 : 256 + n_signals * 216 + 8])
-    gain = ((phys_max - phys_min) / (dig_max - dig_min)).astype(np.float32)
-    offset = (phys_min - dig_min * gain).astype(np.float32)
-    records = np.fromfile(path, dtype="<i2", offset=len(head)).reshape(-1, n_signals, per_record)
-    n_times = records.shape[0] * per_record
-    data = np.empty((n_signals, records.shape[0], per_record), dtype=np.float32)
-    np.multiply(records.transpose(1, 0, 2), gain[:, None, None], out=data)
-    data += offset[:, None, None]
-    data = data.reshape(n_signals, n_times)
-    back = data[:, :0]
-    for start in range(0, n_times, LIMIT_FFT):
-        spectrum = scipy.fft.rfft(data[:, start : start + LIMIT_FFT], n=LIMIT_FFT, workers=1)
-        back = scipy.fft.irfft(spectrum, n=LIMIT_FFT, workers=1)
-    return back
+        phys_min, phys_max, dig_min, dig_max = (
+            _header_numbers(head, n_signals, k) for k in range(4)
+        )
+        per_record = int(head[256 + n_signals * 216 : 256 + n_signals * 216 + 8])
+        gain = ((phys_max - phys_min) / (dig_max - dig_min)).astype(np.float32)[:, None, None]
+        offset = (phys_min - dig_min * gain[:, 0, 0]).astype(np.float32)[:, None, None]
+        block = np.zeros((n_signals, LIMIT_FFT), dtype=np.float32)
+        n_records = LIMIT_FFT // per_record
+        back = block
+        while True:
+            raw = np.fromfile(fid, dtype="<i2", count=n_records * n_signals * per_record)
+            if not raw.size:
+                return back
+            records = raw.reshape(-1, n_signals, per_record)
+            n_read = records.shape[0] * per_record
+            target = block[:, :n_read].reshape(n_signals, -1, per_record)
+            np.multiply(records.transpose(1, 0, 2), gain, out=target)
+            target += offset
+            block[:, n_read:] = 0.0
+            spectrum = scipy.fft.rfft(block, workers=1)
+            back = scipy.fft.irfft(spectrum, n=LIMIT_FFT, workers=1)
 
 
 def chain(path: Path) -> np.ndarray:
