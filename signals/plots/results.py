@@ -28,7 +28,6 @@ from signals.plots.render import (
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
 
 
@@ -135,22 +134,15 @@ def plot_timeline(result: ModelResult, title: str, segments: Sequence[Segment] =
     )
     pin_labels(top)
     pin_labels(bottom)
-    top.scatter(
-        times,
-        [labels.index(label) for label in predicted],
-        c=[label_colour(label) for label in predicted],
-        s=18,
-        marker="s",
-        linewidths=0,
-    )
+    span = time_span(result, segments)
+    rows = [[label if label == row else None for label in predicted] for row in labels]
+    draw_label_strip(top, window_bounds(result), rows, span)
     top.set(yticks=range(len(labels)), yticklabels=labels, ylim=(-0.5, len(labels) - 0.5))
     top.set_ylabel("predicted class")
     top.grid(axis="x", alpha=0.3)
     for k, label in enumerate(labels):
         bottom.plot(times, probs[:, k], color=label_colour(label), label=label, linewidth=1.2)
-    bottom.set(
-        xlim=time_span(result, segments), ylim=(0.0, 1.0), xlabel="time (s)", ylabel="probability"
-    )
+    bottom.set(xlim=span, ylim=(0.0, 1.0), xlabel="time (s)", ylabel="probability")
     bottom.grid(alpha=0.3)
     bottom.legend(loc="upper right", fontsize="small", ncols=min(len(labels), 4))
     mark_segments([top, bottom], segments)
@@ -269,9 +261,8 @@ def plot_agreement(results: Mapping[str, ModelResult], title: str) -> Figure:
     pin_labels(top)
     pin_labels(bottom)
     predicted = [[w.label for w in r.windows][: len(shares)] for r in results.values()]
-    top.add_collection(
-        label_cells(starts, widths, predicted),
-    )
+    bounds = (starts, starts + widths)
+    draw_label_strip(top, bounds, predicted, (starts[0], starts[-1] + widths[-1]))
     top.set(yticks=range(len(results)), yticklabels=names, ylim=(len(results) - 0.5, -0.5))
     top.set_ylabel("model")
     from matplotlib.patches import Patch
@@ -294,24 +285,102 @@ def plot_agreement(results: Mapping[str, ModelResult], title: str) -> Figure:
     return fig
 
 
-def label_cells(
-    starts: NDArray[np.floating], widths: NDArray[np.floating], rows: Sequence[Sequence[str]]
-) -> PolyCollection:
-    """One rectangle per window and row, coloured by label, as a single collection.
+#: Share of a strip row's height its colour fills (the rest separates the rows).
+STRIP_FILL = 0.8
 
-    Row ``k`` spans ``k - 0.4`` to ``k + 0.4``; its cells are the windows that start at
-    ``starts`` (s) and last ``widths`` (s). Cells are listed row by row.
+
+def window_bounds(result: ModelResult) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Start and end time of each window, s."""
+    return (
+        np.array([w.start_s for w in result.windows], dtype=float),
+        np.array([w.end_s for w in result.windows], dtype=float),
+    )
+
+
+def column_labels(
+    bounds: tuple[NDArray[np.floating], NDArray[np.floating]],
+    labels: Sequence[str | None],
+    span: tuple[float, float],
+    n_columns: int,
+) -> list[str | None]:
+    """The label each of ``n_columns`` equal columns of the time ``span`` shows.
+
+    A column shows the most common label of the windows whose centres fall in it (ties:
+    the label met first); a column without a window centre shows the label of the
+    window that covers its own centre; None where no window does, or where the windows
+    have no label (None). So a strip costs the same for an hour of windows as for a
+    minute, and where a window is wider than a column the strip is the windows' cells.
+
+    Parameters
+    ----------
+    bounds : (array, array)
+        Start and end of each window, s (starts in increasing order).
+    labels : sequence of str or None
+        Label of each window.
+    span : (float, float)
+        First and last time of the strip, s.
+    n_columns : int
+        Columns across the span (e.g. the axes' width in pixels).
     """
-    from matplotlib.collections import PolyCollection
+    starts, ends = (np.asarray(edge, dtype=float) for edge in bounds)
+    first, last = span
+    width = (last - first) / n_columns
+    names = list(dict.fromkeys(label for label in labels if label is not None))
+    shown: list[str | None] = [None] * n_columns
+    if not names:
+        return shown
+    known = np.array([label is not None for label in labels])
+    codes = np.array([names.index(label) if label is not None else 0 for label in labels])
+    column = np.floor(((starts + ends) / 2.0 - first) / width).astype(int)
+    inside = known & (column >= 0) & (column < n_columns)
+    counts = np.zeros((n_columns, len(names)), dtype=int)
+    np.add.at(counts, (column[inside], codes[inside]), 1)
+    centres = first + (np.arange(n_columns) + 0.5) * width
+    covering = np.searchsorted(starts, centres, side="right") - 1
+    for k in range(n_columns):
+        if counts[k].any():
+            shown[k] = names[int(np.argmax(counts[k]))]
+        elif covering[k] >= 0 and ends[covering[k]] > centres[k]:
+            shown[k] = labels[covering[k]]
+    return shown
 
-    n_rows, n_windows = len(rows), len(starts)
-    left = np.tile(starts, n_rows)
-    right = left + np.tile(widths, n_rows)
-    low = np.repeat(np.arange(n_rows) - 0.4, n_windows)
-    high = low + 0.8
-    corners = np.stack([[left, low], [left, high], [right, high], [right, low]])
-    return PolyCollection(
-        corners.transpose(2, 0, 1),
-        facecolors=[label_colour(label) for row in rows for label in row],
-        linewidths=0,
+
+def axes_width_px(ax: Axes) -> int:
+    """Width of ``ax`` in pixels at its figure's dpi."""
+    fig = ax.figure
+    return max(1, round(ax.get_position().width * fig.get_figwidth() * fig.dpi))
+
+
+def draw_label_strip(
+    ax: Axes,
+    bounds: tuple[NDArray[np.floating], NDArray[np.floating]],
+    rows: Sequence[Sequence[str | None]],
+    span: tuple[float, float],
+) -> None:
+    """Draw one strip per row of window labels on ``ax`` as a single image.
+
+    Row ``k`` is centred on ``y = k`` and fills `STRIP_FILL` of its height; across the
+    time ``span`` it has one column per pixel of the axes, coloured by `column_labels`
+    (blank for None). One image instead of one rectangle per window: the PNG shows the
+    same pixels for any number of windows, and the SVG embeds the small image.
+    """
+    from matplotlib.colors import to_rgba
+
+    n_columns = axes_width_px(ax)
+    sub_rows = 10
+    image = np.zeros((len(rows) * sub_rows, n_columns, 4))
+    filled = np.abs(np.arange(sub_rows) + 0.5 - sub_rows / 2.0) < STRIP_FILL * sub_rows / 2.0
+    colours = {}
+    for k, row in enumerate(rows):
+        shown = column_labels(bounds, row, span, n_columns)
+        cells = np.array(
+            [colours.setdefault(x, to_rgba(label_colour(x))) if x else (0.0,) * 4 for x in shown]
+        )
+        image[k * sub_rows : (k + 1) * sub_rows][filled] = cells
+    ax.imshow(
+        image,
+        extent=(span[0], span[1], -0.5, len(rows) - 0.5),
+        origin="lower",
+        aspect="auto",
+        interpolation="nearest",
     )
