@@ -16,6 +16,7 @@ from signals.plots.results import (
     agreement,
     axes_width_px,
     column_labels,
+    pixel_extremes,
     plot_agreement,
     plot_summary,
     plot_timeline,
@@ -139,6 +140,21 @@ def test_an_hour_of_windows_fits_the_strip_in_one_column_per_pixel() -> None:
     assert image.get_array().shape[1] == axes_width_px(top) < 3600
     svg = figure_bytes(fig, "svg")
     assert svg.count(b"<image") == 1 and len(svg) < 400_000
+
+
+def test_a_long_line_keeps_the_first_last_lowest_and_highest_point_of_each_pixel() -> None:
+    times = np.arange(3600) + 0.5
+    values = np.random.default_rng(0).random(3600)
+    kept = pixel_extremes(times, values, (0.0, 3600.0), 100)
+    assert len(kept) <= 400 and np.all(np.diff(kept) > 0)
+    for column in range(100):
+        whole = np.arange(36 * column, 36 * (column + 1))
+        mine = kept[(kept >= whole[0]) & (kept <= whole[-1])]
+        assert {whole[0], whole[-1]} <= set(mine)
+        assert values[mine].min() == values[whole].min()
+        assert values[mine].max() == values[whole].max()
+    short = pixel_extremes(times[:400], values[:400], (0.0, 400.0), 100)
+    np.testing.assert_array_equal(short, np.arange(400))
 
 
 def test_png_decodes_at_the_figure_size_and_svg_is_svg() -> None:
