@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -384,6 +385,17 @@ def axes_width_px(ax: Axes) -> int:
     return max(1, round(ax.get_position().width * fig.get_figwidth() * fig.dpi))
 
 
+@cache
+def label_rgba8(label: str | None) -> tuple[int, int, int, int]:
+    """The colour of ``label`` (`label_colour`) as 8-bit RGBA; transparent for None."""
+    from matplotlib.colors import to_rgba
+
+    if label is None:
+        return (0, 0, 0, 0)
+    red, green, blue, alpha = (round(255 * c) for c in to_rgba(label_colour(label)))
+    return red, green, blue, alpha
+
+
 def draw_label_strip(
     ax: Axes,
     bounds: tuple[NDArray[np.floating], NDArray[np.floating]],
@@ -397,18 +409,13 @@ def draw_label_strip(
     (blank for None). One image instead of one rectangle per window: the PNG shows the
     same pixels for any number of windows, and the SVG embeds the small image.
     """
-    from matplotlib.colors import to_rgba
-
     n_columns = axes_width_px(ax)
     sub_rows = 10
-    image = np.zeros((len(rows) * sub_rows, n_columns, 4))
+    image = np.zeros((len(rows) * sub_rows, n_columns, 4), dtype=np.uint8)
     filled = np.abs(np.arange(sub_rows) + 0.5 - sub_rows / 2.0) < STRIP_FILL * sub_rows / 2.0
-    colours = {}
     for k, row in enumerate(rows):
         shown = column_labels(bounds, row, span, n_columns)
-        cells = np.array(
-            [colours.setdefault(x, to_rgba(label_colour(x))) if x else (0.0,) * 4 for x in shown]
-        )
+        cells = np.array([label_rgba8(label) for label in shown], dtype=np.uint8)
         image[k * sub_rows : (k + 1) * sub_rows][filled] = cells
     ax.imshow(
         image,

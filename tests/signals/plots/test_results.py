@@ -31,7 +31,7 @@ def strip_colour(ax: Axes, time_s: float, row: int) -> str | None:
     first, last, low, high = image.get_extent()
     column = int((time_s - first) / (last - first) * pixels.shape[1])
     pixel = pixels[int((row + 0.5) / (high - low) * pixels.shape[0]), column]
-    return to_hex(pixel) if pixel[3] > 0 else None
+    return to_hex(pixel / 255.0) if pixel[3] > 0 else None
 
 
 def test_timeline_strip_shows_each_window_in_its_label_row_and_colour() -> None:
