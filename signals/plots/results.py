@@ -332,23 +332,22 @@ def column_labels(
     first, last = span
     width = (last - first) / n_columns
     names = list(dict.fromkeys(label for label in labels if label is not None))
-    shown: list[str | None] = [None] * n_columns
     if not names:
-        return shown
-    known = np.array([label is not None for label in labels])
-    codes = np.array([names.index(label) if label is not None else 0 for label in labels])
+        return [None] * n_columns
+    index = {name: k for k, name in enumerate(names)}
+    codes = np.array([index.get(label, -1) for label in labels])  # None: -1
     column = np.floor(((starts + ends) / 2.0 - first) / width).astype(int)
-    inside = known & (column >= 0) & (column < n_columns)
+    inside = (codes >= 0) & (column >= 0) & (column < n_columns)
     counts = np.zeros((n_columns, len(names)), dtype=int)
     np.add.at(counts, (column[inside], codes[inside]), 1)
     centres = first + (np.arange(n_columns) + 0.5) * width
     covering = np.searchsorted(starts, centres, side="right") - 1
-    for k in range(n_columns):
-        if counts[k].any():
-            shown[k] = names[int(np.argmax(counts[k]))]
-        elif covering[k] >= 0 and ends[covering[k]] > centres[k]:
-            shown[k] = labels[covering[k]]
-    return shown
+    under = np.clip(covering, 0, None)
+    covered = (covering >= 0) & (ends[under] > centres)
+    chosen = np.where(
+        counts.any(axis=1), counts.argmax(axis=1), np.where(covered, codes[under], -1)
+    )
+    return [names[k] if k >= 0 else None for k in chosen]
 
 
 def pixel_extremes(
