@@ -117,8 +117,10 @@ def plot_timeline(result: ModelResult, title: str, segments: Sequence[Segment] =
     Returns
     -------
     fig : Figure
-        Two axes sharing time (s): the top one has one marker per window, coloured by
-        the predicted label; the bottom one one line per label, probability 0–1.
+        Two axes sharing time (s): the top one a strip per label, coloured where a
+        window predicts it (`draw_label_strip`: with more windows than pixels, a pixel
+        column shows every label predicted by a window centred in it); the bottom one
+        one line per label, probability 0–1 (`pixel_extremes`).
     """
     labels = list(result.labels)
     times = window_centres(result)
@@ -240,8 +242,10 @@ def plot_agreement(results: Mapping[str, ModelResult], title: str) -> Figure:
     Returns
     -------
     fig : Figure
-        Top: one row per model, one cell per window coloured by label. Bottom: the
-        fraction of models (percent) that give the most common label in each window.
+        Top: one row per model, one cell per window coloured by label (with more
+        windows than pixels, each pixel column shows its most common label:
+        `draw_label_strip`). Bottom: the fraction of models (percent) that give the
+        most common label in each window.
     """
     shares = agreement(results)
     first = next(iter(results.values()))
