@@ -10,7 +10,8 @@ fresh process does what a worker does with it: opens it (`worker.pipeline._reade
 ``read_raw``, the segments, and the function that makes each model's inputs), makes
 the inputs of MAET, STRNN and EmotionCLIP one model after the other and sends them to
 the in-process backend (`worker.pipeline.predict_windows`, batches of the worker's
-size, one torch thread), and computes the band power of the topomap figure. It prints
+size, one torch thread), and draws the job's figures (`worker.figures`: timelines,
+summary, agreement, the topomap's band power, PNG and SVG). It prints
 the wall and CPU seconds and the peak resident memory (VmHWM, reset between parts) of
 each part, the whole job's peak, and the resident memory before the recording is
 opened (models loaded), with the machine's 1-minute load average. The recording is
@@ -89,11 +90,14 @@ def _status_mb(field: str) -> float:
 
 def measure(path: Path) -> None:
     """Run the worker's steps on ``path`` in this process and print the figures."""
-    from core.cards import band_edges, load_card
+    from core.cards import load_card
     from core.config import get_settings
+    from core.reliability import agreement
+    from core.schemas import RecordingResult
+    from core.storage import LocalStorage
     from model_store.clients import InProcessClient
-    from signals.plots.topomap import eeg_band_power
-    from worker.pipeline import _reader, predict_windows
+    from worker.figures import recording_figures, store_figures
+    from worker.pipeline import _reader, model_result, predict_windows
 
     client = InProcessClient(threads=1)
     cards = {name: load_card(name) for name in MODELS}
@@ -121,16 +125,26 @@ def measure(path: Path) -> None:
     _reset_peak_rss()
     start = now = (time.perf_counter(), time.process_time())
     recording = SimpleNamespace(options={}, header={"kind": "signals"})
-    raw, _segments, make_inputs = _reader(recording, path, {}, cards)
+    raw, segments, make_inputs = _reader(recording, path, {}, cards)
     now = clock("read", now)
+    results = {}
     for name, card in cards.items():
         inputs = make_inputs(card)
         now = clock(f"features {name}", now)
-        predict_windows(client, name, inputs.arrays, batch_size, lambda _fraction: None)
+        probs = predict_windows(client, name, inputs.arrays, batch_size, lambda _fraction: None)
+        results[name] = model_result(card, inputs, probs, client, segments)
         del inputs
         now = clock(f"inference {name}", now)
-    eeg_band_power(raw, band_edges("seed"))
-    clock("topomap band power", now)
+    part = RecordingResult(
+        recording_id="bench",
+        filename=path.name,
+        models=results,
+        segments=segments,
+        agreement=agreement(list(results.values())),
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        store_figures(recording_figures(0, part, raw), LocalStorage(Path(folder)), "bench")
+    clock("figures", now)
     clock("total", start)
     times["total"] = (*times["total"][:2], peak_mb)
     load = os.getloadavg()[0]

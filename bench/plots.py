@@ -1,14 +1,15 @@
-"""Time the figures a job draws (`worker.figures`) for a 1-minute 62-channel recording.
+"""Time the figures a job draws (`worker.figures`) for a 62-channel recording.
 
 Run from the repository root::
 
-    python -m bench.plots [--sfreq 1000] [--repeat 3]
+    python -m bench.plots [--minutes 1] [--sfreq 1000] [--repeat 3]
 
-A 60-s, 62-channel EDF (SEED channel names, noise and a 10 Hz rhythm) is written into a
-temporary folder and read as the job reads it; three EEG models' results (MAET, STRNN,
-EmotionCLIP, 60 windows each) stand in for inference. Prints each figure's time (drawn
-once, saved as PNG and SVG) and the total, in wall-clock and CPU seconds: the first run
-in a fresh process after the warm-up a worker process does when it starts
+A ``--minutes`` long, 62-channel EDF (SEED channel names, noise and a 10 Hz rhythm) is
+written into a temporary folder and read as the job reads it; three EEG models' results
+(MAET, STRNN, EmotionCLIP, one window per second each) stand in for inference. Prints
+each figure's time (drawn once, saved as PNG and SVG) and the total, in wall-clock and
+CPU seconds: the first run in a fresh process after the warm-up a worker process does
+when it starts
 (`worker.figures.warm_figures`, timed on its own) and the best and median of the
 repeats, with the machine's load average beside them. ``--no-warm-up`` times the first
 run of a cold process (imports and font caches included).
@@ -55,6 +56,7 @@ def timed_figures(part: RecordingResult, path: Path, folder: Path) -> Seconds:
 def main() -> None:
     """Print the figure times of one job."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=1.0, help="Recording length, min.")
     parser.add_argument("--sfreq", type=float, default=1000.0, help="Sampling rate, Hz.")
     parser.add_argument("--repeat", type=int, default=3, help="Runs after the first.")
     parser.add_argument(
@@ -63,17 +65,19 @@ def main() -> None:
     args = parser.parse_args()
     warm_up_s = None if args.no_warm_up else warm_figures()
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_seed_edf(Path(tmp) / "one-minute.edf", duration_s=60.0, sfreq=args.sfreq)
+        seconds = round(60.0 * args.minutes)
+        path = write_seed_edf(Path(tmp) / "bench.edf", duration_s=seconds, sfreq=args.sfreq)
         part = RecordingResult(
             recording_id="bench",
             filename=path.name,
-            models={name: model_result(name, 60, seed=k) for k, name in enumerate(MODELS)},
+            models={name: model_result(name, seconds, seed=k) for k, name in enumerate(MODELS)},
         )
         folders = [Path(tmp) / f"plots-{k}" for k in range(1 + args.repeat)]
         runs = [timed_figures(part, path, folder) for folder in folders]
     first, rest = runs[0], runs[1:] or runs[:1]
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"figures of a 1-min 62-ch {args.sfreq:g} Hz job, {len(MODELS)} models, PNG + SVG")
+    job = f"{args.minutes:g}-min 62-ch {args.sfreq:g} Hz job, {len(MODELS)} models"
+    print(f"figures of a {job}, PNG + SVG")
     print(f"load average {load} on {os.cpu_count()} CPUs; seconds as wall / CPU")
     if warm_up_s is None:
         print("first run in a cold process (no warm-up)")

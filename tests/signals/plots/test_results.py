@@ -5,27 +5,46 @@ from __future__ import annotations
 import io
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 from PIL import Image
 
 from core.schemas import Segment
 from signals.plots.colours import LABEL_COLOURS, label_colour
 from signals.plots.render import figure_bytes
-from signals.plots.results import agreement, plot_agreement, plot_summary, plot_timeline
+from signals.plots.results import (
+    agreement,
+    axes_width_px,
+    column_labels,
+    pixel_extremes,
+    plot_agreement,
+    plot_summary,
+    plot_timeline,
+)
 from tests.results import model_result
 
 
-def test_timeline_has_one_point_per_window_in_the_label_colours() -> None:
+def strip_colour(ax: Axes, time_s: float, row: int) -> str | None:
+    """Hex colour of the label strip on ``ax`` at ``time_s`` in row ``row``; None if blank."""
+    (image,) = ax.images
+    pixels = image.get_array()
+    first, last, low, high = image.get_extent()
+    column = int((time_s - first) / (last - first) * pixels.shape[1])
+    pixel = pixels[int((row + 0.5) / (high - low) * pixels.shape[0]), column]
+    return to_hex(pixel / 255.0) if pixel[3] > 0 else None
+
+
+def test_timeline_strip_shows_each_window_in_its_label_row_and_colour() -> None:
     result = model_result("maet", n_windows=37)
     fig = plot_timeline(result, "maet on s01.edf")
     top, bottom = fig.axes
-    offsets = top.collections[0].get_offsets()
-    assert len(offsets) == 37
-    np.testing.assert_allclose(offsets[:, 0], np.arange(37) + 0.5)
     labels = result.labels
-    assert list(offsets[:, 1]) == [labels.index(w.label) for w in result.windows]
-    faces = [to_hex(c) for c in top.collections[0].get_facecolors()]
-    assert faces == [LABEL_COLOURS[w.label] for w in result.windows]
+    assert top.images[0].get_array().shape[1] == axes_width_px(top)
+    for window in result.windows:
+        centre = (window.start_s + window.end_s) / 2.0
+        for row, label in enumerate(labels):
+            expected = LABEL_COLOURS[label] if label == window.label else None
+            assert strip_colour(top, centre, row) == expected
     lines = bottom.get_lines()
     assert [line.get_label() for line in lines] == labels
     assert [line.get_color() for line in lines] == [LABEL_COLOURS[k] for k in labels]
@@ -86,17 +105,56 @@ def test_agreement_counts_the_majority_share() -> None:
     )
     fig = plot_agreement({"a": a, "b": b, "c": c}, "agreement")
     top, bottom = fig.axes[:2]
-    (cells,) = top.collections
-    assert [to_hex(colour) for colour in cells.get_facecolors()] == [
-        LABEL_COLOURS[w.label] for r in (a, b, c) for w in r.windows
-    ]
-    corners = np.array([path.vertices[:4] for path in cells.get_paths()])
-    np.testing.assert_allclose(corners[5], [[0, 0.6], [0, 1.4], [1, 1.4], [1, 0.6]])
-    np.testing.assert_allclose(corners[14, 2], [5, 2.4])
+    for row, result in enumerate((a, b, c)):
+        for window in result.windows:
+            centre = (window.start_s + window.end_s) / 2.0
+            assert strip_colour(top, centre, row) == LABEL_COLOURS[window.label]
+    assert top.images[0].get_extent() == [0.0, 5.0, -0.5, 2.5]
     np.testing.assert_allclose(
         bottom.get_lines()[0].get_ydata(), [100, 200 / 3, 100 / 3, 100 / 3, 100]
     )
     assert bottom.get_ylabel() == "models agreeing (%)"
+
+
+def test_a_strip_column_shows_the_most_common_label_of_the_windows_centred_in_it() -> None:
+    starts = np.array([0.0, 1.0, 2.0, 3.0, 6.0, 7.0, 9.0])
+    bounds = (starts, starts + 1.0)
+    labels = ["sad", "happy", "happy", "sad", "fear", None, "sad"]
+    # Columns of 4 s: [0, 4) holds two happy and two sad centres (tie: the first met,
+    # sad), [4, 8) fear and an unlabelled window, [8, 12) only the window 9-10 s.
+    assert column_labels(bounds, labels, (0.0, 12.0), 3) == ["sad", "fear", "sad"]
+    # Columns of 0.5 s: a column without a window centre takes the window over its
+    # centre; none over 4-6 s and after 10 s.
+    shown = column_labels(bounds, labels, (0.0, 12.0), 24)
+    assert shown[:8] == ["sad", "sad", "happy", "happy", "happy", "happy", "sad", "sad"]
+    assert shown[8:12] == [None] * 4
+    assert shown[12:16] == ["fear", "fear", None, None]
+    assert shown[16:] == [None, None, "sad", "sad", None, None, None, None]
+
+
+def test_an_hour_of_windows_fits_the_strip_in_one_column_per_pixel() -> None:
+    results = {name: model_result(name, 3600, seed=k) for k, name in enumerate(("maet", "strnn"))}
+    fig = plot_agreement(results, "agreement")
+    top = fig.axes[0]
+    (image,) = top.images
+    assert image.get_array().shape[1] == axes_width_px(top) < 3600
+    svg = figure_bytes(fig, "svg")
+    assert svg.count(b"<image") == 1 and len(svg) < 400_000
+
+
+def test_a_long_line_keeps_the_first_last_lowest_and_highest_point_of_each_pixel() -> None:
+    times = np.arange(3600) + 0.5
+    values = np.random.default_rng(0).random(3600)
+    kept = pixel_extremes(times, values, (0.0, 3600.0), 100)
+    assert len(kept) <= 400 and np.all(np.diff(kept) > 0)
+    for column in range(100):
+        whole = np.arange(36 * column, 36 * (column + 1))
+        mine = kept[(kept >= whole[0]) & (kept <= whole[-1])]
+        assert {whole[0], whole[-1]} <= set(mine)
+        assert values[mine].min() == values[whole].min()
+        assert values[mine].max() == values[whole].max()
+    short = pixel_extremes(times[:400], values[:400], (0.0, 400.0), 100)
+    np.testing.assert_array_equal(short, np.arange(400))
 
 
 def test_png_decodes_at_the_figure_size_and_svg_is_svg() -> None:
