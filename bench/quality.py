@@ -42,7 +42,7 @@ import numpy as np
 from core.cards import CARDS_DIR, ModelCard
 from model_store.training import objectives
 from model_store.training.baselines import BASELINES, baseline_predictions, chance_level
-from model_store.training.cli import add_arguments
+from model_store.training.cli import add_arguments, loss_options
 from model_store.training.crossval import FoldRun, run_folds
 from model_store.training.datasets import load_dataset
 from model_store.training.loop import TrainConfig
@@ -54,10 +54,20 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "../shared/data/seed-one-sessio
 MODELS = ("maet", "strnn", "emotionclip")
 
 
+def _card_args(card: ModelCard) -> argparse.Namespace:
+    """The card's training command parsed by ``affectserve train``'s own parser."""
+    words = shlex.split(card.training.command)[2:]
+    return add_arguments(argparse.ArgumentParser()).parse_args(words)
+
+
+def card_loss_options(card: ModelCard) -> dict[str, float]:
+    """The loss settings of the card's command (``--loss-param``, the first value each)."""
+    return {name: values[0] for name, values in loss_options(_card_args(card).loss_param).items()}
+
+
 def card_config(card: ModelCard) -> TrainConfig:
     """The training settings of the card's command (the first of any listed values)."""
-    words = shlex.split(card.training.command)[2:]
-    args = add_arguments(argparse.ArgumentParser()).parse_args(words)
+    args = _card_args(card)
     return TrainConfig(
         epochs=args.epochs[0],
         batch_size=args.batch_size[0],
@@ -84,7 +94,7 @@ def model_runs(
 
     ``views``: functions of the standardised test samples also predicted (`run_folds`).
     """
-    loss = objectives.loss_factory(card)()
+    loss = objectives.loss_factory(card)(**card_loss_options(card))
     return [
         run_folds(
             card,

@@ -239,6 +239,7 @@ def clip_loss(
     class_embeddings: torch.Tensor,
     target: torch.Tensor,
     logit_scale: torch.Tensor,
+    label_smoothing: float = 0.0,
 ) -> torch.Tensor:
     """Symmetric CLIP-style loss between EEG embeddings and class-prompt embeddings.
 
@@ -256,6 +257,8 @@ def clip_loss(
         Class indices ``(B,)``.
     logit_scale : torch.Tensor
         Multiplier of the cosine similarities (the exponentiated learnable temperature).
+    label_smoothing : float
+        Share of the EEG → text target spread uniformly over the ``C`` classes.
 
     Returns
     -------
@@ -267,4 +270,5 @@ def clip_loss(
     same = (target.unsqueeze(0) == target.unsqueeze(1)).float()
     soft_targets = same / same.sum(dim=1, keepdim=True)
     loss_t2e = -(soft_targets * F.log_softmax(text_to_eeg, dim=1)).sum(dim=1).mean()
-    return 0.5 * (F.cross_entropy(eeg_to_text, target) + loss_t2e)
+    loss_e2t = F.cross_entropy(eeg_to_text, target, label_smoothing=label_smoothing)
+    return 0.5 * (loss_e2t + loss_t2e)

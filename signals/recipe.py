@@ -218,11 +218,14 @@ def stack_slices(stream: Stream, n: int, step: int = 1) -> Stream:
     )
 
 
-def normalize(stream: Stream, stats: str) -> Stream:
+def normalize(stream: Stream, stats: str, per: str = "feature") -> Stream:
     """Apply the model's normalisation statistics (``.npz`` beside its weights).
 
     ``stats`` is a file name under ``model_store/weights`` (or an absolute path);
-    see `signals.features.normalization` for the format.
+    see `signals.features.normalization` for the format. ``per`` says what training
+    fitted them over (``"feature"`` or ``"band"``, see
+    `model_store.training.standardise`); the file's arrays already have the matching
+    shape, so applying them is the same either way.
     """
     path = Path(stats) if Path(stats).is_absolute() else WEIGHTS_DIR / stats
     return replace(stream, data=apply_normalization(stream.data, load_normalization(path)))

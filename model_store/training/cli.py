@@ -299,7 +299,8 @@ def _run_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _loss_options(pairs: list[str]) -> dict[str, list[float]]:
+def loss_options(pairs: list[str]) -> dict[str, list[float]]:
+    """The ``--loss-param NAME=V1,V2`` pairs as ``{NAME: [V1, V2]}``."""
     out = {}
     for pair in pairs:
         name, _, values = pair.partition("=")
@@ -486,7 +487,7 @@ def run(
         "noise": args.noise,
         "mask_channels": args.mask_channels,
         "average_last": args.average_last,
-        **_loss_options(args.loss_param),
+        **loss_options(args.loss_param),
     }
     scores = search(
         card,

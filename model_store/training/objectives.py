@@ -49,15 +49,19 @@ def strnn(lambda_spatial: float = 1e-4, lambda_temporal: float = 1e-4) -> LossFn
     return loss
 
 
-def emotionclip(**_: float) -> LossFn:
-    """EmotionCLIP: symmetric EEG-prompt contrastive loss."""
+def emotionclip(label_smoothing: float = 0.0) -> LossFn:
+    """EmotionCLIP: symmetric EEG-prompt contrastive loss (EEG → text label smoothing)."""
 
     def loss(
         model: nn.Module, inputs: Inputs, targets: Tensor, domains: Tensor, progress: float
     ) -> Tensor:
         out = model.forward_train(**inputs)
         return losses.clip_loss(
-            out["eeg_embeddings"], out["class_embeddings"], targets, out["logit_scale"]
+            out["eeg_embeddings"],
+            out["class_embeddings"],
+            targets,
+            out["logit_scale"],
+            label_smoothing,
         )
 
     return loss

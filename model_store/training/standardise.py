@@ -9,6 +9,11 @@ The steps sit on the per-window features ``(n_windows, n_channels, n_bands)``, b
 ``flatten`` (channel-major) or ``stack_slices``; both commute with a per-feature affine
 map, so the samples ``(n, 310)`` or ``(n, 9, 62, 5)`` are scaled exactly as serving
 scales the windows before flattening or stacking them.
+
+The step's ``per`` parameter says what the statistics are fitted over: ``"feature"``
+(the default, each channel's band on its own) or ``"band"`` (each band pooled over all
+channels, which keeps the differences between channels; stored with shape ``(1, 1,
+n_bands)``, which serving broadcasts over the channels).
 """
 
 from __future__ import annotations
@@ -21,7 +26,12 @@ import numpy as np
 from core.cards import InputSpec, ModelCard, band_edges, montage_channels
 from model_store.training.loop import ChannelLayout
 from model_store.training.samples import Samples
-from signals.features.normalization import Normalization, save_normalization
+from signals.features.normalization import (
+    Normalization,
+    apply_normalization,
+    fit_normalization,
+    save_normalization,
+)
 
 STATS_STEP = "normalize"
 FILL_STEP = "fill_missing"
@@ -33,6 +43,14 @@ def stats_file(spec: InputSpec) -> str | None:
         if step.step == STATS_STEP:
             return str(step.params["stats"])
     return None
+
+
+def stats_pooling(spec: InputSpec) -> str:
+    """What the input's statistics are fitted over: ``"feature"`` or ``"band"``."""
+    for step in spec.recipe:
+        if step.step == STATS_STEP:
+            return str(step.params.get("per", "feature"))
+    return "feature"
 
 
 def without_stats(card: ModelCard) -> ModelCard:
@@ -61,11 +79,13 @@ def fit_stats(card: ModelCard, samples: Samples) -> dict[str, Normalization]:
     """Mean and standard deviation of every window feature, per standardised input.
 
     Every window of every sample counts (a stack of 9 windows counts each of them).
+    With ``per: band`` in the ``normalize`` step every channel of a window counts too.
 
     Returns
     -------
     stats : dict of str to Normalization
-        Per input name, statistics of shape ``(1, n_channels, n_bands)``.
+        Per input name, statistics of shape ``(1, n_channels, n_bands)``, or ``(1, 1,
+        n_bands)`` per band.
     """
     layout = channel_layout(card)
     out = {}
@@ -74,14 +94,9 @@ def fit_stats(card: ModelCard, samples: Samples) -> dict[str, Normalization]:
             continue
         if layout is None or layout.name != spec.name:
             raise ValueError(f"input {spec.name!r} is standardised but has no EEG channels")
-        shape = (1, layout.n_channels, layout.n_features)
-        windows = samples.inputs[spec.name].reshape(-1, layout.n_channels * layout.n_features)
-        x = windows.astype(np.float64)
-        scale = x.std(axis=0)
-        out[spec.name] = Normalization(
-            mean=x.mean(axis=0).reshape(shape),
-            scale=np.where(scale > 0, scale, 1.0).reshape(shape),
-        )
+        windows = samples.inputs[spec.name].reshape(-1, layout.n_channels, layout.n_features)
+        axes = (0, 1) if stats_pooling(spec) == "band" else 0
+        out[spec.name] = fit_normalization(windows, axes)
     return out
 
 
@@ -90,8 +105,8 @@ def standardise(samples: Samples, stats: dict[str, Normalization]) -> Samples:
     inputs = dict(samples.inputs)
     for name, norm in stats.items():
         x = inputs[name]
-        flat = x.reshape(len(x), -1, norm.mean.size)
-        scaled = (flat - norm.mean.reshape(-1)) / norm.scale.reshape(-1)
+        windows = x.reshape(len(x), -1, *norm.mean.shape[1:])
+        scaled = apply_normalization(windows, norm)
         inputs[name] = scaled.reshape(x.shape).astype(np.float32)
     return replace(samples, inputs=inputs)
 

@@ -155,3 +155,13 @@ def test_clip_loss_known_values() -> None:
     texts = F.normalize(torch.ones(3, 8), dim=1)
     value = clip_loss(same, texts, target, torch.tensor(10.0))
     assert float(value) == pytest.approx(0.5 * (math.log(3) + math.log(4)), rel=1e-6)
+
+
+def test_clip_loss_label_smoothing_spreads_the_eeg_to_text_target() -> None:
+    classes = torch.eye(3, 8)
+    target = torch.tensor([0, 1, 2, 1])
+    # scale 100: log p = 0 for the true prompt, -100 for the two others, which get
+    # 0.1 / 3 of the target each: EEG -> text 2 * 0.1 / 3 * 100; text -> EEG log 2 / 2
+    smoothed = clip_loss(classes[target], classes, target, torch.tensor(100.0), 0.1)
+    expected = 0.5 * (2 * 0.1 / 3 * 100 + math.log(2) / 2)
+    assert float(smoothed) == pytest.approx(expected, rel=1e-5)
