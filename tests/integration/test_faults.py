@@ -459,7 +459,9 @@ def test_redis_restart_loses_no_queued_job(
     recording = httpx.get(f"{service.url}/v1/jobs/{running}", timeout=10).json()
     queued = [_job(service, recording["recording_ids"][0]) for _ in range(2)]
     broker = redis.Redis.from_url(own_redis.url)
-    assert broker.llen(FAST_QUEUE) == 2
+    # Both queued jobs' messages wait (a reconciler pass that saw one in flight may have
+    # sent it twice: harmless, the second delivery finds the job claimed).
+    assert broker.llen(FAST_QUEUE) >= 2
     own_redis.kill()
     own_redis.start()
     assert broker.llen(FAST_QUEUE) == 0
