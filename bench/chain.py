@@ -42,6 +42,7 @@ import numpy as np
 import scipy.fft
 
 from bench.features import SPEC
+from bench.repeat import repeat_minute
 from core.cards import montage_channels
 from signals.feeding import eeg_input, montage_plan, raw_header
 from signals.io import read_raw
@@ -75,17 +76,7 @@ def write_recording(path: Path, minutes: int) -> Path:
     ]
     minute = path.with_suffix(".minute.edf")
     edfio.Edf(signals).write(minute)
-    header_bytes = 256 * (len(channels) + 1)
-    with open(minute, "rb") as fid:
-        header = bytearray(fid.read(header_bytes))
-        records = fid.read()
-    header[236:244] = f"{int(header[236:244]) * minutes:<8d}".encode("ascii")
-    with open(path, "wb") as out:
-        out.write(header)
-        for _ in range(minutes):
-            out.write(records)
-    minute.unlink()
-    return path
+    return repeat_minute(minute, path, minutes, len(channels))
 
 
 def _header_numbers(head: bytes, n_signals: int, field: int) -> np.ndarray:

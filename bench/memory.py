@@ -31,6 +31,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from bench.repeat import repeat_minute
+
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ("maet", "strnn", "emotionclip")
 EXTRA = [*(f"EXG{k}" for k in range(1, 9)), "Status"]
@@ -62,18 +64,7 @@ def write_long_bdf(path: Path, minutes: int, n_channels: int, sfreq: float) -> P
     ]
     minute = path.with_suffix(".minute.bdf")
     edfio.Bdf(signals).write(minute)
-    header_bytes = 256 * (len(labels) + 1)
-    with open(minute, "rb") as fid:
-        header = bytearray(fid.read(header_bytes))
-        records = fid.read()
-    n_records = int(header[236:244]) * minutes
-    header[236:244] = f"{n_records:<8d}".encode("ascii")
-    with open(path, "wb") as out:
-        out.write(header)
-        for _ in range(minutes):
-            out.write(records)
-    minute.unlink()
-    return path
+    return repeat_minute(minute, path, minutes, len(labels))
 
 
 def _reset_peak_rss() -> None:
