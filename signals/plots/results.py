@@ -51,6 +51,8 @@ LEGEND_ROW_IN = 0.3
 #: Width of a legend's frame, padding and colour patch beside the widest label, inches.
 LEGEND_HANDLE_IN = 0.6
 
+#: Probability axis of a timeline: 0 to 1 with a margin, so lines at 0 or 1 stay visible.
+PROBABILITY_YLIM = (-0.03, 1.03)
 #: Most segments whose names a timeline writes (more are only shaded).
 MAX_SEGMENT_NAMES = 30
 #: Most segments whose names are written upright (more are turned by 30°).
@@ -148,7 +150,8 @@ def plot_timeline(result: ModelResult, title: str, segments: Sequence[Segment] =
         bottom.plot(
             times[kept], probs[kept, k], color=label_colour(label), label=label, linewidth=1.2
         )
-    bottom.set(xlim=span, ylim=(0.0, 1.0), xlabel="time (s)", ylabel="probability")
+    # A little room beyond 0 and 1, so that a certain model's lines show above the spines.
+    bottom.set(xlim=span, ylim=PROBABILITY_YLIM, xlabel="time (s)", ylabel="probability")
     bottom.grid(alpha=0.3)
     bottom.legend(loc="upper right", fontsize="small", ncols=min(len(labels), 4))
     mark_segments([top, bottom], segments)

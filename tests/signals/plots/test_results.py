@@ -53,6 +53,8 @@ def test_timeline_strip_shows_each_window_in_its_label_row_and_colour() -> None:
             line.get_ydata(), [w.probabilities[labels[k]] for w in result.windows]
         )
     assert bottom.get_xlabel() == "time (s)" and bottom.get_ylabel() == "probability"
+    low, high = bottom.get_ylim()
+    assert low < 0.0 and high > 1.0  # a line at 0 or 1 is drawn inside the frame
     assert fig.get_suptitle() == "maet on s01.edf"
 
 
