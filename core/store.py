@@ -300,6 +300,7 @@ def claim_job(session: Session, job_id: str, worker: str, claim_after_s: float) 
             attempts=Job.attempts + 1,
             worker=worker,
             error=None,
+            result_path=None,
             progress=JobProgress.at(Stage.STARTING),
             updated_at=now,
         )

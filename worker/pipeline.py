@@ -1,5 +1,6 @@
 """One job, start to end: read each recording, make each model's inputs, predict,
-aggregate, draw the figures, store the result, and report progress at every stage."""
+aggregate, store the result (readable from then on), draw the figures, and report
+progress at every stage."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from celery.exceptions import SoftTimeLimitExceeded
@@ -38,7 +39,7 @@ from core.schemas import (
     Stage,
     WindowPrediction,
 )
-from core.storage import recording_files, storage_for, write_figures, write_result
+from core.storage import Storage, recording_files, storage_for, write_figures, write_result
 from core.store import (
     Job,
     Recording,
@@ -87,6 +88,10 @@ def time_limit_message(seconds: float) -> str:
     )
 
 
+#: The progress message of a job whose result is readable while its figures are drawn.
+RESULT_READY_MESSAGE = "the result is ready; drawing the figures"
+
+
 @dataclass
 class Progress:
     """Counts finished steps of a job and writes them to the store."""
@@ -106,8 +111,15 @@ class Progress:
         """Say what the job waits for in ``stage``; stop if this attempt lost the job."""
         self._write(JobProgress.at(stage, self.done, self.total, message))
 
-    def _write(self, progress: JobProgress) -> None:
-        if not update_attempt(self.session, self.job_id, self.attempt, progress=progress):
+    def publish(self, result_path: str) -> None:
+        """Make the stored result ``result_path`` readable while the figures are drawn."""
+        progress = JobProgress.at(Stage.PLOTS, self.done, self.total, RESULT_READY_MESSAGE)
+        self._write(progress, result_path=result_path)
+
+    def _write(self, progress: JobProgress, **fields: Any) -> None:
+        if not update_attempt(
+            self.session, self.job_id, self.attempt, progress=progress, **fields
+        ):
             raise JobCancelledError(self.job_id)
 
 
@@ -396,7 +408,7 @@ def run_job(
         steps = len(recordings) * (2 + 3 * len(cards))
         progress = Progress(session, job_id, attempt, total=steps)
         try:
-            result, figures = _run(job, recordings, cards, client, settings, progress)
+            figures = _run(job, recordings, cards, client, settings, progress)
         except JobCancelledError:
             logger.info("stopped: cancelled or taken over")
             return
@@ -417,15 +429,12 @@ def run_job(
             error = f"internal error ({type(err).__name__}: {err}); see the worker log"
             update_attempt(session, job_id, attempt, state=JobState.FAILED, error=error)
             return
-        storage = storage_for(settings)
-        write_figures(storage, job_id, figures)
-        key = write_result(storage, result)
+        write_figures(storage_for(settings), job_id, figures)
         if update_attempt(
             session,
             job_id,
             attempt,
             state=JobState.SUCCEEDED,
-            result_path=key,
             progress=JobProgress.at(Stage.DONE, progress.total, progress.total),
         ):
             logger.info("succeeded; figures drawn in %.2f s", figures.seconds)
@@ -438,54 +447,79 @@ def _run(
     client: ModelClient,
     settings: Settings,
     progress: Progress,
-) -> tuple[JobResult, FigureManifest]:
-    """Every recording through every model, then its figures; the result and figure list."""
+) -> FigureManifest:
+    """Every recording through every model, the result published, then the figures.
+
+    The result is readable (`Progress.publish`) as soon as every model has run; the
+    figures are drawn after it, from the recordings opened again, and listed in the
+    returned manifest.
+    """
     storage = storage_for(settings)
-    parts = []
-    figures = []
-    for index, (recording_id, recording) in enumerate(
-        zip(job.recording_ids, recordings, strict=True)
-    ):
+    present = []
+    for recording_id, recording in zip(job.recording_ids, recordings, strict=True):
         if recording is None:
             raise ValueError(f"recording {recording_id} no longer exists; upload it again")
-        with recording_files(storage, recording) as (path, companions):
-            progress.advance(Stage.READING, 0)
-            with timed(STAGE_SECONDS, stage=Stage.READING):
-                raw, segments, make_inputs = _reader(recording, path, companions, cards)
-            progress.advance(Stage.READING)
-            models = {}
-            for name, card in cards.items():
-                runner = _versions_client(settings, job.owner) if is_version_ref(name) else client
-                with timed(STAGE_SECONDS, stage=Stage.FEATURES):
-                    inputs = make_inputs(card)
-                progress.advance(Stage.FEATURES)
-                with timed(STAGE_SECONDS, stage=Stage.INFERENCE):
-                    probs = predict_windows(
-                        runner,
-                        name,
-                        inputs.arrays,
-                        settings.batch_size,
-                        lambda fraction: progress.advance(Stage.INFERENCE, fraction),
-                        lambda message: progress.wait(Stage.INFERENCE, message),
-                        settings.model_server_patience_s,
-                    )
-                with timed(STAGE_SECONDS, stage=Stage.AGGREGATING):
-                    named = card.model_copy(update={"name": name})
-                    models[name] = model_result(named, inputs, probs, runner, segments)
-                progress.advance(Stage.AGGREGATING)
-            part = RecordingResult(
-                recording_id=recording.id,
-                filename=recording.filename,
-                models=models,
-                segments=segments,
-                agreement=agreement(list(models.values())),
-            )
-            with timed(STAGE_SECONDS, stage=Stage.PLOTS):
-                drawings = recording_figures(index, part, raw)
-                figures.append(store_figures(drawings, storage, job.id))
-            progress.advance(Stage.PLOTS)
-        parts.append(part)
-    return JobResult(job_id=job.id, recordings=parts), merge_manifests(figures)
+        present.append(recording)
+    parts = [
+        _recording_result(recording, job.owner, cards, client, settings, progress, storage)
+        for recording in present
+    ]
+    progress.publish(write_result(storage, JobResult(job_id=job.id, recordings=parts)))
+    figures = []
+    for index, (recording, part) in enumerate(zip(present, parts, strict=True)):
+        with (
+            timed(STAGE_SECONDS, stage=Stage.PLOTS),
+            recording_files(storage, recording) as (path, companions),
+        ):
+            raw = _signals(recording, path, companions)
+            figures.append(store_figures(recording_figures(index, part, raw), storage, job.id))
+        progress.advance(Stage.PLOTS)
+    return merge_manifests(figures)
+
+
+def _recording_result(
+    recording: Recording,
+    owner: str | None,
+    cards: dict[str, ModelCard],
+    client: ModelClient,
+    settings: Settings,
+    progress: Progress,
+    storage: Storage,
+) -> RecordingResult:
+    """One recording read once and run through every model of ``cards`` (model versions
+    of ``owner`` included)."""
+    with recording_files(storage, recording) as (path, companions):
+        progress.advance(Stage.READING, 0)
+        with timed(STAGE_SECONDS, stage=Stage.READING):
+            segments, make_inputs = _reader(recording, path, companions, cards)
+        progress.advance(Stage.READING)
+        models = {}
+        for name, card in cards.items():
+            runner = _versions_client(settings, owner) if is_version_ref(name) else client
+            with timed(STAGE_SECONDS, stage=Stage.FEATURES):
+                inputs = make_inputs(card)
+            progress.advance(Stage.FEATURES)
+            with timed(STAGE_SECONDS, stage=Stage.INFERENCE):
+                probs = predict_windows(
+                    runner,
+                    name,
+                    inputs.arrays,
+                    settings.batch_size,
+                    lambda fraction: progress.advance(Stage.INFERENCE, fraction),
+                    lambda message: progress.wait(Stage.INFERENCE, message),
+                    settings.model_server_patience_s,
+                )
+            with timed(STAGE_SECONDS, stage=Stage.AGGREGATING):
+                named = card.model_copy(update={"name": name})
+                models[name] = model_result(named, inputs, probs, runner, segments)
+            progress.advance(Stage.AGGREGATING)
+    return RecordingResult(
+        recording_id=recording.id,
+        filename=recording.filename,
+        models=models,
+        segments=segments,
+        agreement=agreement(list(models.values())),
+    )
 
 
 def _versions_client(settings: Settings, owner: str | None) -> ModelClient:
@@ -493,31 +527,35 @@ def _versions_client(settings: Settings, owner: str | None) -> ModelClient:
     return InProcessClient(card_of=lambda ref: resolve_card(settings, owner, ref))
 
 
+def _is_feature_file(recording: Recording) -> bool:
+    return recording.header.get("kind") == "features"
+
+
+def _signals(
+    recording: Recording, path: Path, companions: dict[str, Path]
+) -> mne.io.BaseRaw | None:
+    """The signals of a recording from its local files; None for a feature file."""
+    if _is_feature_file(recording):
+        return None
+    return read_raw(path, companions, recording.options or {})
+
+
 def _reader(
     recording: Recording,
     path: Path,
     companions: dict[str, Path],
     cards: dict[str, ModelCard],
-) -> tuple[mne.io.BaseRaw | None, list[Segment], Callable[[ModelCard], ModelInputs]]:
-    """Read a recording once from its local files (`recording_files`): its signals (None
-    for a feature file), its segments (annotations, trigger codes or trials), and the
-    function that makes a model's inputs from it (those of ``cards`` that share a recipe
-    prefix share its result: `signals.feeding.RecipeMemo`)."""
-    options = recording.options or {}
-    if recording.header.get("kind") == "features":
-        features = read_features(path, companions, options)
-        return (
-            None,
-            trial_segments(features),
-            lambda card: prepare_feature_inputs(features, card),
-        )
-    raw = read_raw(path, companions, options)
+) -> tuple[list[Segment], Callable[[ModelCard], ModelInputs]]:
+    """Read a recording once from its local files (`recording_files`): its segments
+    (annotations, trigger codes or trials), and the function that makes a model's inputs
+    from it (those of ``cards`` that share a recipe prefix share its result:
+    `signals.feeding.RecipeMemo`)."""
+    raw = _signals(recording, path, companions)
+    if raw is None:
+        features = read_features(path, companions, recording.options or {})
+        return trial_segments(features), lambda card: prepare_feature_inputs(features, card)
     memo = RecipeMemo.for_cards(cards.values())
-    return (
-        raw,
-        recording_segments(raw),
-        lambda card: prepare_inputs(raw, card, companions, memo=memo),
-    )
+    return recording_segments(raw), lambda card: prepare_inputs(raw, card, companions, memo=memo)
 
 
 def _warnings(card: ModelCard) -> list[str]:

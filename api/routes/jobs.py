@@ -58,10 +58,17 @@ JOB_CREATE_SCHEMA = {
 MULTIPART_FIELDS = ("file", "files", "models", "allow_untrained")
 
 
+def result_readable(job: Job) -> bool:
+    """Whether a job's result can be read: once every model has run, while the figures are
+    drawn (still ``running``, stage ``plots``) and after it succeeded."""
+    readable = job.state in (JobState.RUNNING, JobState.SUCCEEDED)
+    return readable and job.result_path is not None
+
+
 def job_read(job: Job) -> JobRead:
     """The API form of a job."""
     links = {"self": f"/v1/jobs/{job.id}"}
-    if job.state == JobState.SUCCEEDED:
+    if result_readable(job):
         links["result"] = f"/v1/jobs/{job.id}/result"
     return JobRead(
         id=job.id,
@@ -276,10 +283,14 @@ def get_job(job_id: str, session: SessionDep, caller: CallerDep) -> JobRead:
 
 @router.get(
     "/{job_id}/result",
-    responses={**NOT_FOUND, 409: {"model": ErrorBody, "description": "Not succeeded (yet)."}},
+    responses={**NOT_FOUND, 409: {"model": ErrorBody, "description": "Models not all run (yet)."}},
 )
 def get_result(job_id: str, session: SessionDep, caller: CallerDep) -> JobResult:
-    """Per model and window: probabilities, labels, a summary and provenance."""
+    """Per model and window: probabilities, labels, a summary and provenance.
+
+    Readable as soon as every model has run, while the job is still ``running`` and draws
+    its figures (progress stage ``plots``); the job's ``links.result`` appears then.
+    """
     return stored_result(session, job_id, caller)
 
 
@@ -289,14 +300,14 @@ def stored_result(session: Session, job_id: str, caller: Caller | None) -> JobRe
     Raises
     ------
     HTTPException
-        404 for an unknown (or another key's) job, 409 when it has not succeeded.
+        404 for an unknown (or another key's) job, 409 before every model has run.
     """
     job = find_job(session, job_id, caller)
-    if job.state != JobState.SUCCEEDED or job.result_path is None:
+    if not result_readable(job):
         raise HTTPException(
             status.HTTP_409_CONFLICT,
-            f"job {job_id} is {job.state}; a result exists once it has succeeded"
-            + (f" (error: {job.error})" if job.error else ""),
+            f"job {job_id} is {job.state}; its result is readable once every model has run "
+            "(the job's links then name it)" + (f" (error: {job.error})" if job.error else ""),
         )
     return read_result(storage_for(get_settings()), job.result_path)
 

@@ -11,13 +11,14 @@ from fastapi import APIRouter, HTTPException, Response, status
 
 from api.auth import CallerDep
 from api.deps import SessionDep, SettingsDep
-from api.routes.jobs import stored_result
+from api.routes.jobs import find_job, stored_result
 from api.schemas import ErrorBody
 from core.cards import reference
 from core.schemas import (
     DEFAULT_BANDS,
     FigureManifest,
     ImageFormat,
+    JobState,
     PlotName,
     RecordingResult,
     figure_key,
@@ -119,6 +120,9 @@ def get_plot(
 ) -> Response:
     """A figure of a succeeded job, for one of its recordings (index ``recording``).
 
+    A job draws its figures after its result is readable, so they are there only once it
+    has succeeded (409 before).
+
     ``timeline``: one model's predicted class per window and class probabilities over time
     (``model``, default the first). ``summary``: share of windows per label, per model.
     ``agreement``: each model's label per window and how many agree (two or more models).
@@ -126,6 +130,12 @@ def get_plot(
     ``eda``: the recording's skin conductance with its tonic and phasic parts (cvxEDA).
     """
     result = stored_result(session, job_id, caller)
+    if find_job(session, job_id, caller).state != JobState.SUCCEEDED:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            f"job {job_id} is drawing its figures after its result; fetch them once the job "
+            "has succeeded",
+        )
     recordings = result.recordings
     if not 0 <= recording < len(recordings):
         raise _not_found(f"job {job_id} has {len(recordings)} recording(s); got index {recording}")

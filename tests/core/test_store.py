@@ -77,9 +77,12 @@ def test_claims_are_exclusive_until_the_heartbeat_stops(job_store_url: str) -> N
         job_id = _add_job(session)
         assert claim_job(session, job_id, "w1", claim_after_s=30) == 1
         assert claim_job(session, job_id, "w2", claim_after_s=30) is None
-        assert update_attempt(session, job_id, 1, progress={"stage": "reading"})
+        assert update_attempt(session, job_id, 1, result_path="r1.json")
         _age(session, job_id, 60)
         assert claim_job(session, job_id, "w2", claim_after_s=30) == 2
+        job = session.get(Job, job_id)
+        session.refresh(job)
+        assert job.result_path is None  # the lost attempt's result is not the new one's
         assert not update_attempt(session, job_id, 1, state="succeeded")
         assert update_attempt(session, job_id, 2, state="succeeded", result_path="r.json")
         assert claim_job(session, job_id, "w3", claim_after_s=0) is None

@@ -1,5 +1,6 @@
 """The job's typed contract: the result the worker stores is the API's `JobResult`, every
-progress write goes through `JobProgress.at`, and the figures are drawn inside the job."""
+progress write goes through `JobProgress.at`, the result is readable once every model has run,
+and the figures are drawn inside the job after it."""
 
 from __future__ import annotations
 
@@ -10,15 +11,17 @@ import numpy as np
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.routes.jobs import result_readable
 from core.cards import load_card
 from core.config import Settings
-from core.schemas import JobProgress, JobResult, JobState, Stage
-from core.storage import LocalStorage, figures_prefix, read_figures
+from core.schemas import FigureManifest, JobProgress, JobResult, JobState, Stage
+from core.storage import LocalStorage, figures_prefix, read_figures, read_result
 from core.store import Job, Recording, session_factory
 from signals.feeding import ModelInputs
 from tests.conftest import write_seed_edf
 from tests.worker.test_pipeline_faults import UniformClient
-from worker.pipeline import model_result, run_job
+from worker import pipeline
+from worker.pipeline import RESULT_READY_MESSAGE, model_result, run_job
 
 
 @pytest.fixture
@@ -86,8 +89,14 @@ def test_every_progress_write_goes_through_jobprogress_at(
     written: list[tuple[str, float, int]] = []
     make = JobProgress.at.__func__
 
-    def spy(cls: type[JobProgress], stage: Stage, done: float = 0, total: int = 0) -> JobProgress:
-        progress = make(cls, stage, done, total)
+    def spy(
+        cls: type[JobProgress],
+        stage: Stage,
+        done: float = 0,
+        total: int = 0,
+        message: str | None = None,
+    ) -> JobProgress:
+        progress = make(cls, stage, done, total, message)
         written.append((progress.stage, progress.done, progress.total))
         return progress
 
@@ -115,6 +124,31 @@ def test_progress_is_capped_and_its_percent_derived() -> None:
         stage="inference", done=2.5, total=4, percent=62.5
     )
     assert JobProgress.at(Stage.INFERENCE, 5.0, 4).done == 4
+
+
+def test_the_result_is_readable_while_the_figures_are_drawn(
+    setup: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, sessions, job_id = setup
+    seen = []
+    draw = pipeline.store_figures
+
+    def spy(*args: object) -> FigureManifest:
+        with sessions() as session:
+            job = session.get(Job, job_id)
+            seen.append((job.state, job.progress.stage, job.progress.message, job.result_path))
+            seen.append(result_readable(job))
+        return draw(*args)
+
+    monkeypatch.setattr(pipeline, "store_figures", spy)
+    run_job(job_id, sessions, UniformClient(), settings, "w")
+    with sessions() as session:
+        job = session.get(Job, job_id)
+    assert job.state == JobState.SUCCEEDED
+    assert seen[0] == ("running", "plots", RESULT_READY_MESSAGE, job.result_path)
+    assert seen[1] is True
+    result = read_result(LocalStorage(settings.data_dir), seen[0][3])
+    assert list(result.recordings[0].models) == ["maet", "strnn"]
 
 
 def test_figures_are_drawn_in_the_job_with_the_reason_of_each_missing_one(setup: tuple) -> None:

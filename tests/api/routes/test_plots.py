@@ -87,13 +87,37 @@ def test_figures_are_read_from_the_job_not_drawn_from_the_recording(
     )
 
 
-def test_plots_of_unfinished_job_are_409(client: TestClient, seed_edf: Path) -> None:
+def test_result_is_readable_before_the_figures(client: TestClient, seed_edf: Path) -> None:
+    """A running job whose models have all run (result stored, figures being drawn)."""
     with open(seed_edf, "rb") as fid:
         recording = client.post("/v1/recordings", files={"file": ("a.edf", fid)}).json()
     job = store_succeeded_job(recording["id"], "a.edf", {"maet": 10}, state="running")
+    assert client.get(f"/v1/jobs/{job}").json()["links"]["result"] == f"/v1/jobs/{job}/result"
+    result = client.get(f"/v1/jobs/{job}/result")
+    assert result.status_code == 200
+    assert result.json()["recordings"][0]["models"]["maet"]["summary"]["n_windows"] == 10
     reply = client.get(f"/v1/jobs/{job}/plots/summary.png")
     assert reply.status_code == 409
+    assert reply.json()["detail"] == (
+        f"job {job} is drawing its figures after its result; fetch them once the job has succeeded"
+    )
     assert client.get("/v1/jobs/0000/plots/summary.png").status_code == 404
+
+
+def test_result_of_a_job_whose_models_have_not_all_run_is_409(
+    client: TestClient, seed_edf: Path
+) -> None:
+    with open(seed_edf, "rb") as fid:
+        recording = client.post("/v1/recordings", files={"file": ("a.edf", fid)}).json()
+    job = client.post("/v1/jobs", json={"recording_ids": [recording["id"]], "models": ["maet"]})
+    job_id = job.json()["id"]
+    assert "result" not in job.json()["links"]
+    reply = client.get(f"/v1/jobs/{job_id}/result")
+    assert reply.status_code == 409
+    assert reply.json()["detail"] == (
+        f"job {job_id} is queued; its result is readable once every model has run (the job's "
+        "links then name it)"
+    )
 
 
 def test_result_csv_has_one_row_per_window(client: TestClient, job: str) -> None:
