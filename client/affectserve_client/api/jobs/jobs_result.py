@@ -77,6 +77,9 @@ def sync_detailed(
 
      Per model and window: probabilities, labels, a summary and provenance.
 
+    Readable as soon as every model has run, while the job is still ``running`` and draws
+    its figures (progress stage ``plots``); the job's ``links.result`` appears then.
+
     Args:
         job_id (str):
 
@@ -108,6 +111,9 @@ def sync(
 
      Per model and window: probabilities, labels, a summary and provenance.
 
+    Readable as soon as every model has run, while the job is still ``running`` and draws
+    its figures (progress stage ``plots``); the job's ``links.result`` appears then.
+
     Args:
         job_id (str):
 
@@ -133,6 +139,9 @@ async def asyncio_detailed(
     """Get Result
 
      Per model and window: probabilities, labels, a summary and provenance.
+
+    Readable as soon as every model has run, while the job is still ``running`` and draws
+    its figures (progress stage ``plots``); the job's ``links.result`` appears then.
 
     Args:
         job_id (str):
@@ -162,6 +171,9 @@ async def asyncio(
     """Get Result
 
      Per model and window: probabilities, labels, a summary and provenance.
+
+    Readable as soon as every model has run, while the job is still ``running`` and draws
+    its figures (progress stage ``plots``); the job's ``links.result`` appears then.
 
     Args:
         job_id (str):

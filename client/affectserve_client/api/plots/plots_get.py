@@ -106,6 +106,9 @@ def sync_detailed(
 
      A figure of a succeeded job, for one of its recordings (index ``recording``).
 
+    A job draws its figures after its result is readable, so they are there only once it
+    has succeeded (409 before).
+
     ``timeline``: one model's predicted class per window and class probabilities over time
     (``model``, default the first). ``summary``: share of windows per label, per model.
     ``agreement``: each model's label per window and how many agree (two or more models).
@@ -158,6 +161,9 @@ def sync(
 
      A figure of a succeeded job, for one of its recordings (index ``recording``).
 
+    A job draws its figures after its result is readable, so they are there only once it
+    has succeeded (409 before).
+
     ``timeline``: one model's predicted class per window and class probabilities over time
     (``model``, default the first). ``summary``: share of windows per label, per model.
     ``agreement``: each model's label per window and how many agree (two or more models).
@@ -204,6 +210,9 @@ async def asyncio_detailed(
     """Get Plot
 
      A figure of a succeeded job, for one of its recordings (index ``recording``).
+
+    A job draws its figures after its result is readable, so they are there only once it
+    has succeeded (409 before).
 
     ``timeline``: one model's predicted class per window and class probabilities over time
     (``model``, default the first). ``summary``: share of windows per label, per model.
@@ -254,6 +263,9 @@ async def asyncio(
     """Get Plot
 
      A figure of a succeeded job, for one of its recordings (index ``recording``).
+
+    A job draws its figures after its result is readable, so they are there only once it
+    has succeeded (409 before).
 
     ``timeline``: one model's predicted class per window and class probabilities over time
     (``model``, default the first). ``summary``: share of windows per label, per model.
