@@ -75,8 +75,9 @@ class Settings(BaseSettings):
         ge=1,
         description=(
             "Torch CPU threads of every process that runs models (an in-process worker, "
-            "each TorchServe model worker, training): 1 lets one worker per core run "
-            "without the workers fighting over the cores."
+            "each TorchServe model worker, training), and OpenCV's in a worker (face "
+            "video): 1 lets one worker per core run without the workers fighting over "
+            "the cores."
         ),
     )
     model_retries: int = Field(

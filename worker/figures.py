@@ -159,26 +159,21 @@ def store_figures(
 
     Returns the manifest of what was drawn and why the rest was not (not yet written;
     see `core.storage.write_figures`). Drawing the same figures again overwrites them with the
-    same bytes (a job delivered again). Drawing runs with one BLAS/OpenMP thread: the
-    topomap's interpolation is tiny, and idle threads spinning on a busy machine made it
-    a thousand times slower (1.2 s instead of 1 ms per band, measured at load 10 on 2 cores).
+    same bytes (a job delivered again).
     """
-    from threadpoolctl import threadpool_limits
-
     folder = figures_prefix(job_id)
     start = time.perf_counter()
     rendered: list[str] = []
     absent: dict[str, str] = {}
-    with threadpool_limits(limits=1):
-        for key, draw in figures:
-            try:
-                fig = draw()
-            except FigureUnavailableError as err:
-                absent[key] = str(err)
-                continue
-            for fmt, data in figure_files(fig, IMAGE_FORMATS).items():
-                storage.put(f"{folder}/{key}.{fmt}", data)
-            rendered.append(key)
+    for key, draw in figures:
+        try:
+            fig = draw()
+        except FigureUnavailableError as err:
+            absent[key] = str(err)
+            continue
+        for fmt, data in figure_files(fig, IMAGE_FORMATS).items():
+            storage.put(f"{folder}/{key}.{fmt}", data)
+        rendered.append(key)
     return FigureManifest(
         bands=DEFAULT_BANDS,
         rendered=rendered,

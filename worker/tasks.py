@@ -76,6 +76,15 @@ def _fresh_engines(**_kwargs: Any) -> None:
 
 
 @worker_process_init.connect
+def _limit_threads(**_kwargs: Any) -> None:
+    """OpenCV (face video) runs on ``torch_threads`` threads, like the models: its
+    default of one thread per core makes the pool processes fight for the cores."""
+    import cv2
+
+    cv2.setNumThreads(get_settings().torch_threads)
+
+
+@worker_process_init.connect
 def _warm_figures(**_kwargs: Any) -> None:
     """A pool process draws one small figure first, so that its first job's figures do
     not pay for imports and font caches (`worker.figures.warm_figures`)."""

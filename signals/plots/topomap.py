@@ -203,8 +203,9 @@ def head_images(
     )
     axis = np.linspace(-radius, radius, res)
     grid_x, grid_y = np.meshgrid(axis, axis)
-    # One BLAS thread: evaluating the 64 × 64 grid takes 0.01 s so, and 1.2 s with the
-    # default threads on a busy 2-core machine.
+    # One BLAS thread, wherever this is called (a job's figures, a bench, a notebook):
+    # evaluating the 64 × 64 grid takes 0.01 s so, and 1.2 s with the default threads,
+    # idle ones spinning, on a busy 2-core machine (load 10).
     with threadpool_limits(limits=1):
         images = interpolate(grid_x, grid_y)
     return np.moveaxis(images, -1, 0), radius

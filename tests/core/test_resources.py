@@ -38,3 +38,12 @@ def test_worker_pool_process_gets_the_configured_cap() -> None:
         "print(resource.getrlimit(resource.RLIMIT_AS)[0] >> 20)"
     )
     assert _run(code, AFFECTSERVE_WORKER_MEMORY_MB="3000") == "3000"
+
+
+def test_worker_pool_process_runs_opencv_on_the_configured_threads() -> None:
+    code = (
+        "import cv2\nfrom worker.tasks import _limit_threads\n"
+        "cv2.setNumThreads(8)\n_limit_threads()\nprint(cv2.getNumThreads())"
+    )
+    assert _run(code, AFFECTSERVE_TORCH_THREADS="1") == "1"
+    assert _run(code, AFFECTSERVE_TORCH_THREADS="2") == "2"
