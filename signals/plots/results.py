@@ -132,6 +132,7 @@ def plot_timeline(result: ModelResult, title: str, segments: Sequence[Segment] =
     margins = Margins(
         left=YLABEL_IN + text_width_in([*labels, "0.0"]),
         top=TITLE_IN + segment_names_in(segments),
+        right=LEGEND_HANDLE_IN + text_width_in(labels, "small"),
         hspace=0.12,
     )
     top, bottom = fig.subplots(
@@ -153,7 +154,8 @@ def plot_timeline(result: ModelResult, title: str, segments: Sequence[Segment] =
     # A little room beyond 0 and 1, so that a certain model's lines show above the spines.
     bottom.set(xlim=span, ylim=PROBABILITY_YLIM, xlabel="time (s)", ylabel="probability")
     bottom.grid(alpha=0.3)
-    bottom.legend(loc="upper right", fontsize="small", ncols=min(len(labels), 4))
+    # Beside the axes, where it cannot hide a line (a certain model's lie along 0 and 1).
+    bottom.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
     mark_segments([top, bottom], segments)
     fig.suptitle(title)
     return fig

@@ -56,6 +56,11 @@ def test_timeline_strip_shows_each_window_in_its_label_row_and_colour() -> None:
     low, high = bottom.get_ylim()
     assert low < 0.0 and high > 1.0  # a line at 0 or 1 is drawn inside the frame
     assert fig.get_suptitle() == "maet on s01.edf"
+    renderer = fig.canvas.get_renderer()
+    legend = bottom.get_legend().get_window_extent(renderer)
+    assert [t.get_text() for t in bottom.get_legend().get_texts()] == labels
+    assert legend.x0 >= bottom.get_window_extent(renderer).x1  # it hides no line
+    assert legend.x1 <= fig.bbox.x1  # and is not cut off
 
 
 def test_timeline_marks_the_segments_with_their_names() -> None:
