@@ -45,24 +45,40 @@ class SpatialSpectralStem(nn.Module):
         Token width.
     occupied : torch.Tensor
         ``(n_rows, n_cols)`` mask of the grid cells that hold an electrode.
+    pool : {"mean", "learned"}
+        How the grid becomes one token: ``"mean"`` averages the occupied cells (the
+        spec's global average); ``"learned"`` weights each cell per token channel, starting
+        from that average, so the token can keep where on the head a pattern lies.
     """
 
     def __init__(
-        self, in_bands: int, branch_channels: int, embed_dim: int, occupied: torch.Tensor
+        self,
+        in_bands: int,
+        branch_channels: int,
+        embed_dim: int,
+        occupied: torch.Tensor,
+        pool: str = "mean",
     ) -> None:
         super().__init__()
+        if pool not in ("mean", "learned"):
+            raise ValueError(f"pool must be 'mean' or 'learned', got {pool!r}")
         self.branches = nn.ModuleList(
             nn.Conv2d(in_bands, branch_channels, k, padding=k // 2) for k in (1, 3, 5)
         )
         self.norm = nn.BatchNorm2d(3 * branch_channels)
         self.mix = nn.Conv2d(3 * branch_channels, embed_dim, 1)
-        self.register_buffer("weights", occupied / occupied.sum(), persistent=False)
+        self.register_buffer("occupied", occupied, persistent=False)
+        mean = (occupied / occupied.sum()).expand(embed_dim, -1, -1).clone()
+        if pool == "learned":
+            self.cell_weights = nn.Parameter(mean)
+        else:
+            self.register_buffer("cell_weights", mean, persistent=False)
 
     def forward(self, grid: torch.Tensor) -> torch.Tensor:
         """Map grids ``(N, bands, rows, cols)`` to tokens ``(N, embed_dim)``."""
         x = torch.cat([branch(grid) for branch in self.branches], dim=1)
         x = self.mix(F.gelu(self.norm(x)))
-        return (x * self.weights).sum(dim=(2, 3))
+        return (x * (self.cell_weights * self.occupied)).sum(dim=(2, 3))
 
 
 class EmotionCLIP(CardModel):
@@ -90,6 +106,8 @@ class EmotionCLIP(CardModel):
         Transformer feed-forward width.
     dropout : float
         Dropout in the Transformer.
+    pool : {"mean", "learned"}
+        How the stem pools the grid into a slice token (`SpatialSpectralStem`).
     text_dim : int
         Width of the text embeddings (384 for all-MiniLM-L6-v2).
     init_temperature : float
@@ -128,6 +146,7 @@ class EmotionCLIP(CardModel):
         num_heads: int = 4,
         mlp_dim: int = 256,
         dropout: float = 0.1,
+        pool: str = "mean",
         text_dim: int = 384,
         init_temperature: float = 0.07,
         max_logit_scale: float = 100.0,
@@ -138,7 +157,7 @@ class EmotionCLIP(CardModel):
         self.prompt_templates = list(prompt_templates)
         self.max_logit_scale = max_logit_scale
         occupied = torch.from_numpy(grid_occupied(grid)).float()
-        self.stem = SpatialSpectralStem(in_bands, branch_channels, embed_dim, occupied)
+        self.stem = SpatialSpectralStem(in_bands, branch_channels, embed_dim, occupied, pool)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dim))
         self.pos_embed = nn.Parameter(torch.zeros(1, sample_length + 1, embed_dim))
         layer = nn.TransformerEncoderLayer(

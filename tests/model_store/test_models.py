@@ -246,11 +246,13 @@ def test_strnn_summed_heads_flag() -> None:
 def test_emotionclip_parameter_count_matches_card() -> None:
     # no count in the spec: the card's description states this breakdown
     model = build_model(load_card("emotionclip"))
-    assert n_params(model) == 334_465
-    assert n_params(model.stem) == 18_304
+    assert n_params(model) == 344_833
+    assert n_params(model.stem) == 28_672
+    assert isinstance(model.stem.cell_weights, torch.nn.Parameter)
+    assert model.stem.cell_weights.numel() == 128 * 9 * 9
     assert n_params(model.transformer) == 264_960
     assert n_params(model.head_norm) + n_params(model.projection) == 49_792
-    assert "334,465" in load_card("emotionclip").description
+    assert "344,833" in load_card("emotionclip").description
 
 
 def test_emotionclip_logits_are_scaled_cosines_and_zero_shot() -> None:
@@ -285,21 +287,41 @@ def test_emotionclip_class_embeddings_live_in_the_state_dict() -> None:
     assert model.prompts(["happy"]) == ["an EEG recording of a person feeling happy"]
 
 
+def _mixed_maps(stem: torch.nn.Module, grid: torch.Tensor) -> torch.Tensor:
+    """The stem's feature maps before pooling."""
+    branches = torch.cat([b(grid) for b in stem.branches], 1)
+    return stem.mix(torch.nn.functional.gelu(stem.norm(branches)))
+
+
 def test_emotionclip_pools_over_occupied_cells_only() -> None:
     model = EmotionCLIP().eval()
-    weights = model.stem.weights
-    assert int((weights > 0).sum()) == 62
-    torch.testing.assert_close(weights.sum(), torch.tensor(1.0))
-    assert float(weights[0, 0]) == 0.0  # an empty corner of the 9 x 9 grid
+    weights = model.stem.cell_weights * model.stem.occupied
+    assert not isinstance(model.stem.cell_weights, torch.nn.Parameter)  # the spec's mean
+    assert int((weights[0] > 0).sum()) == 62
+    torch.testing.assert_close(weights.sum(dim=(1, 2)), torch.ones(128))
+    assert float(weights[0, 0, 0]) == 0.0  # an empty corner of the 9 x 9 grid
     # the pooled token is the mean of the mixed feature map over the 62 electrodes
     grid = torch.randn(2, 5, 9, 9)
     with torch.no_grad():
-        stem = model.stem
-        maps = stem.mix(
-            torch.nn.functional.gelu(stem.norm(torch.cat([b(grid) for b in stem.branches], 1)))
-        )
-        occupied = maps[:, :, weights > 0]
-        torch.testing.assert_close(stem(grid), occupied.mean(dim=2))
+        occupied = _mixed_maps(model.stem, grid)[:, :, weights[0] > 0]
+        torch.testing.assert_close(model.stem(grid), occupied.mean(dim=2))
+
+
+def test_emotionclip_learned_pool_starts_at_the_mean_and_weights_each_cell() -> None:
+    mean, learned = EmotionCLIP().eval(), EmotionCLIP(pool="learned").eval()
+    learned.load_state_dict(mean.state_dict(), strict=False)
+    grid = torch.randn(2, 5, 9, 9)
+    with torch.no_grad():
+        torch.testing.assert_close(learned.stem(grid), mean.stem(grid))
+        maps = _mixed_maps(learned.stem, grid)
+        learned.stem.cell_weights.zero_()
+        learned.stem.cell_weights[3, 0, 4] = 2.0  # one front-row cell, token channel 3 only
+        learned.stem.cell_weights[:, 0, 0] = 5.0  # an empty corner: ignored
+        tokens = learned.stem(grid)
+    torch.testing.assert_close(tokens[:, 3], 2.0 * maps[:, 3, 0, 4])
+    assert float(tokens[:, [0, 1, 2, 4]].abs().max()) == 0.0
+    with pytest.raises(ValueError, match="pool must be 'mean' or 'learned'"):
+        EmotionCLIP(pool="max")
 
 
 def test_rtcan1d_parameter_count_matches_spec() -> None:
