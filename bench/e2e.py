@@ -1,11 +1,15 @@
-"""End to end: ``affectserve up``, uploads of 62-channel 1 kHz EDFs, per-stage times.
+"""End to end: ``affectserve up``, uploads of 62-channel 1 kHz EDFs (or of 32-channel BDFs
+with EDA, face video and music), per-stage times.
 
-Run: ``nice python -m bench.e2e [--minutes 1 10] [--jobs 5] [--backend inprocess]``.
+Run: ``nice python -m bench.e2e [--minutes 1 10] [--jobs 5] [--backend inprocess]
+[--multimodal]``.
 
 Starts the service as a user would (``python -m api.cli up`` on free ports, a fresh data
 folder, Redis when it answers, else the filesystem broker), writes a synthetic 62-channel,
 1 kHz EDF of each length (noise, a 10 Hz rhythm, 50 Hz mains, DC offsets; see
-`bench.features.write_recording`) and runs ``--jobs`` jobs one after the other on each,
+`bench.features.write_recording`; with ``--multimodal`` a 32-channel 512 Hz BDF with a
+GSR channel, a 25-fps face video and a song, `write_multimodal`) and runs ``--jobs``
+jobs one after the other on each,
 every model the recording feeds. Per job it measures, from the client: ``upload`` (POST
 of the file), ``queue`` (job accepted until a worker reports it running), ``result``
 (job accepted until its result is readable), ``figures`` (job accepted until it
@@ -31,7 +35,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -41,6 +45,12 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bench.features import write_recording
 from bench.inference import free_port
+from core.cards import montage_channels
+from tests.signals.devices import eeg_signals
+from tests.worker.multimodal import write_moving_face, write_wav
+
+#: Rate of the multimodal BDF (BioSemi's usual 512 Hz), Hz.
+MULTIMODAL_SFREQ = 512.0
 
 ROOT = Path(__file__).resolve().parents[1]
 SUMS = {
@@ -97,17 +107,62 @@ def metric_sums(url: str) -> dict[str, float]:
     return sums
 
 
-def upload(url: str, path: Path) -> str:
-    """Upload ``path``; return the recording id."""
-    with open(path, "rb") as fid:
-        reply = httpx.post(f"{url}/v1/recordings", files={"file": (path.name, fid)}, timeout=600)
+def write_multimodal(folder: Path, duration_s: float) -> tuple[Path, list[Path]]:
+    """A 32-channel 512 Hz BDF with a GSR channel, its face video and a song.
+
+    The 32 DEAP/BioSemi EEG channels (`tests.signals.devices.eeg_signals`, µV) feed the
+    EEG models through interpolation, the GSR (a 3 µS level with a response every 10 s,
+    in µS) and the song feed RTCAN-1D, the EEG and the 25-fps 640 x 480 video of a
+    drifting face (`tests.worker.multimodal.write_moving_face`) feed AIMSTF-SSFF.
+    Returns the BDF and its companions.
+    """
+    import edfio
+
+    sfreq = MULTIMODAL_SFREQ
+    eeg = eeg_signals(32, sfreq, duration_s)
+    lag = (np.arange(eeg.shape[1]) / sfreq) % 10.0
+    gsr = 3.0 + 0.5 * (np.exp(-lag / 2.0) - np.exp(-lag / 0.7))
+    signals = [
+        edfio.BdfSignal(
+            row,
+            sampling_frequency=sfreq,
+            label=label,
+            physical_dimension=unit,
+            physical_range=span,
+            digital_range=(-(2**23), 2**23 - 1),
+        )
+        for row, label, unit, span in [
+            *(
+                (row, label, "uV", (-1000.0, 1000.0))
+                for row, label in zip(eeg, montage_channels("deap32"), strict=True)
+            ),
+            (gsr, "GSR1", "uS", (0.0, 40.0)),
+        ]
+    ]
+    path = folder / f"{duration_s / 60:g}min-multimodal.bdf"
+    edfio.Bdf(signals).write(path)
+    video = write_moving_face(path.with_suffix(".mp4"), duration_s)
+    song = write_wav(folder / f"{duration_s / 60:g}min-song.wav", duration_s=30.0)
+    return path, [video, song]
+
+
+def upload(url: str, path: Path, companions: tuple[Path, ...] = ()) -> dict:
+    """Upload ``path`` with its ``companions``; return the recording as the API reads it."""
+    with ExitStack() as stack:
+        files = [("file", (path.name, stack.enter_context(open(path, "rb"))))]
+        files += [("companions", (c.name, stack.enter_context(open(c, "rb")))) for c in companions]
+        reply = httpx.post(f"{url}/v1/recordings", files=files, timeout=600)
     reply.raise_for_status()
-    return reply.json()["id"]
+    return reply.json()
 
 
-def submit(url: str, recording_id: str) -> str:
-    """Queue a job with every model the recording feeds; return the job's URL."""
-    body = {"recording_ids": [recording_id], "options": {"allow_untrained": True}}
+def submit(url: str, recording: dict) -> str:
+    """Queue a job with every model the recording feeds (trained or not); the job's URL."""
+    body = {
+        "recording_ids": [recording["id"]],
+        "models": [feed["model"] for feed in recording["models"] if feed["can_feed"]],
+        "options": {"allow_untrained": True},
+    }
     reply = httpx.post(f"{url}/v1/jobs", json=body, timeout=60)
     reply.raise_for_status()
     return f"{url}/v1/jobs/{reply.json()['id']}"
@@ -136,13 +191,14 @@ def wait(job_url: str) -> dict[str, float]:
     return seen
 
 
-def run_job(url: str, path: Path) -> dict[str, float]:
-    """Upload ``path``, run a job with every model it feeds; seconds of each part."""
+def run_job(url: str, path: Path, companions: tuple[Path, ...] = ()) -> dict[str, float]:
+    """Upload ``path`` (with ``companions``), run a job with every model it feeds; seconds
+    of each part."""
     before = metric_sums(url)
     start = time.perf_counter()
-    recording_id = upload(url, path)
+    recording = upload(url, path, companions)
     uploaded = time.perf_counter()
-    job_url = submit(url, recording_id)
+    job_url = submit(url, recording)
     accepted = time.perf_counter()
     seen = wait(job_url)
     after = metric_sums(url)
@@ -157,13 +213,15 @@ def run_job(url: str, path: Path) -> dict[str, float]:
     return times
 
 
-def jobs_per_minute(url: str, path: Path, n_jobs: int) -> tuple[float, float]:
+def jobs_per_minute(
+    url: str, path: Path, n_jobs: int, companions: tuple[Path, ...] = ()
+) -> tuple[float, float]:
     """Queue ``n_jobs`` jobs on one uploaded recording at once; results per minute (from
     the first submission to the last result readable) and jobs succeeded per minute (to
     the last job with its figures)."""
-    recording_id = upload(url, path)
+    recording = upload(url, path, companions)
     start = time.perf_counter()
-    job_urls = [submit(url, recording_id) for _ in range(n_jobs)]
+    job_urls = [submit(url, recording) for _ in range(n_jobs)]
     seen = [wait(job_url) for job_url in job_urls]
     results = max(s["result"] for s in seen) - start
     succeeded = max(s["succeeded"] for s in seen) - start
@@ -195,20 +253,29 @@ def main() -> None:
     parser.add_argument(
         "--queued", type=int, default=20, help="jobs queued at once on the shortest recording"
     )
+    parser.add_argument(
+        "--multimodal",
+        action="store_true",
+        help="32-ch 512 Hz BDF with GSR, face video and song (`write_multimodal`) instead "
+        "of the 62-ch EDF",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         recordings = {
-            minutes: write_recording(folder / f"{minutes:g}min.edf", 60.0 * minutes)
+            minutes: write_multimodal(folder, 60.0 * minutes)
+            if args.multimodal
+            else (write_recording(folder / f"{minutes:g}min.edf", 60.0 * minutes), [])
             for minutes in args.minutes
         }
+        shortest, shortest_companions = recordings[min(recordings)]
         with service(folder, args.backend, args.workers) as (url, up):
             # warm-up: each worker process loads the models on its first job
-            jobs_per_minute(url, recordings[min(recordings)], 2 * args.workers)
+            jobs_per_minute(url, shortest, 2 * args.workers, tuple(shortest_companions))
             print(f"backend {args.backend}, {args.workers} worker(s); seconds per job")
             print(f"{'recording':<10} {'part':<22} {'p50':>8} {'p90':>8} {'load':>6}")
-            for minutes, path in recordings.items():
-                jobs = [run_job(url, path) for _ in range(args.jobs)]
+            for minutes, (path, companions) in recordings.items():
+                jobs = [run_job(url, path, tuple(companions)) for _ in range(args.jobs)]
                 load = os.getloadavg()[0]
                 for part in jobs[0]:
                     values = np.array([job.get(part, 0.0) for job in jobs])
@@ -222,7 +289,9 @@ def main() -> None:
                     flush=True,
                 )
             if args.queued:
-                results, succeeded = jobs_per_minute(url, recordings[min(recordings)], args.queued)
+                results, succeeded = jobs_per_minute(
+                    url, shortest, args.queued, tuple(shortest_companions)
+                )
                 print(
                     f"{min(recordings):g} min, {args.queued} jobs queued at once: "
                     f"{results:.1f} results/min, {succeeded:.1f} jobs with figures/min "
