@@ -10,7 +10,7 @@ import platform
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -39,7 +39,7 @@ from core.schemas import (
     Stage,
     WindowPrediction,
 )
-from core.storage import Storage, recording_files, storage_for, write_figures, write_result
+from core.storage import recording_files, storage_for, write_figures, write_result
 from core.store import (
     Job,
     Recording,
@@ -451,8 +451,9 @@ def _run(
     """Every recording through every model, the result published, then the figures.
 
     The result is readable (`Progress.publish`) as soon as every model has run; the
-    figures are drawn after it, from the recordings opened again, and listed in the
-    returned manifest.
+    figures are drawn after it, from the recordings opened again (their local files are
+    kept meanwhile: an object store downloads each once), and listed in the returned
+    manifest.
     """
     storage = storage_for(settings)
     present = []
@@ -460,59 +461,61 @@ def _run(
         if recording is None:
             raise ValueError(f"recording {recording_id} no longer exists; upload it again")
         present.append(recording)
-    parts = [
-        _recording_result(recording, job.owner, cards, client, settings, progress, storage)
-        for recording in present
-    ]
-    progress.publish(write_result(storage, JobResult(job_id=job.id, recordings=parts)))
-    figures = []
-    for index, (recording, part) in enumerate(zip(present, parts, strict=True)):
-        with (
-            timed(STAGE_SECONDS, stage=Stage.PLOTS),
-            recording_files(storage, recording) as (path, companions),
+    with ExitStack() as stack:
+        files = [stack.enter_context(recording_files(storage, r)) for r in present]
+        parts = [
+            _recording_result(recording, local, job.owner, cards, client, settings, progress)
+            for recording, local in zip(present, files, strict=True)
+        ]
+        progress.publish(write_result(storage, JobResult(job_id=job.id, recordings=parts)))
+        figures = []
+        for index, (recording, part, (path, companions)) in enumerate(
+            zip(present, parts, files, strict=True)
         ):
-            raw = _signals(recording, path, companions)
-            figures.append(store_figures(recording_figures(index, part, raw), storage, job.id))
-        progress.advance(Stage.PLOTS)
+            with timed(STAGE_SECONDS, stage=Stage.PLOTS):
+                raw = _signals(recording, path, companions)
+                drawings = recording_figures(index, part, raw)
+                figures.append(store_figures(drawings, storage, job.id))
+            progress.advance(Stage.PLOTS)
     return merge_manifests(figures)
 
 
 def _recording_result(
     recording: Recording,
+    files: tuple[Path, dict[str, Path]],
     owner: str | None,
     cards: dict[str, ModelCard],
     client: ModelClient,
     settings: Settings,
     progress: Progress,
-    storage: Storage,
 ) -> RecordingResult:
-    """One recording read once and run through every model of ``cards`` (model versions
-    of ``owner`` included)."""
-    with recording_files(storage, recording) as (path, companions):
-        progress.advance(Stage.READING, 0)
-        with timed(STAGE_SECONDS, stage=Stage.READING):
-            segments, make_inputs = _reader(recording, path, companions, cards)
-        progress.advance(Stage.READING)
-        models = {}
-        for name, card in cards.items():
-            runner = _versions_client(settings, owner) if is_version_ref(name) else client
-            with timed(STAGE_SECONDS, stage=Stage.FEATURES):
-                inputs = make_inputs(card)
-            progress.advance(Stage.FEATURES)
-            with timed(STAGE_SECONDS, stage=Stage.INFERENCE):
-                probs = predict_windows(
-                    runner,
-                    name,
-                    inputs.arrays,
-                    settings.batch_size,
-                    lambda fraction: progress.advance(Stage.INFERENCE, fraction),
-                    lambda message: progress.wait(Stage.INFERENCE, message),
-                    settings.model_server_patience_s,
-                )
-            with timed(STAGE_SECONDS, stage=Stage.AGGREGATING):
-                named = card.model_copy(update={"name": name})
-                models[name] = model_result(named, inputs, probs, runner, segments)
-            progress.advance(Stage.AGGREGATING)
+    """One recording, read once from its local ``files`` (`recording_files`), run through
+    every model of ``cards`` (model versions of ``owner`` included)."""
+    path, companions = files
+    progress.advance(Stage.READING, 0)
+    with timed(STAGE_SECONDS, stage=Stage.READING):
+        segments, make_inputs = _reader(recording, path, companions, cards)
+    progress.advance(Stage.READING)
+    models = {}
+    for name, card in cards.items():
+        runner = _versions_client(settings, owner) if is_version_ref(name) else client
+        with timed(STAGE_SECONDS, stage=Stage.FEATURES):
+            inputs = make_inputs(card)
+        progress.advance(Stage.FEATURES)
+        with timed(STAGE_SECONDS, stage=Stage.INFERENCE):
+            probs = predict_windows(
+                runner,
+                name,
+                inputs.arrays,
+                settings.batch_size,
+                lambda fraction: progress.advance(Stage.INFERENCE, fraction),
+                lambda message: progress.wait(Stage.INFERENCE, message),
+                settings.model_server_patience_s,
+            )
+        with timed(STAGE_SECONDS, stage=Stage.AGGREGATING):
+            named = card.model_copy(update={"name": name})
+            models[name] = model_result(named, inputs, probs, runner, segments)
+        progress.advance(Stage.AGGREGATING)
     return RecordingResult(
         recording_id=recording.id,
         filename=recording.filename,

@@ -151,6 +151,24 @@ def test_the_result_is_readable_while_the_figures_are_drawn(
     assert list(result.recordings[0].models) == ["maet", "strnn"]
 
 
+def test_each_recording_is_fetched_from_the_storage_once(
+    setup: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, sessions, job_id = setup
+    fetched: list[str] = []
+    local = LocalStorage.local
+
+    def counting(self: LocalStorage, key: str) -> object:
+        fetched.append(key)
+        return local(self, key)
+
+    monkeypatch.setattr(LocalStorage, "local", counting)
+    run_job(job_id, sessions, UniformClient(), settings, "w")
+    with sessions() as session:
+        assert session.get(Job, job_id).state == JobState.SUCCEEDED
+    assert fetched == [str(settings.uploads_dir / "rec.edf")]  # for results and figures
+
+
 def test_figures_are_drawn_in_the_job_with_the_reason_of_each_missing_one(setup: tuple) -> None:
     settings, sessions, job_id = setup
     run_job(job_id, sessions, UniformClient(), settings, "w")
