@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,17 +16,24 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.inference import free_port
 from core.config import Settings
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def service_ports() -> tuple[int, int, int]:
+    """Free ports for the API, TorchServe's inference API and its management API.
+
+    TorchServe also binds the three ports after the management port (metrics, two gRPC),
+    so four consecutive ports are taken there, none of them one of the other two.
+    """
+    port, inference = free_port(), free_port()
+    while True:
+        management = free_port(span=4)
+        if not {port, inference} & set(range(management, management + 4)):
+            return port, inference, management
 
 
 def redis_up() -> bool:
@@ -109,7 +115,7 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., Service]]:
         """With ``default_model_ports``, ``up`` chooses TorchServe's ports itself; with
         ``default_queue``, its queue (otherwise each service gets a random one); with
         ``data_dir``, that data dir (an earlier service's), otherwise a new one."""
-        port, ts_port, mgmt_port = free_port(), free_port(), free_port()
+        port, ts_port, mgmt_port = service_ports()
         name = f"{backend}-{len(started)}" if started else backend
         data_dir = data_dir or tmp_path / f"data-{name}"
         log = tmp_path / f"up-{name}.log"
