@@ -15,8 +15,9 @@ of the file), ``queue`` (job accepted until a worker reports it running), ``resu
 (job accepted until its result is readable), ``figures`` (job accepted until it
 succeeded, its figures stored) and ``total`` (upload start to result); and,
 from the difference of the service's ``/metrics`` before and after the job: the
-worker's time in each stage (``stage:reading``, ``stage:features``, ...) and in the
-model requests of each model (``model:strnn``, ...). Prints p50 and p90 over the jobs
+worker's time in each stage (``stage:reading``, ``stage:features``, ...), in making
+each modality's inputs (``features:eeg``, ``features:face``, ...) and in the model
+requests of each model (``model:strnn``, ...). Prints p50 and p90 over the jobs
 per length, with the machine's 1-minute load average beside every row, and the peak
 resident memory (VmHWM) of the largest worker process after each length. Then it queues
 ``--queued`` jobs at once on the shortest recording and prints, with ``--workers``
@@ -56,6 +57,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SUMS = {
     "affectserve_stage_seconds_sum": ("stage", "stage"),
     "affectserve_model_request_seconds_sum": ("model", "model"),
+    "affectserve_feature_seconds_sum": ("features", "modality"),
 }
 
 
@@ -95,7 +97,8 @@ def service(folder: Path, backend: str, workers: int) -> Iterator[tuple[str, psu
 
 
 def metric_sums(url: str) -> dict[str, float]:
-    """Seconds so far in each stage (``stage:NAME``) and model's requests (``model:NAME``)."""
+    """Seconds so far in each stage (``stage:NAME``), model's requests (``model:NAME``) and
+    modality's features (``features:MODALITY``)."""
     sums: dict[str, float] = {}
     text = httpx.get(f"{url}/metrics", timeout=30).text
     for family in text_string_to_metric_families(text):

@@ -37,6 +37,13 @@ STAGE_SECONDS = Histogram(
     ["stage"],
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900),
 )
+FEATURE_SECONDS = Histogram(
+    "affectserve_feature_seconds",
+    "Time making one model input from a recording, per modality (work a recipe prefix "
+    "shares with an earlier model of the job is not done again).",
+    ["modality"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900),
+)
 MODEL_SECONDS = Histogram(
     "affectserve_model_request_seconds",
     "Latency of one model request (a batch of windows), retries included.",

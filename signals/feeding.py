@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from core.cards import InputSpec, Modality, ModelCard, RecipeStep
 from core.config import get_settings
+from core.metrics import FEATURE_SECONDS, timed
 from core.schemas import MontageUse
 from signals.channels import (
     ChannelLayout,
@@ -617,7 +618,8 @@ def prepare_inputs(
         if spec.name in per_recording or (not spec.required and _unfit(card, spec, header)):
             continue
         try:
-            made, input_notes = _make_input(spec, raw, companions, plans.get(spec.name), memo)
+            with timed(FEATURE_SECONDS, modality=spec.modality):
+                made, input_notes = _make_input(spec, raw, companions, plans.get(spec.name), memo)
         except ImportError as err:
             if spec.required:
                 raise CannotFeedError(f"{card.name}: {err}") from err

@@ -91,9 +91,11 @@ def test_runs_once_and_duplicates_do_nothing(setup: tuple) -> None:
     stages = ("reading", "features", "inference", "aggregating")
     before = [_count("affectserve_stage_seconds", stage=stage) for stage in stages]
     requests = _count("affectserve_model_request_seconds", model="maet", backend="uniform")
+    eeg = _count("affectserve_feature_seconds", modality="eeg")
     run_job(job_id, sessions, client, settings, "w1")
     after = [_count("affectserve_stage_seconds", stage=stage) for stage in stages]
     assert [b - a for a, b in zip(before, after, strict=True)] == [1, 1, 1, 1]
+    assert _count("affectserve_feature_seconds", modality="eeg") == eeg + 1  # MAET's input
     assert client.calls == 1
     assert _count("affectserve_model_request_seconds", model="maet", backend="uniform") == (
         requests + 1
