@@ -190,7 +190,6 @@ def wait(job_url: str) -> dict[str, float]:
     if job["state"] != "succeeded":
         raise RuntimeError(f"job {job['id']} {job['state']}: {job.get('error')}")
     seen["succeeded"] = now
-    seen.setdefault("running", now)
     return seen
 
 
