@@ -25,6 +25,7 @@ def version() -> str:
 
 def _predict(args: argparse.Namespace) -> int:
     from api.remote import predict
+    from core.schemas import JobOptions
 
     try:
         options = json.loads(args.options) if args.options else {}
@@ -32,9 +33,8 @@ def _predict(args: argparse.Namespace) -> int:
         print(f"error: --options is not JSON ({err})", file=sys.stderr)
         return 2
     wait_s = args.timeout if args.wait else None
-    return predict(
-        args.url, args.key, args.files, args.model, options, args.allow_untrained, wait_s
-    )
+    job_options = JobOptions(allow_untrained=args.allow_untrained, figures=args.figures)
+    return predict(args.url, args.key, args.files, args.model, options, job_options, wait_s)
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -170,6 +170,12 @@ def parser() -> argparse.ArgumentParser:
         "--allow-untrained",
         action="store_true",
         help="also run models without trained weights (their predictions mean nothing)",
+    )
+    predict.add_argument(
+        "--no-figures",
+        dest="figures",
+        action="store_false",
+        help="draw no figures: the job ends with its result (for many recordings at once)",
     )
     _remote_options(predict)
     predict.set_defaults(run=_predict)

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from core.reliability import statement
-from core.schemas import FINAL_STATES, JobResult, JobState
+from core.schemas import FINAL_STATES, JobOptions, JobResult, JobState
 
 #: Extensions of the files a recording is read from; any other file is a companion.
 RECORDING_FILES = (".edf", ".bdf", ".mat", ".set")
@@ -137,10 +137,11 @@ def predict(
     paths: Sequence[Path],
     models: list[str] | None,
     options: dict[str, Any],
-    allow_untrained: bool,
+    job_options: JobOptions,
     wait_s: float | None,
 ) -> int:
-    """Upload, queue a job and (with ``wait_s``) wait for it and print its summary.
+    """Upload, queue a job with ``job_options`` and (with ``wait_s``) wait for it and print
+    its summary.
 
     Returns the exit status: 0 when the job was queued (or succeeded), 1 when a request
     was refused or the job failed.
@@ -161,7 +162,7 @@ def predict(
             body = {
                 "recording_ids": ids,
                 "models": models,
-                "options": {"allow_untrained": allow_untrained},
+                "options": job_options.model_dump(),
             }
             job = _check(client.post("/v1/jobs", json=body), "the job")
             print(f"job {job['id']} {job['state']}: {url.rstrip('/')}/jobs/{job['id']}")

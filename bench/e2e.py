@@ -20,9 +20,9 @@ each modality's inputs (``features:eeg``, ``features:face``, ...) and in the mod
 requests of each model (``model:strnn``, ...). Prints p50 and p90 over the jobs
 per length, with the machine's 1-minute load average beside every row, and the peak
 resident memory (VmHWM) of the largest worker process after each length. Then it queues
-``--queued`` jobs at once on the shortest recording and prints, with ``--workers``
-worker processes, the results readable per minute and the jobs succeeded (figures
-stored) per minute.
+``--queued`` jobs at once on the shortest recording, first with their figures, then with
+the job option ``figures: false``, and prints, with ``--workers`` worker processes, the
+results readable per minute and the jobs succeeded (figures stored, if any) per minute.
 """
 
 from __future__ import annotations
@@ -159,12 +159,13 @@ def upload(url: str, path: Path, companions: tuple[Path, ...] = ()) -> dict:
     return reply.json()
 
 
-def submit(url: str, recording: dict) -> str:
-    """Queue a job with every model the recording feeds (trained or not); the job's URL."""
+def submit(url: str, recording: dict, figures: bool = True) -> str:
+    """Queue a job with every model the recording feeds (trained or not), with or without
+    its ``figures``; the job's URL."""
     body = {
         "recording_ids": [recording["id"]],
         "models": [feed["model"] for feed in recording["models"] if feed["can_feed"]],
-        "options": {"allow_untrained": True},
+        "options": {"allow_untrained": True, "figures": figures},
     }
     reply = httpx.post(f"{url}/v1/jobs", json=body, timeout=60)
     reply.raise_for_status()
@@ -216,14 +217,14 @@ def run_job(url: str, path: Path, companions: tuple[Path, ...] = ()) -> dict[str
 
 
 def jobs_per_minute(
-    url: str, path: Path, n_jobs: int, companions: tuple[Path, ...] = ()
+    url: str, path: Path, n_jobs: int, companions: tuple[Path, ...] = (), figures: bool = True
 ) -> tuple[float, float]:
-    """Queue ``n_jobs`` jobs on one uploaded recording at once; results per minute (from
-    the first submission to the last result readable) and jobs succeeded per minute (to
-    the last job with its figures)."""
+    """Queue ``n_jobs`` jobs on one uploaded recording at once, with or without their
+    ``figures``; results per minute (from the first submission to the last result
+    readable) and jobs succeeded per minute (to the last job with its figures, if any)."""
     recording = upload(url, path, companions)
     start = time.perf_counter()
-    job_urls = [submit(url, recording) for _ in range(n_jobs)]
+    job_urls = [submit(url, recording, figures) for _ in range(n_jobs)]
     seen = [wait(job_url) for job_url in job_urls]
     results = max(s["result"] for s in seen) - start
     succeeded = max(s["succeeded"] for s in seen) - start
@@ -290,14 +291,14 @@ def main() -> None:
                     f"{worker_peak_mb(up):>8.0f} {'':>8} {load:>6.2f}",
                     flush=True,
                 )
-            if args.queued:
+            for figures in (True, False) if args.queued else ():
                 results, succeeded = jobs_per_minute(
-                    url, shortest, args.queued, tuple(shortest_companions)
+                    url, shortest, args.queued, tuple(shortest_companions), figures
                 )
                 print(
-                    f"{min(recordings):g} min, {args.queued} jobs queued at once: "
-                    f"{results:.1f} results/min, {succeeded:.1f} jobs with figures/min "
-                    f"(load {os.getloadavg()[0]:.2f})"
+                    f"{min(recordings):g} min, {args.queued} jobs queued at once, figures "
+                    f"{'on' if figures else 'off'}: {results:.1f} results/min, "
+                    f"{succeeded:.1f} jobs succeeded/min (load {os.getloadavg()[0]:.2f})"
                 )
 
 

@@ -163,6 +163,15 @@ class JobOptions(BaseModel):
             "pipeline only: such predictions come from untrained networks and are not results."
         ),
     )
+    figures: bool = Field(
+        default=True,
+        description=(
+            "Draw the job's figures (PNG and SVG, `/v1/jobs/{id}/plots`) after its result. "
+            "false: the job succeeds as soon as its result is stored and has no figures, "
+            "for clients that read only the result (a worker then runs several times more "
+            "jobs a minute)."
+        ),
+    )
 
 
 class WindowPrediction(BaseModel):

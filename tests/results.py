@@ -30,13 +30,17 @@ def model_result(
 
 
 def store_succeeded_job(
-    recording_id: str, filename: str, models: dict[str, int], state: str = "succeeded"
+    recording_id: str,
+    filename: str,
+    models: dict[str, int],
+    state: str = "succeeded",
+    figures: bool = True,
 ) -> str:
     """Record a finished job with a stored result and figures, as the worker would.
 
     ``models`` maps model names to their number of windows. The segments are read from
-    the stored recording and the figures drawn from it by the worker's own functions.
-    Returns the job id.
+    the stored recording and the figures drawn from it by the worker's own functions
+    (none when ``figures`` is false, the job's option). Returns the job id.
     """
     from core.config import get_settings
     from core.storage import recording_files, storage_for, write_figures, write_result
@@ -50,7 +54,7 @@ def store_succeeded_job(
         job = Job(
             recording_ids=[recording_id],
             models=list(models),
-            options={"allow_untrained": True},
+            options={"allow_untrained": True, "figures": figures},
             progress=JobProgress.at(Stage.DONE, 1, 1),
             state=state,
         )
@@ -71,8 +75,9 @@ def store_succeeded_job(
                 segments=segments,
             )
             part.agreement = agreement(list(part.models.values()))
-            figures = store_figures(recording_figures(0, part, raw), storage, job.id)
-            write_figures(storage, job.id, figures)
+            if figures:
+                drawn = store_figures(recording_figures(0, part, raw), storage, job.id)
+                write_figures(storage, job.id, drawn)
         result = JobResult(job_id=job.id, recordings=[part])
         job.result_path = write_result(storage, result)
         session.commit()

@@ -27,6 +27,7 @@ from core.metrics import ERRORS, MODEL_SECONDS, STAGE_SECONDS, timed
 from core.reliability import agreement, reliability
 from core.schemas import (
     FigureManifest,
+    JobOptions,
     JobProgress,
     JobResult,
     JobState,
@@ -111,9 +112,11 @@ class Progress:
         """Say what the job waits for in ``stage``; stop if this attempt lost the job."""
         self._write(JobProgress.at(stage, self.done, self.total, message))
 
-    def publish(self, result_path: str) -> None:
-        """Make the stored result ``result_path`` readable while the figures are drawn."""
-        progress = JobProgress.at(Stage.PLOTS, self.done, self.total, RESULT_READY_MESSAGE)
+    def publish(self, result_path: str, figures: bool) -> None:
+        """Make the stored result ``result_path`` readable, while the figures are drawn
+        when the job has ``figures``."""
+        message = RESULT_READY_MESSAGE if figures else "the result is ready"
+        progress = JobProgress.at(Stage.PLOTS, self.done, self.total, message)
         self._write(progress, result_path=result_path)
 
     def _write(self, progress: JobProgress, **fields: Any) -> None:
@@ -429,7 +432,8 @@ def run_job(
             error = f"internal error ({type(err).__name__}: {err}); see the worker log"
             update_attempt(session, job_id, attempt, state=JobState.FAILED, error=error)
             return
-        write_figures(storage_for(settings), job_id, figures)
+        if figures is not None:
+            write_figures(storage_for(settings), job_id, figures)
         if update_attempt(
             session,
             job_id,
@@ -437,7 +441,8 @@ def run_job(
             state=JobState.SUCCEEDED,
             progress=JobProgress.at(Stage.DONE, progress.total, progress.total),
         ):
-            logger.info("succeeded; figures drawn in %.2f s", figures.seconds)
+            drawn = "without figures" if figures is None else f"figures in {figures.seconds:.2f} s"
+            logger.info("succeeded; %s", drawn)
 
 
 def _run(
@@ -447,13 +452,13 @@ def _run(
     client: ModelClient,
     settings: Settings,
     progress: Progress,
-) -> FigureManifest:
+) -> FigureManifest | None:
     """Every recording through every model, the result published, then the figures.
 
     The result is readable (`Progress.publish`) as soon as every model has run; the
     figures are drawn after it, from the recordings opened again (their local files are
     kept meanwhile: an object store downloads each once), and listed in the returned
-    manifest.
+    manifest; None for a job whose options ask for no figures.
     """
     storage = storage_for(settings)
     present = []
@@ -467,7 +472,10 @@ def _run(
             _recording_result(recording, local, job.owner, cards, client, settings, progress)
             for recording, local in zip(present, files, strict=True)
         ]
-        progress.publish(write_result(storage, JobResult(job_id=job.id, recordings=parts)))
+        drawn = JobOptions(**job.options).figures
+        progress.publish(write_result(storage, JobResult(job_id=job.id, recordings=parts)), drawn)
+        if not drawn:
+            return None
         figures = []
         for index, (recording, part, (path, companions)) in enumerate(
             zip(present, parts, files, strict=True)

@@ -55,7 +55,7 @@ JOB_CREATE_SCHEMA = {
     if key != "$defs"
 }
 """The JSON body of ``POST /v1/jobs`` (read by hand, so FastAPI does not list it)."""
-MULTIPART_FIELDS = ("file", "files", "models", "allow_untrained")
+MULTIPART_FIELDS = ("file", "files", "models", "allow_untrained", "figures")
 
 
 def result_readable(job: Job) -> bool:
@@ -189,12 +189,21 @@ async def _multipart_job(
         )
         ids.append(recording.id)
     models = [m for value in form.getlist("models") for m in str(value).split(",") if m.strip()]
-    untrained = str(form.get("allow_untrained", "false")).lower() in ("1", "true", "yes", "on")
     return JobCreate(
         recording_ids=ids,
         models=[m.strip() for m in models] or None,
-        options=JobOptions(allow_untrained=untrained),
+        options=JobOptions(
+            allow_untrained=_form_flag(form.get("allow_untrained"), default=False),
+            figures=_form_flag(form.get("figures"), default=True),
+        ),
     )
+
+
+def _form_flag(value: object, default: bool) -> bool:
+    """A boolean form field: ``1``, ``true``, ``yes`` or ``on`` (any case) is true."""
+    if value is None:
+        return default
+    return str(value).lower() in ("1", "true", "yes", "on")
 
 
 @router.post(
@@ -223,6 +232,7 @@ async def _multipart_job(
                                 "description": "Comma-separated model names.",
                             },
                             "allow_untrained": {"type": "boolean"},
+                            "figures": {"type": "boolean", "default": True},
                         },
                     }
                 },
@@ -302,11 +312,15 @@ def stored_result(session: Session, job_id: str, caller: Caller | None) -> JobRe
     HTTPException
         404 for an unknown (or another key's) job, 409 before every model has run.
     """
-    job = find_job(session, job_id, caller)
+    return job_result(find_job(session, job_id, caller))
+
+
+def job_result(job: Job) -> JobResult:
+    """The stored result of ``job``; 409 before every model has run."""
     if not result_readable(job):
         raise HTTPException(
             status.HTTP_409_CONFLICT,
-            f"job {job_id} is {job.state}; its result is readable once every model has run "
+            f"job {job.id} is {job.state}; its result is readable once every model has run "
             "(the job's links then name it)" + (f" (error: {job.error})" if job.error else ""),
         )
     return read_result(storage_for(get_settings()), job.result_path)

@@ -11,13 +11,14 @@ from fastapi import APIRouter, HTTPException, Response, status
 
 from api.auth import CallerDep
 from api.deps import SessionDep, SettingsDep
-from api.routes.jobs import find_job, stored_result
+from api.routes.jobs import find_job, job_result
 from api.schemas import ErrorBody
 from core.cards import reference
 from core.schemas import (
     DEFAULT_BANDS,
     FigureManifest,
     ImageFormat,
+    JobOptions,
     JobState,
     PlotName,
     RecordingResult,
@@ -121,7 +122,7 @@ def get_plot(
     """A figure of a succeeded job, for one of its recordings (index ``recording``).
 
     A job draws its figures after its result is readable, so they are there only once it
-    has succeeded (409 before).
+    has succeeded (409 before); a job run with the option ``figures: false`` has none (404).
 
     ``timeline``: one model's predicted class per window and class probabilities over time
     (``model``, default the first). ``summary``: share of windows per label, per model.
@@ -129,8 +130,14 @@ def get_plot(
     ``topomap``: band power of the recording's EEG per channel, in the band table ``bands``.
     ``eda``: the recording's skin conductance with its tonic and phasic parts (cvxEDA).
     """
-    result = stored_result(session, job_id, caller)
-    if find_job(session, job_id, caller).state != JobState.SUCCEEDED:
+    job = find_job(session, job_id, caller)
+    if not JobOptions(**job.options).figures:
+        raise _not_found(
+            f"job {job_id} was run with figures: false and drew none; run a job on its "
+            "recordings without that option to get its figures"
+        )
+    result = job_result(job)
+    if job.state != JobState.SUCCEEDED:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
             f"job {job_id} is drawing its figures after its result; fetch them once the job "

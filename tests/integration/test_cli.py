@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import write_seed_edf
@@ -48,9 +49,14 @@ def test_predict_waits_and_prints_the_verdict_with_its_trust(
     assert refused.returncode == 1
     assert "error: the job: unknown model" in refused.stderr
 
-    queued = _cli("predict", str(recording), "--model", "maet", "--url", service.url)
+    queued = _cli(
+        "predict", str(recording), "--model", "maet", "--no-figures", "--url", service.url
+    )
     assert queued.returncode == 0 and queued.stdout.startswith("job ")
-    assert service.wait_job(queued.stdout.split()[1])["state"] == "succeeded"
+    job = service.wait_job(queued.stdout.split()[1])
+    assert job["state"] == "succeeded" and job["options"]["figures"] is False
+    plot = httpx.get(f"{service.url}/v1/jobs/{job['id']}/plots/summary.png")
+    assert plot.status_code == 404 and "was run with figures: false" in plot.json()["detail"]
 
 
 def test_up_on_a_taken_port_stops_at_once_and_says_why(tmp_path: Path) -> None:

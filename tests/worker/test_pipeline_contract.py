@@ -188,3 +188,22 @@ def test_figures_are_drawn_in_the_job_with_the_reason_of_each_missing_one(setup:
     for key in manifest.rendered:
         assert storage.get(f"{figures_prefix(job_id)}/{key}.png").startswith(b"\x89PNG")
         assert b"<svg" in storage.get(f"{figures_prefix(job_id)}/{key}.svg")
+
+
+def test_a_job_without_figures_ends_with_its_result(
+    setup: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, sessions, job_id = setup
+    with sessions() as session:
+        session.get(Job, job_id).options = {"figures": False}
+        session.commit()
+    drawn: list[object] = []
+    monkeypatch.setattr(pipeline, "store_figures", lambda *args: drawn.append(args))
+    run_job(job_id, sessions, UniformClient(), settings, "w")
+    with sessions() as session:
+        job = session.get(Job, job_id)
+    assert job.state == JobState.SUCCEEDED and job.progress.stage == Stage.DONE
+    assert drawn == []
+    storage = LocalStorage(settings.data_dir)
+    assert read_figures(storage, job_id) is None
+    assert list(read_result(storage, job.result_path).recordings[0].models) == ["maet", "strnn"]

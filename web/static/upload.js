@@ -241,7 +241,10 @@
     const body = {
       recording_ids: recordings.map((rec) => rec.id),
       models: models,
-      options: { allow_untrained: document.getElementById("allow-untrained").checked },
+      options: {
+        allow_untrained: document.getElementById("allow-untrained").checked,
+        figures: document.getElementById("figures").checked,
+      },
     };
     const reply = await apiFetch("/v1/jobs", {
       method: "POST",

@@ -20,11 +20,13 @@ class JobsCreateFilesBody:
         file (list[File]):
         models (str | Unset): Comma-separated model names.
         allow_untrained (bool | Unset):
+        figures (bool | Unset):  Default: True.
     """
 
     file: list[File]
     models: str | Unset = UNSET
     allow_untrained: bool | Unset = UNSET
+    figures: bool | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,6 +40,8 @@ class JobsCreateFilesBody:
 
         allow_untrained = self.allow_untrained
 
+        figures = self.figures
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -49,6 +53,8 @@ class JobsCreateFilesBody:
             field_dict["models"] = models
         if allow_untrained is not UNSET:
             field_dict["allow_untrained"] = allow_untrained
+        if figures is not UNSET:
+            field_dict["figures"] = figures
 
         return field_dict
 
@@ -63,6 +69,9 @@ class JobsCreateFilesBody:
 
         if not isinstance(self.allow_untrained, Unset):
             files.append(("allow_untrained", (None, str(self.allow_untrained).encode(), "text/plain")))
+
+        if not isinstance(self.figures, Unset):
+            files.append(("figures", (None, str(self.figures).encode(), "text/plain")))
 
         for prop_name, prop in self.additional_properties.items():
             files.append((prop_name, (None, str(prop).encode(), "text/plain")))
@@ -83,10 +92,13 @@ class JobsCreateFilesBody:
 
         allow_untrained = d.pop("allow_untrained", UNSET)
 
+        figures = d.pop("figures", UNSET)
+
         jobs_create_files_body = cls(
             file=file,
             models=models,
             allow_untrained=allow_untrained,
+            figures=figures,
         )
 
         jobs_create_files_body.additional_properties = d

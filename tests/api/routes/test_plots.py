@@ -177,3 +177,30 @@ def test_no_eda_plot_without_an_eda_channel(client: TestClient, job: str) -> Non
     assert reply.status_code == 404
     assert "no EDA (GSR) channel" in reply.json()["detail"]
     assert "/plots/eda.png" not in client.get(f"/jobs/{job}/results").text
+
+
+def test_a_job_run_without_figures_says_so(client: TestClient, seed_edf: Path) -> None:
+    with open(seed_edf, "rb") as fid:
+        recording = client.post("/v1/recordings", files={"file": ("a.edf", fid)}).json()
+    job = store_succeeded_job(recording["id"], "a.edf", {"maet": 10}, figures=False)
+    assert client.get(f"/v1/jobs/{job}").json()["options"]["figures"] is False
+    assert client.get(f"/v1/jobs/{job}/result").status_code == 200
+    reply = client.get(f"/v1/jobs/{job}/plots/summary.svg")
+    assert reply.status_code == 404
+    assert reply.json()["detail"] == (
+        f"job {job} was run with figures: false and drew none; run a job on its recordings "
+        "without that option to get its figures"
+    )
+    page = client.get(f"/jobs/{job}/results").text
+    assert "<code>figures: false</code>" in page and "/plots/" not in page
+
+
+def test_multipart_jobs_take_the_figures_option(client: TestClient, seed_edf: Path) -> None:
+    options = {}
+    for figures in ("false", None):
+        with open(seed_edf, "rb") as fid:
+            data = {"models": "maet"} | ({"figures": figures} if figures else {})
+            reply = client.post("/v1/jobs", files={"file": ("a.edf", fid)}, data=data)
+        assert reply.status_code == 202, reply.text
+        options[figures] = reply.json()["options"]["figures"]
+    assert options == {"false": False, None: True}

@@ -107,7 +107,7 @@ def sync_detailed(
      A figure of a succeeded job, for one of its recordings (index ``recording``).
 
     A job draws its figures after its result is readable, so they are there only once it
-    has succeeded (409 before).
+    has succeeded (409 before); a job run with the option ``figures: false`` has none (404).
 
     ``timeline``: one model's predicted class per window and class probabilities over time
     (``model``, default the first). ``summary``: share of windows per label, per model.
@@ -162,7 +162,7 @@ def sync(
      A figure of a succeeded job, for one of its recordings (index ``recording``).
 
     A job draws its figures after its result is readable, so they are there only once it
-    has succeeded (409 before).
+    has succeeded (409 before); a job run with the option ``figures: false`` has none (404).
 
     ``timeline``: one model's predicted class per window and class probabilities over time
     (``model``, default the first). ``summary``: share of windows per label, per model.
@@ -212,7 +212,7 @@ async def asyncio_detailed(
      A figure of a succeeded job, for one of its recordings (index ``recording``).
 
     A job draws its figures after its result is readable, so they are there only once it
-    has succeeded (409 before).
+    has succeeded (409 before); a job run with the option ``figures: false`` has none (404).
 
     ``timeline``: one model's predicted class per window and class probabilities over time
     (``model``, default the first). ``summary``: share of windows per label, per model.
@@ -265,7 +265,7 @@ async def asyncio(
      A figure of a succeeded job, for one of its recordings (index ``recording``).
 
     A job draws its figures after its result is readable, so they are there only once it
-    has succeeded (409 before).
+    has succeeded (409 before); a job run with the option ``figures: false`` has none (404).
 
     ``timeline``: one model's predicted class per window and class probabilities over time
     (``model``, default the first). ``summary``: share of windows per label, per model.
