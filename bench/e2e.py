@@ -275,7 +275,9 @@ def main() -> None:
         with service(folder, args.backend, args.workers) as (url, up):
             # warm-up: each worker process loads the models on its first job
             jobs_per_minute(url, shortest, 2 * args.workers, tuple(shortest_companions))
-            print(f"backend {args.backend}, {args.workers} worker(s); seconds per job")
+            device = os.environ.get("AFFECTSERVE_MODEL_DEVICE", "cpu")
+            where = f" on {device}" if args.backend == "inprocess" else ""
+            print(f"backend {args.backend}{where}, {args.workers} worker(s); seconds per job")
             print(f"{'recording':<10} {'part':<22} {'p50':>8} {'p90':>8} {'load':>6}")
             for minutes, (path, companions) in recordings.items():
                 jobs = [run_job(url, path, tuple(companions)) for _ in range(args.jobs)]

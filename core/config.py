@@ -80,6 +80,15 @@ class Settings(BaseSettings):
             "the cores."
         ),
     )
+    model_device: str = Field(
+        default="cpu",
+        pattern=r"^(cpu|cuda(:[0-9]+)?)$",
+        description=(
+            "Torch device of the models that run in a worker (the in-process backend and "
+            "the versions users trained): cpu, or cuda / cuda:N on a machine whose torch "
+            "sees an NVIDIA GPU. TorchServe places its own model workers."
+        ),
+    )
     model_retries: int = Field(
         default=3, ge=0, description="Attempts after the first when TorchServe fails (5xx)."
     )
@@ -124,7 +133,8 @@ class Settings(BaseSettings):
         ge=2048,
         description=(
             "Address-space cap of each worker pool process, MB (torch alone maps about "
-            "1 GB); unset: none."
+            "1 GB); unset: none. Not applied when model_device is a GPU "
+            "(`address_space_cap_mb`)."
         ),
     )
     request_stall_s: float = Field(
@@ -233,6 +243,13 @@ class Settings(BaseSettings):
                     "make keys with `affectserve keys add`, or store sha256(key) here"
                 )
         return values
+
+    @property
+    def address_space_cap_mb(self) -> float | None:
+        """The address-space cap of a worker pool process: ``worker_memory_mb``, or none
+        when the models run on a GPU (CUDA maps the GPU's memory into the process's
+        address space and does not start under a cap below it)."""
+        return None if self.model_device.startswith("cuda") else self.worker_memory_mb
 
     @property
     def claim_after_s(self) -> float:

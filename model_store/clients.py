@@ -259,8 +259,15 @@ class InProcessClient:
     def load(self, model: str) -> LoadedModel:
         """The loaded model ``model`` (built and loaded on first use)."""
         if model not in self.loaded:
+            import torch
+
             from model_store.serving import LoadedModel
 
+            if self.device.startswith("cuda") and not torch.cuda.is_available():
+                raise ModelServerError(
+                    f"the models are to run on {self.device} (AFFECTSERVE_MODEL_DEVICE) but "
+                    "torch sees no CUDA GPU on this machine; set it to cpu"
+                )
             card = self.card_of(model)
             weights = card.weights_path if card.weights_status == "ready" else None
             self.loaded[model] = LoadedModel(card, weights, self.device, self.threads)
@@ -286,4 +293,4 @@ def make_client(settings: Settings) -> ModelClient:
             keys_file=settings.torchserve_keys_path,
             management_url=settings.torchserve_management_url,
         )
-    return InProcessClient(threads=settings.torch_threads)
+    return InProcessClient(settings.model_device, threads=settings.torch_threads)

@@ -535,7 +535,11 @@ def _recording_result(
 
 def _versions_client(settings: Settings, owner: str | None) -> ModelClient:
     """Model versions trained through the service run in this worker, for their owner."""
-    return InProcessClient(card_of=lambda ref: resolve_card(settings, owner, ref))
+    return InProcessClient(
+        settings.model_device,
+        threads=settings.torch_threads,
+        card_of=lambda ref: resolve_card(settings, owner, ref),
+    )
 
 
 def _is_feature_file(recording: Recording) -> bool:

@@ -69,10 +69,11 @@ def _structured_logs(logger: logging.Logger, **_kwargs: Any) -> None:
 def _fresh_engines(**_kwargs: Any) -> None:
     """A pool process opens its own store connections, never its parent's, writes
     private files (results, figures), and may use at most ``worker_memory_mb`` of
-    memory: a job that needs more fails, the host lives."""
+    memory (`Settings.address_space_cap_mb`): a job that needs more fails, the host
+    lives."""
     forget_engines()
     private_files()
-    cap_address_space(get_settings().worker_memory_mb)
+    cap_address_space(get_settings().address_space_cap_mb)
 
 
 @worker_process_init.connect

@@ -40,6 +40,17 @@ def test_worker_pool_process_gets_the_configured_cap() -> None:
     assert _run(code, AFFECTSERVE_WORKER_MEMORY_MB="3000") == "3000"
 
 
+def test_a_gpu_worker_pool_process_is_not_capped() -> None:
+    """CUDA does not start under an address-space cap: the process keeps its limit."""
+    code = (
+        "import resource\nfrom worker.tasks import _fresh_engines\n"
+        "before = resource.getrlimit(resource.RLIMIT_AS)\n_fresh_engines()\n"
+        "print(resource.getrlimit(resource.RLIMIT_AS) == before)"
+    )
+    env = {"AFFECTSERVE_WORKER_MEMORY_MB": "3000", "AFFECTSERVE_MODEL_DEVICE": "cuda"}
+    assert _run(code, **env) == "True"
+
+
 def test_worker_pool_process_runs_opencv_on_the_configured_threads() -> None:
     code = (
         "import cv2\nfrom worker.tasks import _limit_threads\n"

@@ -10,6 +10,8 @@ from types import SimpleNamespace
 import httpx
 import numpy as np
 import pytest
+import torch
+from pydantic import ValidationError
 
 from api.launcher import torchserve_env
 from core.cards import load_card
@@ -211,3 +213,16 @@ def test_torchserve_unreachable_is_unavailable() -> None:
     client, _seen = _client([httpx.ConnectError("refused")] * 3)
     with pytest.raises(ModelServerUnavailableError, match="could not be reached"):
         client.predict("maet", {"eeg": np.zeros((1, 310))})
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU")
+def test_a_gpu_device_without_a_gpu_is_refused_in_a_sentence() -> None:
+    client = make_client(Settings(model_device="cuda:0"))
+    with pytest.raises(ModelServerError) as err:
+        client.predict("maet", {"eeg": np.zeros((1, 310))})
+    assert str(err.value) == (
+        "the models are to run on cuda:0 (AFFECTSERVE_MODEL_DEVICE) but torch sees no CUDA "
+        "GPU on this machine; set it to cpu"
+    )
+    with pytest.raises(ValidationError, match="model_device"):
+        Settings(model_device="gpu")
