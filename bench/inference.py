@@ -24,8 +24,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import random
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import psutil
 
-from api.launcher import torchserve_command, torchserve_env, wait_models_ready
+from api.launcher import port_free, torchserve_command, torchserve_env, wait_models_ready
 from core.cards import InputSpec, ModelCard, load_cards
 from core.config import Settings
 from model_store.build import build_archives
@@ -112,19 +112,30 @@ def time_calls(
     )
 
 
+#: Lowest port `free_port` picks from.
+LOWEST_SERVER_PORT = 10000
+
+
+def ephemeral_ports_start() -> int:
+    """First port of the kernel's range for outgoing connections (Linux; else IANA's)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 49152
+
+
 def free_port(span: int = 1) -> int:
-    """A loopback port ``p`` such that ``p ... p + span - 1`` are all free now."""
+    """A loopback port ``p`` such that ``p ... p + span - 1`` are all free now.
+
+    Drawn at random below the kernel's range for outgoing connections: a server restarted
+    on its port (TorchServe after a crash) finds it free, where a port the kernel handed
+    out (bind to port 0) can meanwhile be the local end of another process's connection.
+    """
+    highest = max(ephemeral_ports_start(), LOWEST_SERVER_PORT + 1000) - span
     while True:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        try:
-            for offset in range(1, span):
-                with socket.socket() as other:
-                    other.bind(("127.0.0.1", port + offset))
-        except OSError:
-            continue
-        return port
+        port = random.randrange(LOWEST_SERVER_PORT, highest)
+        if all(port_free(port + offset) for offset in range(span)):
+            return port
 
 
 def start_torchserve(
