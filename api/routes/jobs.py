@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from api.auth import Caller, CallerDep, can_see, owner_of
 from api.deps import CeleryDep, SessionDep, SettingsDep
@@ -56,6 +57,8 @@ JOB_CREATE_SCHEMA = {
 }
 """The JSON body of ``POST /v1/jobs`` (read by hand, so FastAPI does not list it)."""
 MULTIPART_FIELDS = ("file", "files", "models", "allow_untrained", "figures")
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
 
 
 def result_readable(job: Job) -> bool:
@@ -180,6 +183,10 @@ async def _multipart_job(
     if not uploads:
         raise _unprocessable("a multipart job needs at least one 'file' part")
     check_file_count(len(uploads), settings)
+    options = JobOptions(
+        allow_untrained=_form_flag(form, "allow_untrained", default=False),
+        figures=_form_flag(form, "figures", default=True),
+    )
     ids = []
     for upload in uploads:
         if isinstance(upload, str):
@@ -192,18 +199,20 @@ async def _multipart_job(
     return JobCreate(
         recording_ids=ids,
         models=[m.strip() for m in models] or None,
-        options=JobOptions(
-            allow_untrained=_form_flag(form.get("allow_untrained"), default=False),
-            figures=_form_flag(form.get("figures"), default=True),
-        ),
+        options=options,
     )
 
 
-def _form_flag(value: object, default: bool) -> bool:
-    """A boolean form field: ``1``, ``true``, ``yes`` or ``on`` (any case) is true."""
+def _form_flag(form: FormData, name: str, default: bool) -> bool:
+    """The boolean form field ``name``: ``true``, ``1``, ``yes``, ``on`` or ``false``, ``0``,
+    ``no``, ``off`` (any case); ``default`` when absent; 422 otherwise."""
+    value = form.get(name)
     if value is None:
         return default
-    return str(value).lower() in ("1", "true", "yes", "on")
+    word = str(value).strip().lower()
+    if word not in TRUE_WORDS + FALSE_WORDS:
+        raise _unprocessable(f"form field '{name}' must be true or false; got {str(value)!r}")
+    return word in TRUE_WORDS
 
 
 @router.post(

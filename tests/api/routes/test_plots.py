@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from tests.conftest import write_seed_edf
 from tests.results import store_succeeded_job
 
 
@@ -195,7 +196,9 @@ def test_a_job_run_without_figures_says_so(client: TestClient, seed_edf: Path) -
     assert "<code>figures: false</code>" in page and "/plots/" not in page
 
 
-def test_multipart_jobs_take_the_figures_option(client: TestClient, seed_edf: Path) -> None:
+def test_multipart_jobs_take_the_figures_option(
+    client: TestClient, seed_edf: Path, settings_env: Path, tmp_path: Path
+) -> None:
     options = {}
     for figures in ("false", None):
         with open(seed_edf, "rb") as fid:
@@ -204,3 +207,10 @@ def test_multipart_jobs_take_the_figures_option(client: TestClient, seed_edf: Pa
         assert reply.status_code == 202, reply.text
         options[figures] = reply.json()["options"]["figures"]
     assert options == {"false": False, None: True}
+    stored = sorted((settings_env / "uploads").iterdir())
+    with open(write_seed_edf(tmp_path / "b.edf", duration_s=12.0), "rb") as fid:
+        data = {"models": "maet", "figures": "maybe"}
+        reply = client.post("/v1/jobs", files={"file": ("a.edf", fid)}, data=data)
+    assert reply.status_code == 422
+    assert reply.json()["detail"] == "form field 'figures' must be true or false; got 'maybe'"
+    assert sorted((settings_env / "uploads").iterdir()) == stored  # refused before storing
