@@ -472,9 +472,9 @@ def _run(
             _recording_result(recording, local, job.owner, cards, client, settings, progress)
             for recording, local in zip(present, files, strict=True)
         ]
-        drawn = JobOptions(**job.options).figures
-        progress.publish(write_result(storage, JobResult(job_id=job.id, recordings=parts)), drawn)
-        if not drawn:
+        wanted = JobOptions(**job.options).figures
+        progress.publish(write_result(storage, JobResult(job_id=job.id, recordings=parts)), wanted)
+        if not wanted:
             return None
         figures = []
         for index, (recording, part, (path, companions)) in enumerate(
